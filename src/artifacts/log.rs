@@ -1,0 +1,503 @@
+//! dbt's logs: `logs/dbt.log` (every invocation appended), console output, and JSON log lines
+//! (`--log-format json`). Split into invocations; from each, what dbt said about itself (version,
+//! adapter, command), the nodes that errored, and the error that ended it. Lines that match nothing
+//! are ignored: any text is a valid (maybe empty) log.
+
+use serde_json::Value;
+
+/// A whole log, its invocations oldest first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Log {
+    pub invocations: Vec<LogInvocation>,
+}
+
+/// One dbt invocation as its log lines tell it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LogInvocation {
+    pub invocation_id: Option<String>,
+    /// When it started, as the log writes it (a time, or a date and time).
+    pub started_at: Option<String>,
+    pub dbt_version: Option<String>,
+    /// The adapter's type, e.g. `postgres` from `Registered adapter: postgres=1.9.0`.
+    pub adapter: Option<String>,
+    /// `run`, `build`, … from the arguments dbt logs at debug level.
+    pub command: Option<String>,
+    /// The command line as typed, when the log has it (`dbt run --select orders`).
+    pub command_line: Option<String>,
+    pub target: Option<String>,
+    /// Nodes that errored or failed, from the end-of-run summary (or JSON events).
+    pub node_errors: Vec<LogNodeError>,
+    /// The error that stopped dbt before or outside any node (`Encountered an error:` …).
+    pub fatal: Option<String>,
+    /// Whether the invocation reached its end (`Completed …`, `Finished running`, or an error).
+    pub finished: bool,
+    /// Count of nodes the log reports as skipped.
+    pub skipped: usize,
+}
+
+/// A node's error as the log reports it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LogNodeError {
+    /// dbt's wrapper, e.g. `Database Error`, `Runtime Error`, `Compilation Error`, or `Failure`.
+    pub error_type: String,
+    pub resource_type: String,
+    pub name: String,
+    pub unique_id: Option<String>,
+    pub path: Option<String>,
+    pub message: String,
+}
+
+/// Whether text looks like dbt's log or console output.
+pub(crate) fn looks_like_log(head: &str) -> bool {
+    const MARKERS: [&str; 9] = [
+        "Running with dbt=",
+        "running dbt with arguments",
+        "Encountered an error",
+        "Completed with ",
+        "Finished running ",
+        " Error in model ",
+        "Compilation Error",
+        "Registered adapter:",
+        "Could not find profile named",
+    ];
+    MARKERS.iter().any(|m| head.contains(m))
+}
+
+/// Parses any log text. Total.
+pub fn parse(text: &str) -> Log {
+    let mut events = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_end_matches('\r');
+        if line.trim_start().starts_with('{') {
+            if let Ok(v) = serde_json::from_str::<Value>(line.trim()) {
+                if let Some(ev) = json_event(&v) {
+                    events.push(ev);
+                    continue;
+                }
+            }
+        }
+        text_line(line, &mut events);
+    }
+    let mut log = Log::default();
+    for ev in events {
+        apply(&mut log, ev);
+    }
+    for inv in &mut log.invocations {
+        inv.node_errors
+            .dedup_by(|a, b| a.name == b.name && a.resource_type == b.resource_type);
+    }
+    log
+}
+
+/// One log message (a first line and its continuation lines), or the start of an invocation.
+#[derive(Debug, Default)]
+struct Event {
+    /// A separator line or JSON event said a new invocation starts (with this id, if known).
+    boundary: Option<Option<String>>,
+    time: Option<String>,
+    invocation_id: Option<String>,
+    text: String,
+    /// Structured fields from JSON log lines.
+    json: Option<JsonFields>,
+}
+
+#[derive(Debug, Default)]
+struct JsonFields {
+    name: String,
+    version: Option<String>,
+    adapter: Option<String>,
+    which: Option<String>,
+    command_line: Option<String>,
+    target: Option<String>,
+    exc: Option<String>,
+    node: Option<LogNodeError>,
+    node_status: Option<String>,
+}
+
+fn json_event(v: &Value) -> Option<Event> {
+    let info = v.get("info")?;
+    let data = v.get("data").cloned().unwrap_or(Value::Null);
+    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    let name = s(info, "name").unwrap_or_default();
+    let node_info = data.get("node_info");
+    let mut fields = JsonFields {
+        name: name.clone(),
+        version: s(&data, "version"),
+        adapter: s(&data, "adapter_name"),
+        exc: s(&data, "exc"),
+        ..JsonFields::default()
+    };
+    if let Some(args) = data.get("args") {
+        fields.which = s(args, "which");
+        fields.command_line = s(args, "invocation_command");
+        fields.target = s(args, "target");
+    }
+    if let Some(ni) = node_info {
+        fields.node_status = s(ni, "node_status");
+        if matches!(
+            name.as_str(),
+            "RunResultError" | "RunResultFailure" | "RunResultErrorNoMessage"
+        ) {
+            let unique_id = s(ni, "unique_id");
+            let resource_type = s(ni, "resource_type").unwrap_or_else(|| {
+                unique_id
+                    .as_deref()
+                    .and_then(|u| u.split('.').next())
+                    .unwrap_or("model")
+                    .to_string()
+            });
+            fields.node = Some(LogNodeError {
+                error_type: String::new(),
+                resource_type,
+                name: s(ni, "node_name").unwrap_or_default(),
+                unique_id,
+                path: s(ni, "node_path"),
+                message: s(&data, "msg").unwrap_or_default(),
+            });
+        }
+    }
+    Some(Event {
+        boundary: None,
+        time: s(info, "ts"),
+        invocation_id: s(info, "invocation_id"),
+        text: s(info, "msg").unwrap_or_default(),
+        json: Some(fields),
+    })
+}
+
+/// Adds one text line to the events: a separator, a new message, or a continuation.
+fn text_line(raw: &str, events: &mut Vec<Event>) {
+    let line = strip_ansi(raw);
+    if let Some(id) = separator(&line) {
+        events.push(Event {
+            boundary: Some(id.1),
+            time: id.0,
+            ..Event::default()
+        });
+        return;
+    }
+    match prefix(&line) {
+        Some((time, rest)) => events.push(Event {
+            time: Some(time),
+            text: rest.to_string(),
+            ..Event::default()
+        }),
+        None => match events.last_mut() {
+            Some(ev) if ev.boundary.is_none() && ev.json.is_none() => {
+                ev.text.push('\n');
+                ev.text.push_str(&line);
+            }
+            _ => events.push(Event {
+                text: line.to_string(),
+                ..Event::default()
+            }),
+        },
+    }
+}
+
+/// `============================== 2024-01-02 10:15:57.386197 | 2d9e… ==============================`
+fn separator(line: &str) -> Option<(Option<String>, Option<String>)> {
+    let inner = line.strip_prefix("=====")?.trim_matches('=').trim();
+    let (time, id) = match inner.split_once('|') {
+        Some((t, i)) => (t.trim(), Some(i.trim().to_string())),
+        None => (inner, None),
+    };
+    let time = (!time.is_empty()).then(|| time.to_string());
+    Some((time, id.filter(|i| !i.is_empty())))
+}
+
+/// Splits a log line's time/level prefix from its message:
+/// `10:15:57.386197 [info ] [MainThread]: msg` (dbt.log) or `10:15:57  msg` (console).
+fn prefix(line: &str) -> Option<(String, &str)> {
+    let b = line.as_bytes();
+    let is_time = b.len() >= 8
+        && b[0].is_ascii_digit()
+        && b[1].is_ascii_digit()
+        && b[2] == b':'
+        && b[3].is_ascii_digit()
+        && b[4].is_ascii_digit()
+        && b[5] == b':'
+        && b[6].is_ascii_digit()
+        && b[7].is_ascii_digit();
+    if !is_time {
+        return None;
+    }
+    let end = line[8..]
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map_or(line.len(), |i| i + 8);
+    let time = line[..end].to_string();
+    let mut rest = &line[end..];
+    // dbt.log: ` [info ] [MainThread]: `.
+    let trimmed = rest.trim_start();
+    if trimmed.starts_with('[') {
+        if let Some(i) = trimmed.find("]: ") {
+            rest = &trimmed[i + 3..];
+            return Some((time, rest));
+        }
+    }
+    // Console: two spaces.
+    Some((time, rest.strip_prefix("  ").unwrap_or(rest.trim_start())))
+}
+
+fn strip_ansi(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('\u{1b}') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for d in chars.by_ref() {
+                    if d.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn current<'a>(log: &'a mut Log, ev: &Event) -> &'a mut LogInvocation {
+    if log.invocations.is_empty() {
+        log.invocations.push(LogInvocation {
+            started_at: ev.time.clone(),
+            invocation_id: ev.invocation_id.clone(),
+            ..LogInvocation::default()
+        });
+    }
+    log.invocations.last_mut().expect("pushed above")
+}
+
+fn apply(log: &mut Log, ev: Event) {
+    if let Some(id) = &ev.boundary {
+        log.invocations.push(LogInvocation {
+            invocation_id: id.clone(),
+            started_at: ev.time.clone(),
+            ..LogInvocation::default()
+        });
+        return;
+    }
+    // JSON lines carry their invocation id: a new id starts a new invocation.
+    if let Some(id) = &ev.invocation_id {
+        let same = log
+            .invocations
+            .last()
+            .is_some_and(|inv| inv.invocation_id.as_deref().is_none_or(|i| i == id));
+        if !same {
+            log.invocations.push(LogInvocation {
+                invocation_id: Some(id.clone()),
+                started_at: ev.time.clone(),
+                ..LogInvocation::default()
+            });
+        }
+    }
+    let text = ev.text.as_str();
+    let first = text.lines().next().unwrap_or_default().trim();
+    // Console output has no separators: a second "Running with dbt=" starts a new invocation.
+    if let Some(v) = first.strip_prefix("Running with dbt=") {
+        let starts_new = log
+            .invocations
+            .last()
+            .is_some_and(|inv| inv.dbt_version.is_some());
+        if starts_new {
+            log.invocations.push(LogInvocation {
+                started_at: ev.time.clone(),
+                invocation_id: ev.invocation_id.clone(),
+                ..LogInvocation::default()
+            });
+        }
+        let inv = current(log, &ev);
+        inv.dbt_version = Some(v.trim().to_string());
+        return;
+    }
+    let inv = current(log, &ev);
+    if inv.invocation_id.is_none() {
+        inv.invocation_id.clone_from(&ev.invocation_id);
+    }
+    if let Some(j) = &ev.json {
+        apply_json(inv, j, text);
+        if j.name != "RunResultError"
+            && j.name != "RunResultFailure"
+            && j.name != "MainEncounteredError"
+        {
+            return;
+        }
+        if j.node.is_some() || j.exc.is_some() {
+            return;
+        }
+    }
+    if let Some(rest) = first.strip_prefix("Registered adapter:") {
+        let adapter = rest.trim().split('=').next().unwrap_or_default().trim();
+        if !adapter.is_empty() {
+            inv.adapter = Some(adapter.to_string());
+        }
+    } else if first.starts_with("running dbt with arguments") {
+        inv.command = py_dict_value(first, "which").or(inv.command.take());
+        inv.command_line = py_dict_value(first, "invocation_command").or(inv.command_line.take());
+        inv.target = py_dict_value(first, "target").or(inv.target.take());
+    } else if let Some(rest) = first.strip_prefix("Encountered an error") {
+        let body = text.split_once('\n').map(|(_, b)| b).unwrap_or_default();
+        let rest = rest.trim_start_matches(':').trim();
+        let msg = if rest.is_empty() {
+            body.trim().to_string()
+        } else {
+            format!("{rest}\n{body}").trim().to_string()
+        };
+        inv.fatal = Some(msg);
+        inv.finished = true;
+    } else if first.starts_with("Completed with")
+        || first.starts_with("Completed successfully")
+        || first.starts_with("Finished running")
+    {
+        inv.finished = true;
+    } else if first.contains(" SKIP ") || first.contains("SKIP relation") {
+        inv.skipped += 1;
+    } else if let Some(err) = summary_error(text) {
+        if !inv
+            .node_errors
+            .iter()
+            .any(|e| e.name == err.name && e.resource_type == err.resource_type)
+        {
+            inv.node_errors.push(err);
+        }
+    }
+}
+
+fn apply_json(inv: &mut LogInvocation, j: &JsonFields, text: &str) {
+    match j.name.as_str() {
+        "MainReportVersion" => inv.dbt_version = j.version.clone().or(inv.dbt_version.take()),
+        "AdapterRegistered" => inv.adapter = j.adapter.clone().or(inv.adapter.take()),
+        "MainReportArgs" => {
+            inv.command = j.which.clone().or(inv.command.take());
+            inv.command_line = j.command_line.clone().or(inv.command_line.take());
+            inv.target = j.target.clone().or(inv.target.take());
+        }
+        "MainEncounteredError" => {
+            inv.fatal = j.exc.clone().or_else(|| Some(text.to_string()));
+            inv.finished = true;
+        }
+        "CommandCompleted" | "EndOfRunSummary" | "FinishedRunningStats" => inv.finished = true,
+        "RunResultError" | "RunResultFailure" => {
+            if let Some(node) = &j.node {
+                let mut node = node.clone();
+                // The same text as the console's summary: take the wrapper from it when present.
+                if let Some(parsed) = summary_error(text) {
+                    node.error_type = parsed.error_type;
+                    if node.name.is_empty() {
+                        node.name = parsed.name;
+                    }
+                    node.path = node.path.or(parsed.path);
+                    node.message = parsed.message;
+                }
+                if !inv
+                    .node_errors
+                    .iter()
+                    .any(|e| e.name == node.name && e.resource_type == node.resource_type)
+                {
+                    inv.node_errors.push(node);
+                }
+            }
+        }
+        "SkippingDetails" => inv.skipped += 1,
+        _ => {}
+    }
+}
+
+/// A summary block: `Database Error in model stg_orders (models/staging/stg_orders.sql)` or
+/// `Failure in test not_null_orders_id (models/schema.yml)`, then the message lines.
+pub(crate) fn summary_error(text: &str) -> Option<LogNodeError> {
+    let (head, body) = match text.split_once('\n') {
+        Some((h, b)) => (h.trim(), b),
+        None => (text.trim(), ""),
+    };
+    let (error_type, rest) = if let Some(rest) = head.strip_prefix("Failure in ") {
+        ("Failure".to_string(), rest)
+    } else {
+        let at = head.find(" in ")?;
+        let kind = &head[..at];
+        let ok = kind.ends_with("Error") && kind.len() <= 40 && !kind.contains(':');
+        if !ok {
+            return None;
+        }
+        (kind.to_string(), &head[at + 4..])
+    };
+    let (resource_type, rest) = rest.split_once(' ')?;
+    const TYPES: [&str; 9] = [
+        "model",
+        "test",
+        "seed",
+        "snapshot",
+        "unit_test",
+        "source",
+        "operation",
+        "analysis",
+        "sql_operation",
+    ];
+    if !TYPES.contains(&resource_type) {
+        return None;
+    }
+    let (name, path) = match rest.split_once(" (") {
+        Some((n, p)) => (n.trim(), Some(p.trim_end_matches(')').to_string())),
+        None => (rest.trim(), None),
+    };
+    let message = dedent(body);
+    Some(LogNodeError {
+        error_type,
+        resource_type: resource_type.to_string(),
+        name: name.to_string(),
+        unique_id: None,
+        path,
+        message: if message.is_empty() {
+            head.to_string()
+        } else {
+            message
+        },
+    })
+}
+
+/// Removes the common indentation dbt adds to message lines, and trailing blank lines.
+pub(crate) fn dedent(body: &str) -> String {
+    let lines: Vec<&str> = body.lines().collect();
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut out: Vec<&str> = lines
+        .iter()
+        .map(|l| {
+            if l.len() >= indent {
+                &l[indent..]
+            } else {
+                l.trim_start()
+            }
+        })
+        .collect();
+    while out.last().is_some_and(|l| l.trim().is_empty()) {
+        out.pop();
+    }
+    while out.first().is_some_and(|l| l.trim().is_empty()) {
+        out.remove(0);
+    }
+    out.join("\n")
+}
+
+/// `'which': 'run'` from the Python dict dbt logs its arguments as.
+fn py_dict_value(line: &str, key: &str) -> Option<String> {
+    let pat = format!("'{key}': ");
+    let at = line.find(&pat)? + pat.len();
+    let rest = &line[at..];
+    let quote = rest.chars().next()?;
+    if quote != '\'' && quote != '"' {
+        return None;
+    }
+    let rest = &rest[1..];
+    let end = rest.find(quote)?;
+    Some(rest[..end].to_string()).filter(|s| !s.is_empty())
+}

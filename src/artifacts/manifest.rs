@@ -1,0 +1,353 @@
+//! manifest.json, schema v1–v12 and dbt Fusion's. Only the graph and the few fields the diagnosis
+//! shows are read: `macros`, `docs`, column docs, metrics and the rest are skipped by serde while
+//! parsing (never materialized), and every field is optional.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::artifacts::{lenient_string, version_of, Metadata};
+
+/// A node of the project as the manifest describes it: a model, seed, snapshot, test, unit test,
+/// source, exposure or anything else with a unique_id.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Node {
+    pub unique_id: String,
+    /// `model`, `seed`, `snapshot`, `test`, `unit_test`, `source`, `exposure`, `analysis`, …
+    pub resource_type: String,
+    pub name: String,
+    pub package_name: Option<String>,
+    pub original_file_path: Option<String>,
+    /// The path under the package's resource folder, as dbt uses it in `target/compiled/<pkg>/…`.
+    pub path: Option<String>,
+    pub database: Option<String>,
+    pub schema: Option<String>,
+    /// The table/view name: `alias` for models, seeds and snapshots, `identifier` for sources.
+    pub alias: Option<String>,
+    pub relation_name: Option<String>,
+    pub materialized: Option<String>,
+    pub on_schema_change: Option<String>,
+    pub contract_enforced: bool,
+    pub depends_on: Vec<String>,
+    pub compiled_code: Option<String>,
+    pub raw_code: Option<String>,
+    pub tags: Vec<String>,
+    /// The model a test is attached to (manifest v10+).
+    pub attached_node: Option<String>,
+    /// The name of a source's source (`raw` in `source('raw', 'orders')`).
+    pub source_name: Option<String>,
+    pub exposure: Option<ExposureInfo>,
+}
+
+/// What an exposure says about itself.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExposureInfo {
+    pub label: Option<String>,
+    /// `dashboard`, `notebook`, `analysis`, `ml`, `application`.
+    pub exposure_type: Option<String>,
+    pub url: Option<String>,
+    pub owner: Option<String>,
+    pub maturity: Option<String>,
+    /// `meta` flattened to `key=value` strings (keys and string values only), for recognizing tools.
+    pub meta: Vec<(String, String)>,
+}
+
+/// A whole manifest.json, reduced to what the diagnosis uses.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Manifest {
+    pub metadata: Metadata,
+    pub schema_version: Option<u32>,
+    /// Every node by unique_id: nodes, sources, exposures and unit tests together.
+    pub nodes: BTreeMap<String, Node>,
+    /// `parent_map` where the manifest has a non-empty one; else the graph comes from `depends_on`.
+    pub parent_map: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct Raw {
+    #[serde(default)]
+    metadata: Metadata,
+    #[serde(default)]
+    nodes: BTreeMap<String, RawNode>,
+    #[serde(default)]
+    sources: BTreeMap<String, RawNode>,
+    #[serde(default)]
+    exposures: BTreeMap<String, RawNode>,
+    #[serde(default)]
+    unit_tests: BTreeMap<String, RawNode>,
+    #[serde(default)]
+    parent_map: Option<BTreeMap<String, Vec<String>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawNode {
+    unique_id: Option<String>,
+    resource_type: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    name: Option<String>,
+    package_name: Option<String>,
+    original_file_path: Option<String>,
+    path: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    database: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    schema: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    alias: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    identifier: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    relation_name: Option<String>,
+    source_name: Option<String>,
+    config: Option<RawConfig>,
+    depends_on: Option<RawDependsOn>,
+    #[serde(alias = "compiled_sql", deserialize_with = "lenient_string")]
+    compiled_code: Option<String>,
+    #[serde(alias = "raw_sql", deserialize_with = "lenient_string")]
+    raw_code: Option<String>,
+    tags: Option<Tags>,
+    attached_node: Option<String>,
+    // Exposures.
+    #[serde(deserialize_with = "lenient_string")]
+    label: Option<String>,
+    #[serde(rename = "type", deserialize_with = "lenient_string")]
+    exposure_type: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    url: Option<String>,
+    owner: Option<RawOwner>,
+    #[serde(deserialize_with = "lenient_string")]
+    maturity: Option<String>,
+    meta: Option<serde_json::Map<String, serde_json::Value>>,
+    // Unit tests name the model they test.
+    #[serde(deserialize_with = "lenient_string")]
+    model: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawConfig {
+    #[serde(deserialize_with = "lenient_string")]
+    materialized: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    on_schema_change: Option<String>,
+    contract: Option<RawContract>,
+    meta: Option<serde_json::Map<String, serde_json::Value>>,
+    tags: Option<Tags>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawContract {
+    enforced: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawDependsOn {
+    nodes: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawOwner {
+    name: Option<String>,
+    email: Option<String>,
+}
+
+/// `tags` is a list in the manifest but a single string in some hand-written YAML that dbt kept.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Tags {
+    List(Vec<serde_json::Value>),
+    One(String),
+}
+
+impl Tags {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            Tags::One(s) => vec![s],
+            Tags::List(v) => v
+                .into_iter()
+                .filter_map(|t| t.as_str().map(str::to_string))
+                .collect(),
+        }
+    }
+}
+
+/// Reads manifest.json bytes. `Err` holds serde's reason, for the caller to put into words.
+pub(crate) fn parse(bytes: &[u8]) -> Result<Manifest, serde_json::Error> {
+    let raw: Raw = serde_json::from_slice(bytes)?;
+    let schema_version = version_of(raw.metadata.dbt_schema_version.as_deref());
+    let mut nodes = BTreeMap::new();
+    for (kind, map) in [
+        ("", raw.nodes),
+        ("source", raw.sources),
+        ("exposure", raw.exposures),
+        ("unit_test", raw.unit_tests),
+    ] {
+        for (key, node) in map {
+            let node = convert(key, node, kind, &nodes);
+            nodes.insert(node.unique_id.clone(), node);
+        }
+    }
+    link_unit_tests(&mut nodes);
+    let parent_map = raw
+        .parent_map
+        .filter(|m| m.values().any(|v| !v.is_empty()))
+        .unwrap_or_default();
+    Ok(Manifest {
+        metadata: raw.metadata,
+        schema_version,
+        nodes,
+        parent_map,
+    })
+}
+
+fn convert(key: String, raw: RawNode, default_type: &str, _seen: &BTreeMap<String, Node>) -> Node {
+    let unique_id = raw.unique_id.unwrap_or(key);
+    let resource_type = raw
+        .resource_type
+        .unwrap_or_else(|| default_type.to_string())
+        .to_ascii_lowercase();
+    let name = raw.name.unwrap_or_else(|| {
+        // The unique_id's last part is the name: `model.shop.orders` → `orders`.
+        unique_id.rsplit('.').next().unwrap_or_default().to_string()
+    });
+    let (materialized, on_schema_change, contract_enforced, config_meta, config_tags) =
+        match raw.config {
+            Some(c) => (
+                c.materialized,
+                c.on_schema_change,
+                c.contract.is_some_and(|c| c.enforced),
+                c.meta,
+                c.tags,
+            ),
+            None => (None, None, false, None, None),
+        };
+    let mut tags = raw.tags.map(Tags::into_vec).unwrap_or_default();
+    for t in config_tags.map(Tags::into_vec).unwrap_or_default() {
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    let exposure = (resource_type == "exposure").then(|| {
+        let mut meta = Vec::new();
+        for map in [raw.meta.as_ref(), config_meta.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            flatten_meta("", map, &mut meta);
+        }
+        ExposureInfo {
+            label: raw.label.filter(|l| !l.trim().is_empty()),
+            exposure_type: raw.exposure_type,
+            url: raw.url.filter(|u| !u.trim().is_empty()),
+            owner: raw.owner.and_then(|o| o.name.or(o.email)),
+            maturity: raw.maturity,
+            meta,
+        }
+    });
+    let mut depends_on = raw.depends_on.map(|d| d.nodes).unwrap_or_default();
+    depends_on.sort();
+    depends_on.dedup();
+    Node {
+        unique_id,
+        resource_type,
+        name,
+        package_name: raw.package_name,
+        original_file_path: raw.original_file_path,
+        path: raw.path,
+        database: raw.database,
+        schema: raw.schema,
+        alias: raw.alias.or(raw.identifier),
+        relation_name: raw.relation_name,
+        materialized,
+        on_schema_change,
+        contract_enforced,
+        depends_on,
+        compiled_code: raw.compiled_code,
+        raw_code: raw.raw_code,
+        tags,
+        attached_node: raw.attached_node,
+        source_name: raw.source_name,
+        exposure,
+        // A unit test's `model` is resolved to a unique_id in `link_unit_tests`.
+    }
+    .with_model(raw.model)
+}
+
+impl Node {
+    fn with_model(mut self, model: Option<String>) -> Node {
+        if self.resource_type == "unit_test" {
+            self.attached_node = self.attached_node.or(model);
+        }
+        self
+    }
+
+    /// The name dbt's `--select` takes for this node.
+    pub fn selector_name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether this node is a data test or unit test rather than something that builds a relation.
+    pub fn is_test(&self) -> bool {
+        matches!(self.resource_type.as_str(), "test" | "unit_test")
+    }
+}
+
+/// Unit tests name their model by name (`model: orders`); point `attached_node` at its unique_id.
+fn link_unit_tests(nodes: &mut BTreeMap<String, Node>) {
+    let fixes: Vec<(String, String)> = nodes
+        .values()
+        .filter(|n| n.resource_type == "unit_test")
+        .filter_map(|n| {
+            let model = n.attached_node.as_deref()?;
+            if nodes.contains_key(model) {
+                return None;
+            }
+            let found = n
+                .depends_on
+                .iter()
+                .find(|d| d.rsplit('.').next() == Some(model))
+                .cloned()
+                .or_else(|| {
+                    nodes
+                        .values()
+                        .find(|m| m.resource_type == "model" && m.name == model)
+                        .map(|m| m.unique_id.clone())
+                })?;
+            Some((n.unique_id.clone(), found))
+        })
+        .collect();
+    for (id, model) in fixes {
+        if let Some(n) = nodes.get_mut(&id) {
+            n.attached_node = Some(model);
+        }
+    }
+}
+
+fn flatten_meta(
+    prefix: &str,
+    map: &serde_json::Map<String, serde_json::Value>,
+    out: &mut Vec<(String, String)>,
+) {
+    for (k, v) in map {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            serde_json::Value::String(s) => out.push((key, s.clone())),
+            serde_json::Value::Bool(true) => out.push((key, "true".into())),
+            serde_json::Value::Object(m) if out.len() < 256 => flatten_meta(&key, m, out),
+            serde_json::Value::Array(a) => {
+                for s in a.iter().filter_map(|x| x.as_str()) {
+                    out.push((key.clone(), s.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,437 @@
+//! Dropped bytes → artifacts. Files are recognized by their content, never their names, and read
+//! leniently. Total: every input ends up in [`Artifacts::inputs`], taken as something or explained
+//! as unusable in words that name the file and say what to do; nothing here panics on any bytes.
+
+pub mod log;
+pub mod manifest;
+pub mod run_results;
+
+use serde::{Deserialize, Serialize};
+
+pub use log::{Log, LogInvocation, LogNodeError};
+pub use manifest::{ExposureInfo, Manifest, Node};
+pub use run_results::{NodeResult, RunResults};
+
+/// The newest schema versions this build knows; newer ones are read leniently with a warning.
+pub const NEWEST_RUN_RESULTS: u32 = 6;
+pub const NEWEST_MANIFEST: u32 = 12;
+
+/// One file handed to the core: a display name (a path or a dropped file's name) and its bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct InputFile<'a> {
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// The `metadata` block dbt writes at the top of its JSON artifacts.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct Metadata {
+    #[serde(deserialize_with = "lenient_string")]
+    pub dbt_schema_version: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    pub dbt_version: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    pub generated_at: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    pub invocation_id: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    pub adapter_type: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    pub project_name: Option<String>,
+}
+
+/// What a file was taken as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    RunResults,
+    Manifest,
+    Log,
+    /// A file that is not one of the inputs (a catalog.json, a semantic_manifest.json, …): named, unused.
+    Ignored,
+    /// A file that could not be read; `InputReport::problem` says why and what to do.
+    Unreadable,
+}
+
+/// How one input was taken, for the page's "what was loaded" list and the CLI's warnings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputReport {
+    pub name: String,
+    pub kind: InputKind,
+    /// e.g. `run_results v6 · dbt 1.10.2 · generated 2026-11-25T17:01:02Z · 42 results`.
+    pub detail: String,
+    /// Why the file could not be used, and what to do; `None` when it was used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+/// A file read successfully, with the name it came under.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded<T> {
+    pub name: String,
+    pub value: T,
+}
+
+/// Everything read from the inputs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Artifacts {
+    pub run_results: Vec<Loaded<RunResults>>,
+    pub manifests: Vec<Loaded<Manifest>>,
+    pub logs: Vec<Loaded<Log>>,
+    pub inputs: Vec<InputReport>,
+}
+
+/// What the content of a file says it is, before it is parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Sniffed {
+    RunResults,
+    Manifest,
+    Log,
+    /// Another dbt artifact or a known non-input: what it is and what it is for.
+    Ignored(&'static str),
+    Unreadable(String),
+}
+
+/// Reads every input. Pure: the caller did the I/O.
+pub fn read(files: &[InputFile<'_>]) -> Artifacts {
+    let mut out = Artifacts::default();
+    for f in files {
+        read_one(f, &mut out);
+    }
+    out
+}
+
+fn read_one(f: &InputFile<'_>, out: &mut Artifacts) {
+    let name = f.name.to_string();
+    let unreadable = |problem: String| InputReport {
+        name: name.clone(),
+        kind: InputKind::Unreadable,
+        detail: String::new(),
+        problem: Some(problem),
+    };
+    match sniff(f.bytes) {
+        Sniffed::RunResults => match run_results::parse(f.bytes) {
+            Ok(rr) => {
+                let detail = format!(
+                    "run_results{} · {} results{}",
+                    version_text(rr.schema_version),
+                    rr.results.len(),
+                    metadata_text(&rr.metadata)
+                );
+                out.inputs.push(InputReport {
+                    name: name.clone(),
+                    kind: InputKind::RunResults,
+                    detail,
+                    problem: None,
+                });
+                out.run_results.push(Loaded { name, value: rr });
+            }
+            Err(e) => out
+                .inputs
+                .push(unreadable(json_problem("run_results.json", &e))),
+        },
+        Sniffed::Manifest => match manifest::parse(f.bytes) {
+            Ok(m) => {
+                let detail = format!(
+                    "manifest{} · {} nodes{}",
+                    version_text(m.schema_version),
+                    m.nodes.len(),
+                    metadata_text(&m.metadata)
+                );
+                out.inputs.push(InputReport {
+                    name: name.clone(),
+                    kind: InputKind::Manifest,
+                    detail,
+                    problem: None,
+                });
+                out.manifests.push(Loaded { name, value: m });
+            }
+            Err(e) => out
+                .inputs
+                .push(unreadable(json_problem("manifest.json", &e))),
+        },
+        Sniffed::Log => {
+            let text = String::from_utf8_lossy(f.bytes);
+            let log = log::parse(&text);
+            let detail = match log.invocations.len() {
+                0 => "dbt log · no dbt invocation found".to_string(),
+                1 => format!("dbt log · 1 invocation{}", log_text(&log)),
+                n => format!("dbt log · {n} invocations{}", log_text(&log)),
+            };
+            out.inputs.push(InputReport {
+                name: name.clone(),
+                kind: InputKind::Log,
+                detail,
+                problem: None,
+            });
+            out.logs.push(Loaded { name, value: log });
+        }
+        Sniffed::Ignored(what) => out.inputs.push(InputReport {
+            name,
+            kind: InputKind::Ignored,
+            detail: what.to_string(),
+            problem: None,
+        }),
+        Sniffed::Unreadable(why) => out.inputs.push(unreadable(why)),
+    }
+}
+
+fn version_text(v: Option<u32>) -> String {
+    v.map(|v| format!(" v{v}")).unwrap_or_default()
+}
+
+fn metadata_text(m: &Metadata) -> String {
+    let mut s = String::new();
+    if let Some(v) = &m.dbt_version {
+        s.push_str(&format!(" · dbt {v}"));
+    }
+    if let Some(g) = &m.generated_at {
+        s.push_str(&format!(" · generated {g}"));
+    }
+    s
+}
+
+fn log_text(log: &Log) -> String {
+    match log.invocations.last() {
+        Some(inv) => {
+            let mut s = String::new();
+            if let Some(v) = &inv.dbt_version {
+                s.push_str(&format!(" · dbt {v}"));
+            }
+            if let Some(t) = &inv.started_at {
+                s.push_str(&format!(" · newest started {t}"));
+            }
+            s
+        }
+        None => String::new(),
+    }
+}
+
+/// Says why JSON that looked like `what` could not be read, and what to do.
+fn json_problem(what: &str, e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Eof => format!(
+            "this {what} ends early (line {}, column {}): the file is truncated — copy it again \
+             from target/ after dbt has finished",
+            e.line(),
+            e.column()
+        ),
+        Category::Syntax => format!(
+            "this {what} is not valid JSON at line {}, column {} — copy it again from target/",
+            e.line(),
+            e.column()
+        ),
+        _ => format!(
+            "this looks like {what} but its content is not what dbt writes ({e}) — check that it \
+             is the file dbt wrote in target/"
+        ),
+    }
+}
+
+/// How far into a file sniffing looks for a dbt schema URL; dbt writes `metadata` first.
+const SNIFF_WINDOW: usize = 64 * 1024;
+
+pub(crate) fn sniff(bytes: &[u8]) -> Sniffed {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(start) = start else {
+        return Sniffed::Unreadable(
+            "the file is empty — dbt may still have been writing it; copy it again".into(),
+        );
+    };
+    let body = &bytes[start..];
+    if body.starts_with(b"PK\x03\x04") {
+        return Sniffed::Unreadable(
+            "this is a ZIP archive — unzip it and add the target/ folder or its run_results.json \
+             and manifest.json"
+                .into(),
+        );
+    }
+    if body.starts_with(b"\x1f\x8b") {
+        return Sniffed::Unreadable(
+            "this is a gzip-compressed file — decompress it (gunzip) and add the result".into(),
+        );
+    }
+    let head = &body[..body.len().min(SNIFF_WINDOW)];
+    let binary = head.iter().filter(|b| **b == 0 || (**b < 0x09)).count();
+    if binary > 0
+        || std::str::from_utf8(&head[..head.len().min(4096).min(valid_utf8_prefix(head))]).is_err()
+    {
+        return Sniffed::Unreadable(
+            "this is a binary file, not a dbt artifact — add run_results.json, manifest.json or \
+             dbt.log from the dbt project's target/ and logs/ folders"
+                .into(),
+        );
+    }
+    if body[0] == b'{' {
+        return sniff_json(head);
+    }
+    let text = String::from_utf8_lossy(head);
+    if log::looks_like_log(&text) {
+        return Sniffed::Log;
+    }
+    if body[0] == b'[' {
+        return Sniffed::Unreadable(
+            "this is a JSON list, not a dbt artifact — dbt's run_results.json and manifest.json \
+             are JSON objects in the target/ folder"
+                .into(),
+        );
+    }
+    Sniffed::Unreadable(
+        "this is neither a dbt artifact nor a dbt log — add run_results.json and manifest.json \
+         from target/, or logs/dbt.log, or the console output of the failed dbt command"
+            .into(),
+    )
+}
+
+/// The length of the longest prefix that is valid UTF-8 but for a character cut at the end.
+fn valid_utf8_prefix(b: &[u8]) -> usize {
+    match std::str::from_utf8(b) {
+        Ok(_) => b.len(),
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        Err(_) => b.len(),
+    }
+}
+
+fn sniff_json(head: &[u8]) -> Sniffed {
+    let text = String::from_utf8_lossy(head);
+    if let Some(url) = schema_url(&text) {
+        let kind = url.rsplit('/').nth(1).unwrap_or_default();
+        return match kind {
+            "run-results" => Sniffed::RunResults,
+            "manifest" => Sniffed::Manifest,
+            "catalog" => Sniffed::Ignored(
+                "catalog.json (from dbt docs generate: column types for the docs site) — not \
+                 needed for a diagnosis",
+            ),
+            "sources" => Sniffed::Ignored(
+                "sources.json (from dbt source freshness) — not needed for a diagnosis",
+            ),
+            "semantic-manifest" | "semantic_manifest" => Sniffed::Ignored(
+                "semantic_manifest.json (the semantic layer's definitions) — not needed for a \
+                 diagnosis",
+            ),
+            _ => Sniffed::Ignored("a dbt artifact of a kind this tool does not read"),
+        };
+    }
+    // JSON log lines: every line an object with `info` (dbt 1.x `--log-format json`).
+    if text.starts_with("{\"info\"")
+        || text.contains("\"info\": {") && text.contains("\"invocation_id\"")
+    {
+        let first = text.lines().next().unwrap_or_default();
+        if first.contains("\"info\"") {
+            return Sniffed::Log;
+        }
+    }
+    if text.contains("\"semantic_models\"") && text.contains("\"project_configuration\"") {
+        return Sniffed::Ignored(
+            "semantic_manifest.json (the semantic layer's definitions) — not needed for a diagnosis",
+        );
+    }
+    if text.contains("\"results\"") && text.contains("\"elapsed_time\"") {
+        return Sniffed::RunResults;
+    }
+    if text.contains("\"nodes\"") && (text.contains("\"macros\"") || text.contains("\"sources\"")) {
+        return Sniffed::Manifest;
+    }
+    Sniffed::Unreadable(
+        "this is JSON but not a dbt artifact — add run_results.json and manifest.json from the \
+         dbt project's target/ folder"
+            .into(),
+    )
+}
+
+/// The `dbt_schema_version` URL near the start of a JSON artifact.
+fn schema_url(text: &str) -> Option<&str> {
+    let at = text.find("\"dbt_schema_version\"")?;
+    let rest = &text[at + "\"dbt_schema_version\"".len()..];
+    let rest = rest
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
+    Some(&rest[..rest.find('"')?])
+}
+
+/// `https://schemas.getdbt.com/dbt/manifest/v12.json` → `Some(12)`.
+pub(crate) fn version_of(url: Option<&str>) -> Option<u32> {
+    let file = url?.rsplit('/').next()?;
+    file.strip_prefix('v')?
+        .trim_end_matches(".json")
+        .parse()
+        .ok()
+}
+
+/// A string field that tolerates `null`, numbers and booleans (written by other tools or older dbt).
+pub(crate) fn lenient_string<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<String>, D::Error> {
+    let v: Option<serde_json::Value> = Option::deserialize(d)?;
+    Ok(match v {
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        Some(serde_json::Value::Bool(b)) => Some(b.to_string()),
+        _ => None,
+    })
+}
+
+impl Artifacts {
+    /// The run results the diagnosis uses: the newest by `generated_at` (then the last given).
+    pub fn run_results(&self) -> Option<&RunResults> {
+        self.run_results_loaded().map(|l| &l.value)
+    }
+
+    pub(crate) fn run_results_loaded(&self) -> Option<&Loaded<RunResults>> {
+        self.run_results
+            .iter()
+            .enumerate()
+            .max_by(|(i, a), (j, b)| {
+                a.value
+                    .metadata
+                    .generated_at
+                    .cmp(&b.value.metadata.generated_at)
+                    .then(i.cmp(j))
+            })
+            .map(|(_, l)| l)
+    }
+
+    /// The manifest the diagnosis uses: the one holding most of the results' nodes, then the
+    /// one from the same invocation, then the newest.
+    pub fn manifest(&self) -> Option<&Manifest> {
+        self.manifest_loaded().map(|l| &l.value)
+    }
+
+    pub(crate) fn manifest_loaded(&self) -> Option<&Loaded<Manifest>> {
+        let rr = self.run_results();
+        self.manifests
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, m)| {
+                let held = rr.map_or(0, |rr| {
+                    rr.results
+                        .iter()
+                        .filter(|r| m.value.nodes.contains_key(&r.unique_id))
+                        .count()
+                });
+                let same = rr.is_some_and(|rr| {
+                    rr.metadata.invocation_id.is_some()
+                        && rr.metadata.invocation_id == m.value.metadata.invocation_id
+                });
+                (held, same, m.value.metadata.generated_at.clone(), *i)
+            })
+            .map(|(_, m)| m)
+    }
+}
+
+/// What a file's content says it is, without parsing all of it: `None` when it is no input at all.
+pub fn recognize(bytes: &[u8]) -> Option<InputKind> {
+    match sniff(bytes) {
+        Sniffed::RunResults => Some(InputKind::RunResults),
+        Sniffed::Manifest => Some(InputKind::Manifest),
+        Sniffed::Log => Some(InputKind::Log),
+        Sniffed::Ignored(_) => Some(InputKind::Ignored),
+        Sniffed::Unreadable(_) => None,
+    }
+}

@@ -1,0 +1,140 @@
+//! run_results.json, schema v1–v6 and dbt Fusion's. Reads only what the diagnosis needs; every
+//! field but `results` is optional and unknown fields and statuses are kept or ignored, never an error.
+
+use serde::Deserialize;
+
+use crate::artifacts::{version_of, Metadata};
+
+/// One node's outcome in an invocation, as dbt wrote it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeResult {
+    pub unique_id: String,
+    /// dbt's status verbatim: `success`, `error`, `skipped`, `pass`, `fail`, `warn`,
+    /// `runtime error`, `partial success`, `no-op`, or anything a newer dbt writes.
+    pub status: String,
+    pub message: Option<String>,
+    pub failures: Option<u64>,
+    pub execution_time: f64,
+    pub compiled_code: Option<String>,
+    pub relation_name: Option<String>,
+}
+
+/// A whole run_results.json.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunResults {
+    pub metadata: Metadata,
+    /// The schema version's number (`6` for `run-results/v6.json`), when the file says.
+    pub schema_version: Option<u32>,
+    pub results: Vec<NodeResult>,
+    /// The dbt command (`run`, `build`, `test`, …) from `args.which`.
+    pub command: Option<String>,
+    /// `--target` when it was given on the command line.
+    pub target: Option<String>,
+    pub elapsed_time: Option<f64>,
+}
+
+impl NodeResult {
+    /// Whether this node's own execution went wrong (the contract's definition of a root).
+    pub fn is_root(&self) -> bool {
+        matches!(
+            self.status.as_str(),
+            "error" | "fail" | "runtime error" | "partial success"
+        )
+    }
+
+    pub fn is_skipped(&self) -> bool {
+        self.status == "skipped"
+    }
+}
+
+#[derive(Deserialize)]
+struct Raw {
+    #[serde(default)]
+    metadata: Metadata,
+    results: Vec<RawResult>,
+    #[serde(default)]
+    args: Option<RawArgs>,
+    #[serde(default)]
+    elapsed_time: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct RawResult {
+    #[serde(default)]
+    unique_id: Option<String>,
+    /// dbt < 0.19 (and some tools) nest the node instead.
+    #[serde(default)]
+    node: Option<RawNodeRef>,
+    #[serde(default, deserialize_with = "crate::artifacts::lenient_string")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "crate::artifacts::lenient_string")]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "lenient_count")]
+    failures: Option<u64>,
+    #[serde(default)]
+    execution_time: Option<f64>,
+    #[serde(default, alias = "compiled_sql")]
+    compiled_code: Option<String>,
+    #[serde(default)]
+    relation_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawNodeRef {
+    #[serde(default)]
+    unique_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawArgs {
+    #[serde(default)]
+    which: Option<String>,
+    #[serde(default)]
+    rpc_method: Option<String>,
+    #[serde(default)]
+    target: Option<String>,
+}
+
+/// Reads run_results.json bytes. `Err` holds serde's reason, for the caller to put into words.
+pub(crate) fn parse(bytes: &[u8]) -> Result<RunResults, serde_json::Error> {
+    let raw: Raw = serde_json::from_slice(bytes)?;
+    let schema_version = version_of(raw.metadata.dbt_schema_version.as_deref());
+    let results = raw
+        .results
+        .into_iter()
+        .filter_map(|r| {
+            let unique_id = r.unique_id.or(r.node.and_then(|n| n.unique_id))?;
+            Some(NodeResult {
+                unique_id,
+                status: r.status.unwrap_or_default().to_ascii_lowercase(),
+                message: r.message,
+                failures: r.failures,
+                execution_time: r.execution_time.unwrap_or(0.0),
+                compiled_code: r.compiled_code,
+                relation_name: r.relation_name,
+            })
+        })
+        .collect();
+    let (command, target) = match raw.args {
+        Some(a) => (a.which.or(a.rpc_method), a.target),
+        None => (None, None),
+    };
+    Ok(RunResults {
+        metadata: raw.metadata,
+        schema_version,
+        results,
+        command,
+        target,
+        elapsed_time: raw.elapsed_time,
+    })
+}
+
+/// `failures` is a count, but old versions and some adapters write it as a float or a string.
+fn lenient_count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let v: Option<serde_json::Value> = Option::deserialize(d)?;
+    Ok(match v {
+        Some(serde_json::Value::Number(n)) => n.as_u64().or_else(|| n.as_f64().map(|f| f as u64)),
+        Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    })
+}

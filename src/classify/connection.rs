@@ -1,0 +1,105 @@
+//! `connection`: dbt could not connect or authenticate, or the profile/target/env vars are wrong.
+//!
+//! # What it looks like
+//! `Runtime Error`
+//! `  Could not find profile named 'shpo'`
+//! `connection to server at "localhost" (127.0.0.1), port 5432 failed: FATAL:  password authentication failed for user "dbt"`
+//!
+//! # Why dbt fails
+//! Before any SQL runs dbt reads `profiles.yml`, resolves `env_var()` calls and opens a
+//! connection; any failure there stops the whole invocation, usually before run_results.json is
+//! written (the old one stays in `target/`).
+//!
+//! # What to do
+//! Run `dbt debug` (with the same `--target` and `--profiles-dir`) to see which step fails; fix
+//! the profile name in `dbt_project.yml` or the target in `profiles.yml`; set the env var in the
+//! job; rotate the credentials. Jobs should use a service account and `env_var()`, not a person's
+//! credentials.
+
+use super::Rule;
+
+pub(super) const RULES: &[Rule] = &[
+    Rule::any(r"Could not find profile named '(?P<profile>[^']+)'"),
+    Rule::any(r"The profile '(?P<profile>[^']+)' does not have a target named '(?P<target>[^']+)'"),
+    Rule::any(r"does not have a target named '(?P<target>[^']+)'"),
+    Rule::any(r"Env var required but not provided: '(?P<env_var>[^']+)'"),
+    Rule::any(r"Runtime Error\s+Credentials in profile[^\n]*"),
+    Rule::any(r#"password authentication failed for user "?(?P<user>[^"\s]+)"?"#),
+    Rule::any(r"Incorrect username or password was specified"),
+    Rule::any(r"Login failed for user '(?P<user>[^']+)'"),
+    Rule::any(
+        r"Failed to authenticate[^\n]*|Authentication failed[^\n]*|AuthenticationError[^\n]*",
+    ),
+    Rule::any(
+        r"(?:Invalid|expired) OAuth access token|OAuth access token (?:expired|is invalid)|Authentication token has expired|JWT token is invalid|invalid_grant[^\n]*|Reauthentication is needed[^\n]*|refresh token[^\n]*expired",
+    ),
+    Rule::any(
+        r"Could not automatically determine credentials[^\n]*|DefaultCredentialsError[^\n]*|Unable to (?:locate|find) credentials[^\n]*",
+    ),
+    Rule::any(r"no pg_hba\.conf entry[^\n]*"),
+    Rule::any(r#"FATAL:\s+role "(?P<role>[^"]+)" does not exist"#),
+    Rule::any(r#"FATAL:\s+database "(?P<object>[^"]+)" does not exist"#),
+    Rule::any(
+        r"(?:could not|couldn't|Failed to|Unable to) connect[^\n]*|connection to server[^\n]*failed[^\n]*|Connection refused[^\n]*|could not translate host name[^\n]*|Name or service not known|Connection reset by peer|SSL SYSCALL error[^\n]*|server closed the connection unexpectedly",
+    ),
+    Rule::any(r"IP(?: address)? [^\n]* is not allowed to access[^\n]*"),
+    Rule::any(r"No active warehouse selected in the current session[^\n]*"),
+    Rule::any(r"Could not find adapter type (?P<object>\w+)[^\n]*"),
+    Rule::any(
+        r"Invalid (?:connection|credentials|profile)[^\n]*|Credentials[^\n]*(?:missing|invalid)|Missing credentials[^\n]*",
+    ),
+    Rule::any(
+        r"User (?:temporarily )?locked[^\n]*|account (?:is )?(?:locked|disabled)[^\n]*|Your user account has been temporarily locked",
+    ),
+    Rule::any(r"Profile loading failed[^\n]*|Runtime Error\s+Could not find profile"),
+    Rule::on(
+        &["databricks", "spark"],
+        r"Invalid access token[^\n]*|PERMISSION_DENIED: Invalid access token|401 Unauthorized|Error during request to server[^\n]*",
+    ),
+];
+
+use super::fix::{FixContext, FixStep};
+
+pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
+    let ev = cx.ev();
+    let t = cx.target_flag();
+    let mut steps = Vec::new();
+    if let Some(p) = &ev.profile {
+        steps.push(FixStep::say(format!(
+            "dbt_project.yml says `profile: {p}`, but profiles.yml has no profile of that name: fix \
+             the name in one of them (the profile names are profiles.yml's top-level keys)"
+        )));
+        steps.push(FixStep::run(
+            "See which profiles.yml dbt reads",
+            "dbt debug --config-dir",
+        ));
+    }
+    if let Some(tg) = &ev.target {
+        steps.push(FixStep::say(format!(
+            "The profile has no target `{tg}`: fix --target / the profile's `target:` or add the target to profiles.yml"
+        )));
+    }
+    if let Some(v) = &ev.env_var {
+        steps.push(FixStep::say(format!(
+            "The environment variable {v} is not set where dbt ran: set it in the job's environment \
+             (or its secret store), or give env_var('{v}', 'default') a default where one is safe"
+        )));
+    }
+    if let Some(u) = &ev.user {
+        steps.push(FixStep::say(format!(
+            "The warehouse refused the credentials of user {u}: check the password/key/token in \
+             the profile (as env_var()), and whether the account is locked or the secret expired"
+        )));
+        if u.contains('@') {
+            steps.push(FixStep::say(format!(
+                "{u} looks like a person's account: jobs should connect with a service account whose \
+                 secret comes from env_var(), so they do not break when a person's password changes"
+            )));
+        }
+    }
+    steps.push(FixStep::run(
+        "Test the profile and the connection step by step",
+        format!("dbt debug{t}"),
+    ));
+    steps
+}

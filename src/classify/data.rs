@@ -1,0 +1,124 @@
+//! `data`: the data broke the SQL at run time — casts, division by zero, duplicates in a merge,
+//! NOT NULL or unique constraints.
+//!
+//! # What it looks like
+//! `Database Error in model fct_orders (models/marts/fct_orders.sql)`
+//! `  division by zero`
+//! `100038 (22018): Numeric value 'N/A' is not recognized`
+//!
+//! # Why dbt fails
+//! The SQL is valid but a row it met is not: a text value that does not cast, a zero divisor,
+//! a key that appears twice in a merge's source, a NULL into a NOT NULL column. It often starts
+//! after a change in a source system, not in the dbt project.
+//!
+//! # What to do
+//! Find the offending rows (run the compiled SQL without the failing expression, filter for the
+//! value in the message), then guard the SQL (`TRY_CAST`/`SAFE_CAST`/`NULLIF(x, 0)`, deduplicate
+//! before a merge) or fix the data upstream; add a test so it fails early next time.
+
+use super::Rule;
+
+pub(super) const RULES: &[Rule] = &[
+    Rule::any(r"division by zero|divide by zero[^\n]*|\[DIVIDE_BY_ZERO\][^\n]*|DIVISION_BY_ZERO"),
+    Rule::any(r"invalid input syntax for (?:type )?\w+[^\n]*"),
+    Rule::any(
+        r#"null value in column "(?P<column>[^"]+)"(?: of relation "(?P<relation>[^"]+)")? violates not-null constraint"#,
+    ),
+    Rule::any(
+        r"duplicate key value violates unique constraint[^\n]*|Violation of (?:PRIMARY KEY|UNIQUE KEY) constraint[^\n]*|Cannot insert duplicate key[^\n]*",
+    ),
+    Rule::any(
+        r"value too long for type[^\n]*|String or binary data would be truncated[^\n]*|String '[^'\n]*' is too long[^\n]*",
+    ),
+    Rule::any(
+        r"numeric field overflow|Arithmetic overflow error[^\n]*|\[ARITHMETIC_OVERFLOW\][^\n]*|NUMERIC_VALUE_OUT_OF_RANGE|Numeric value out of range|out of range for type \w+|Out of Range Error[^\n]*|value out of range[^\n]*|date/time field value out of range[^\n]*",
+    ),
+    Rule::any(
+        r"Numeric value '[^'\n]*' is not recognized|(?:Timestamp|Date|Time|Boolean) '[^'\n]*' is not recognized|Can't parse '[^'\n]*' as[^\n]*",
+    ),
+    Rule::any(
+        r"Duplicate row detected during DML action[^\n]*|UPDATE/MERGE must match at most one source row for each target row|MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE[^\n]*|The MERGE statement attempted to UPDATE or DELETE the same row more than once",
+    ),
+    Rule::any(
+        r"NULL result in a non-nullable column|Cannot insert the value NULL into column '(?P<column>[^']+)'[^\n]*|NOT_NULL_CONSTRAINT_VIOLATED[^\n]*|Constraint Error: NOT NULL constraint failed: (?P<relation>\w+)\.(?P<column>\w+)",
+    ),
+    Rule::any(r"Constraint Error: (?:Duplicate key|PRIMARY KEY or UNIQUE constraint violat)[^\n]*"),
+    Rule::any(
+        r"Conversion Error: [^\n]*|Could not convert string[^\n]*|Invalid Input Error: Could not (?:convert|parse)[^\n]*",
+    ),
+    Rule::any(
+        r"Bad (?:int64|double|bool|numeric|date|timestamp) value[^\n]*|Could not cast literal[^\n]*|Invalid (?:date|timestamp|datetime)(?: string)?:? '?[^\n]*|Failed to parse input string[^\n]*",
+    ),
+    Rule::any(
+        r"\[CAST_INVALID_INPUT\][^\n]*|CANNOT_PARSE_TIMESTAMP[^\n]*|INVALID_CAST_ARGUMENT[^\n]*|Cannot cast '[^'\n]*' to[^\n]*|Conversion failed when converting[^\n]*|Error converting data type[^\n]*",
+    ),
+    Rule::any(r"Invalid digit, Value '[^'\n]*'[^\n]*|Overflow \(Long valid range[^\n]*"),
+    Rule::any(
+        r"violates check constraint[^\n]*|violates foreign key constraint[^\n]*|CHECK constraint[^\n]*violat[^\n]*",
+    ),
+    Rule::any(
+        r"more than one row returned by a subquery used as an expression|Scalar subquery produced more than one element|Single-row subquery returns more than one row",
+    ),
+];
+
+use super::fix::{FixContext, FixStep};
+
+pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
+    let lower = cx.message.to_ascii_lowercase();
+    let a = cx.adapter();
+    let mut steps = Vec::new();
+    if lower.contains("division by zero")
+        || lower.contains("divide by zero")
+        || lower.contains("divide_by_zero")
+    {
+        steps.push(FixStep::run(
+            "Guard the divisor: NULLIF turns a zero into NULL, so the row gets NULL instead of failing the model",
+            "numerator / NULLIF(denominator, 0)",
+        ));
+    } else if lower.contains("duplicate row")
+        || lower.contains("at most one source row")
+        || lower.contains("multiple_source_row")
+        || lower.contains("more than once")
+    {
+        steps.push(FixStep::say(format!(
+            "The merge's source has the same unique_key more than once: deduplicate in {} (e.g. \
+             row_number() over (partition by the key order by a timestamp desc) = 1) and add a \
+             unique test on the key",
+            cx.node()
+        )));
+    } else if lower.contains("null")
+        && (lower.contains("not-null")
+            || lower.contains("non-nullable")
+            || lower.contains("not null"))
+    {
+        let col = cx.ev().column.unwrap_or_else(|| "the column".into());
+        steps.push(FixStep::say(format!(
+            "Rows with NULL in {col} reached a NOT NULL column: filter or default them (COALESCE) \
+             in the SQL, and add a not_null test upstream to catch it earlier"
+        )));
+    } else if lower.contains("duplicate key")
+        || lower.contains("unique constraint")
+        || lower.contains("primary key")
+    {
+        steps.push(FixStep::say(
+            "A key appears twice: deduplicate before inserting and add a unique test on the key",
+        ));
+    } else {
+        let try_cast = match a {
+            "bigquery" => "SAFE_CAST(value AS type)",
+            "postgres" | "redshift" => {
+                "a CASE that checks the value's pattern before CAST (PostgreSQL has no TRY_CAST)"
+            }
+            _ => "TRY_CAST(value AS type)",
+        };
+        steps.push(FixStep::say(format!(
+            "A value did not fit its type: find the rows with the value the message quotes, then fix \
+             them upstream or convert leniently with {try_cast} (or dbt.safe_cast)"
+        )));
+    }
+    steps.push(FixStep::say(
+        "The SQL is valid; the data changed. Check the sources for what arrived since the last \
+         good run, and add a test that catches it before this model",
+    ));
+    steps
+}

@@ -1,0 +1,89 @@
+//! `dependency`: the DAG itself is broken — a ref/source to a node that does not exist, a cycle,
+//! a package that is not installed or does not fit the dbt version.
+//!
+//! # What it looks like
+//! `Compilation Error`
+//! `  Model 'model.shop.int_customer_orders' (models/intermediate/int_customer_orders.sql) depends on a node named 'stg_custmers' which was not found`
+//!
+//! # Why dbt fails
+//! dbt resolves every `ref()` and `source()` while parsing; a name that matches no enabled node
+//! (a typo, a disabled or deleted model, a package not installed) stops the whole invocation.
+//!
+//! # What to do
+//! Fix the name in the `ref()`/`source()` (dbt often suggests one), enable the node, or run
+//! `dbt deps` to install the packages in `packages.yml`.
+
+use super::Rule;
+
+pub(super) const RULES: &[Rule] = &[
+    Rule::any(
+        r"depends on a node named '(?P<object>[^']+)'(?: with version '[^']+')? which (?:was not found|is disabled)",
+    ),
+    Rule::any(r"depends on a source named '(?P<object>[^']+)' which (?:was not found|is disabled)"),
+    Rule::any(
+        r"depends on a (?:node|source|metric|semantic model) named '(?P<object>[^']+)'[^\n]*",
+    ),
+    Rule::any(r"Found a cycle[^\n]*"),
+    Rule::any(
+        r"dbt found \d+ package\(s\) specified in packages\.yml, but only \d+ package\(s\) installed[^\n]*",
+    ),
+    Rule::any(r"Dependency Error[^\n]*"),
+    Rule::any(
+        r"Version error for package[^\n]*|Could not find a (?:matching|satisfactory) version[^\n]*|Package [^\n]* (?:was not found in the package index|not found)[^\n]*|requires dbt version[^\n]*|is not compatible with (?:your|this) version of dbt[^\n]*|incompatible dbt version[^\n]*",
+    ),
+    Rule::any(
+        r"Error checking out spec[^\n]*|Could not (?:clone|checkout) [^\n]*|dbt deps[^\n]*failed",
+    ),
+    // A package's namespace is undefined: the package is not installed (run `dbt deps`).
+    Rule::any(
+        r"'(?P<object>dbt_utils|dbt_expectations|dbt_date|codegen|audit_helper|dbt_external_tables|elementary|metrics|fivetran_utils|spark_utils|tsql_utils|dbt_artifacts)' is undefined",
+    ),
+    Rule::any(r"No macro named '(?P<function>\w+)' found within namespace[^\n]*"),
+];
+
+use super::fix::{FixContext, FixStep};
+
+pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
+    let ev = cx.ev();
+    let lower = cx.message.to_ascii_lowercase();
+    let mut steps = Vec::new();
+    if lower.contains("found a cycle") {
+        steps.push(FixStep::say(
+            "The refs form a cycle (the message lists it): break it by moving the shared logic into \
+             a new upstream model that both can ref",
+        ));
+    } else if lower.contains("packages.yml")
+        || lower.contains("is undefined")
+        || lower.contains("dbt deps")
+        || lower.contains("package")
+        || lower.contains("namespace")
+    {
+        steps.push(FixStep::run(
+            "Install the packages listed in packages.yml (the job must run this before other dbt commands)",
+            "dbt deps",
+        ));
+    } else if let Some(o) = &ev.object {
+        match cx.suggestion {
+            Some(s) => steps.push(FixStep::say(format!(
+                "{} refers to `{o}`, which is not in the project: did you mean `{s}`? Fix the ref()/source() call",
+                cx.node()
+            ))),
+            None => steps.push(FixStep::say(format!(
+                "{} refers to `{o}`, which is not in the project (or is disabled): fix the name in \
+                 the ref()/source() call, or enable/add the node",
+                cx.node()
+            ))),
+        }
+        steps.push(FixStep::run(
+            "Check that the project parses again",
+            "dbt parse".to_string(),
+        ));
+    }
+    if steps.is_empty() {
+        steps.push(FixStep::run(
+            "Check that the project's graph parses",
+            "dbt parse",
+        ));
+    }
+    steps
+}

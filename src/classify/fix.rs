@@ -1,0 +1,174 @@
+//! Fix guidance: a category, its evidence and what is known of the node → the steps to take.
+//! Each category's steps live in its own file (`fix` there); this module holds the shared types,
+//! the dispatch and the steps every category shares (where the compiled SQL is, `dbt retry`).
+//! Invariant: a `run` is one statement or command that can be pasted as it is — no placeholders;
+//! when a name is unknown (the dbt role, often) the statement goes into `say` instead.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Category, Evidence};
+
+/// One step of a fix: words for people and, when there is one, a command or statement to paste.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixStep {
+    pub say: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub run: Option<String>,
+}
+
+impl FixStep {
+    pub fn say(say: impl Into<String>) -> FixStep {
+        FixStep {
+            say: say.into(),
+            run: None,
+        }
+    }
+
+    pub fn run(say: impl Into<String>, run: impl Into<String>) -> FixStep {
+        FixStep {
+            say: say.into(),
+            run: Some(run.into()),
+        }
+    }
+}
+
+/// What the fix can use. Built by the diagnosis from the problem's first root.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FixContext<'a> {
+    pub category: Option<Category>,
+    pub evidence: Option<&'a Evidence>,
+    /// Normalized adapter name (`postgres`, `snowflake`, …).
+    pub adapter: Option<&'a str>,
+    /// The failed node's name, and its type (`model`, `test`, …).
+    pub node_name: Option<&'a str>,
+    pub resource_type: Option<&'a str>,
+    /// The model a failed test tests.
+    pub tested_name: Option<&'a str>,
+    /// The failed node's relation (`"db"."schema"."name"`).
+    pub relation_name: Option<&'a str>,
+    /// `target/compiled/…` and `target/run/…` paths of the failed node's SQL.
+    pub compiled_path: Option<&'a str>,
+    pub run_path: Option<&'a str>,
+    /// Names of the failed node's parents, and which of them are sources (`source:raw.orders`).
+    pub parents: &'a [String],
+    /// The dbt command of the invocation (`run`, `build`, …) and `--target` when given.
+    pub command: &'a str,
+    pub target: Option<&'a str>,
+    pub message: &'a str,
+    /// The compiled SQL, to quote the failing call in dialect fixes.
+    pub compiled_code: Option<&'a str>,
+    /// A close name from the project for a name that was not found (`stg_customers` for `stg_custmers`).
+    pub suggestion: Option<&'a str>,
+    /// Whether `dbt retry` would rerun this invocation (dbt ≥ 1.6 and its run_results is current).
+    pub retry_available: bool,
+}
+
+impl<'a> FixContext<'a> {
+    pub(super) fn ev(&self) -> Evidence {
+        self.evidence.cloned().unwrap_or_default()
+    }
+
+    pub(super) fn adapter(&self) -> &'a str {
+        self.adapter.unwrap_or("other")
+    }
+
+    pub(super) fn node(&self) -> &'a str {
+        self.node_name.unwrap_or("the model")
+    }
+
+    /// ` --target prod` when the invocation named one.
+    pub(super) fn target_flag(&self) -> String {
+        self.target
+            .map(|t| format!(" --target {t}"))
+            .unwrap_or_default()
+    }
+}
+
+/// The steps for a problem, specific first, then where the SQL is, then `dbt retry` where it fits.
+pub fn fixes(cx: &FixContext<'_>) -> Vec<FixStep> {
+    use super::*;
+    let category = cx.category.unwrap_or(Category::Other);
+    let mut steps = match category {
+        Category::Permission => permission::fix(cx),
+        Category::SqlDialect => sql_dialect::fix(cx),
+        Category::MissingRelation => missing_relation::fix(cx),
+        Category::MissingColumn => missing_column::fix(cx),
+        Category::SchemaDrift => schema_drift::fix(cx),
+        Category::Contract => contract::fix(cx),
+        Category::TestFailure => test_failure::fix(cx),
+        Category::Data => data::fix(cx),
+        Category::SqlError | Category::Other => sql_error::fix(cx),
+        Category::Connection => connection::fix(cx),
+        Category::Compilation => compilation::fix(cx),
+        Category::Dependency => dependency::fix(cx),
+        Category::Resource => resource::fix(cx),
+    };
+    let sql_ran = !matches!(
+        category,
+        Category::Connection | Category::Compilation | Category::Dependency
+    );
+    if sql_ran {
+        if let Some(step) = where_is_sql(cx) {
+            steps.push(step);
+        }
+    }
+    if cx.retry_available && category != Category::SchemaDrift {
+        steps.push(FixStep::run(
+            "After the fix, `dbt retry` reruns only what errored or was skipped in this \
+             invocation, with its flags (as long as target/run_results.json is still this run's)",
+            format!("dbt retry{}", cx.target_flag()),
+        ));
+    }
+    steps
+}
+
+fn where_is_sql(cx: &FixContext<'_>) -> Option<FixStep> {
+    let ev = cx.ev();
+    let at = match (ev.line, ev.position) {
+        (Some(l), Some(p)) => format!(" — the warehouse points at line {l}, position {p}"),
+        (Some(l), None) => format!(" — the warehouse points at line {l}"),
+        _ => String::new(),
+    };
+    match (cx.run_path, cx.compiled_path) {
+        (Some(run), Some(compiled)) => Some(FixStep::say(format!(
+            "The statement the warehouse ran is in {run}{at}; the model's compiled SELECT is in \
+             {compiled}"
+        ))),
+        (None, Some(compiled)) => Some(FixStep::say(format!(
+            "The compiled SQL is in {compiled}{at}"
+        ))),
+        (Some(run), None) => Some(FixStep::say(format!(
+            "The statement the warehouse ran is in {run}{at}"
+        ))),
+        (None, None) => None,
+    }
+}
+
+/// Splits `a.b.c` into its parts, unquoted.
+pub(super) fn parts(name: &str) -> Vec<String> {
+    name.split('.')
+        .map(|p| super::clean_name(p))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Quotes a name for the adapter when it needs quoting (mixed case or odd characters).
+pub(super) fn ident(adapter: &str, name: &str) -> String {
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    let folded = match adapter {
+        "snowflake" => name.chars().all(|c| !c.is_ascii_lowercase()),
+        "postgres" | "redshift" => name.chars().all(|c| !c.is_ascii_uppercase()),
+        _ => true,
+    };
+    if plain && folded {
+        return name.to_string();
+    }
+    match adapter {
+        "bigquery" | "databricks" | "spark" => format!("`{name}`"),
+        "sqlserver" | "fabric" | "synapse" => format!("[{name}]"),
+        _ => format!("\"{}\"", name.replace('"', "\"\"")),
+    }
+}

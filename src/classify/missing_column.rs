@@ -1,0 +1,72 @@
+//! `missing_column`: a column the SQL reads does not exist — renamed or removed upstream.
+//!
+//! # What it looks like
+//! `Runtime Error in model stg_customers (models/staging/stg_customers.sql)`
+//! `  Binder Error: Referenced column "first_name" not found in FROM clause!`
+//! `000904 (42000): SQL compilation error: error line 3 at position 4 invalid identifier 'FIRST_NAME'`
+//!
+//! # Why dbt fails
+//! An upstream model, seed or loaded source renamed or dropped the column (often in the same
+//! deploy), or the SQL has a typo. The warehouse names the column and usually where it was read.
+//!
+//! # What to do
+//! Find the column's new name upstream (the model the relation comes from, or the source's
+//! loader), update the SQL, and rebuild from the failed model: `dbt run --select <model>+`.
+
+use super::Rule;
+
+pub(super) const RULES: &[Rule] = &[
+    Rule::any(r#"column (?P<relation>[\w$]+)\.(?P<column>[\w$]+) does not exist"#),
+    Rule::any(r#"column "(?P<column>[^"]+)" of relation "(?P<relation>[^"]+)" does not exist"#),
+    Rule::any(r#"column "(?P<column>[^"]+)" does not exist"#),
+    Rule::any(r"invalid identifier '(?P<column>[^']+)'"),
+    Rule::any(r"Unrecognized name: (?P<column>[\w$]+)"),
+    Rule::any(r"Name (?P<column>[\w$]+) not found inside (?P<relation>[\w$]+)"),
+    Rule::any(r"\[UNRESOLVED_COLUMN(?:\.\w+)?\][^`\n]*`(?P<column>[^`]+)`"),
+    Rule::any(r"cannot resolve '`?(?P<column>[^'`]+)`?' given input columns"),
+    Rule::any(r#"Referenced column "(?P<column>[^"]+)" not found"#),
+    Rule::any(r#"Table "(?P<relation>[^"]+)" does not have a column named "(?P<column>[^"]+)""#),
+    Rule::any(
+        r#"Values list "(?P<relation>[^"]+)" does not have a column named "(?P<column>[^"]+)""#,
+    ),
+    Rule::any(r#"does not have a column named "(?P<column>[^"]+)""#),
+    Rule::any(r"Invalid column name '(?P<column>[^']+)'"),
+    Rule::any(r"Column '(?P<column>[^']+)' cannot be resolved"),
+    Rule::any(r"Column (?P<column>[\w$.`]+) (?:not found|does not exist|cannot be resolved)"),
+    Rule::any(r"Unrecognized column[^\n]*"),
+];
+
+use super::fix::{FixContext, FixStep};
+
+pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
+    let ev = cx.ev();
+    let column = ev.column.clone().unwrap_or_else(|| "the column".into());
+    let mut steps = Vec::new();
+    if cx.parents.is_empty() {
+        steps.push(FixStep::say(format!(
+            "Find where {column} went: check the columns of the relations {} reads, then update the SQL",
+            cx.node()
+        )));
+    } else {
+        let list = cx.parents.join(", ");
+        steps.push(FixStep::say(format!(
+            "{} reads {list}: check whether {column} was renamed or removed there (a recent change \
+             upstream, or the loader), then update the SQL of {}",
+            cx.node(),
+            cx.node()
+        )));
+        let first = &cx.parents[0];
+        let show = match first.strip_prefix("source:") {
+            Some(src) => {
+                let (s, t) = src.split_once('.').unwrap_or((src, ""));
+                format!("dbt show --inline \"select * from {{{{ source('{s}', '{t}') }}}}\" --limit 5{}", cx.target_flag())
+            }
+            None => format!("dbt show --select {first} --limit 5{}", cx.target_flag()),
+        };
+        steps.push(FixStep::run(
+            format!("See the columns {first} has now"),
+            show,
+        ));
+    }
+    steps
+}

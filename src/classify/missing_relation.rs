@@ -1,0 +1,150 @@
+//! `missing_relation`: a table, view, schema or database the SQL reads does not exist.
+//!
+//! # What it looks like
+//! `Database Error in model stg_orders (models/staging/stg_orders.sql)`
+//! `  relation "raw.orders" does not exist`
+//! `002003 (42S02): SQL compilation error: Object 'RAW.SHOP.ORDERS' does not exist or not authorized.`
+//!
+//! # Why dbt fails
+//! The SQL names a relation the warehouse cannot find: a source that was not loaded, an upstream
+//! model built into another schema/target, a dropped table, or a wrong database/schema in the
+//! source's YAML. Snowflake says "does not exist or not authorized" for both a missing object and
+//! one the role may not see, so the evidence decides (an object this run just built exists).
+//!
+//! # What to do
+//! Check that the loader ran and the relation exists (`SHOW TABLES IN SCHEMA …` /
+//! `information_schema.tables`), that the source's `database`/`schema`/`identifier` match, and that
+//! upstream models were built in this target (`dbt run --select +<model>`).
+
+use super::Rule;
+
+/// Snowflake's wording that may also mean "not authorized": before the permission rules.
+pub(super) const AMBIGUOUS: &[Rule] = &[
+    Rule::any(r"(?:Object|Table|View) '(?P<relation>[^']+)' does not exist or not authorized"),
+    Rule::any(r"(?:Schema|Database) '(?P<object>[^']+)' does not exist or not authorized"),
+    Rule::on(
+        &["sqlserver", "fabric", "synapse"],
+        r#"The specified schema name "(?P<object>[^"]+)" either does not exist or you do not have permission to use it"#,
+    ),
+    Rule::on(
+        &["bigquery"],
+        r"Access Denied: Table (?P<relation>[\w:.\-]+): User does not have permission to query table [\w:.\-]+, or perhaps it does not exist",
+    ),
+];
+
+pub(super) const RULES: &[Rule] = &[
+    Rule::any(r#"relation "(?P<relation>[^"]+)" does not exist"#),
+    Rule::any(r#"schema "(?P<object>[^"]+)" does not exist"#),
+    Rule::any(r#"database "(?P<object>[^"]+)" does not exist"#),
+    Rule::any(r"Catalog Error: Table with name (?P<relation>[\w$.\x22]+) does not exist"),
+    Rule::any(
+        r"Catalog Error: (?:Schema|Catalog) with name (?P<object>[\w$.\x22]+) does not exist",
+    ),
+    Rule::any(r"Not found: Table (?P<relation>[\w:.\-]+)"),
+    Rule::any(r"Not found: Dataset (?P<object>[\w:.\-]+)"),
+    Rule::any(r"\[TABLE_OR_VIEW_NOT_FOUND\][^`\n]*`?(?P<relation>[\w`.]+)`?"),
+    Rule::any(r"\[SCHEMA_NOT_FOUND\][^`\n]*`?(?P<object>[\w`.]+)`?"),
+    Rule::any(r"Table or view not found: (?P<relation>[\w`.]+)"),
+    Rule::any(r"Invalid object name '(?P<relation>[^']+)'"),
+    Rule::any(r"Table '(?P<relation>[^']+)' does not exist"),
+    Rule::any(r"Schema '(?P<object>[^']+)' does not exist"),
+    Rule::any(r"Catalog '(?P<object>[^']+)' does not exist"),
+    Rule::any(r"(?:Table|View|Object) (?P<relation>[\w$.\x22`]+) does not exist"),
+    Rule::any(r"Cannot find (?:table|relation|view) (?P<relation>[\w$.\x22`]+)"),
+    Rule::any(r"Referenced table (?P<relation>[\w$.\x22]+) not found"),
+];
+
+use super::fix::{parts, FixContext, FixStep};
+
+pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
+    let ev = cx.ev();
+    let a = cx.adapter();
+    let name = ev
+        .relation
+        .clone()
+        .or(ev.object.clone())
+        .unwrap_or_default();
+    let p = parts(&name.replace(':', "."));
+    let mut steps = Vec::new();
+    let sources: Vec<&String> = cx
+        .parents
+        .iter()
+        .filter(|p| p.starts_with("source:"))
+        .collect();
+    let models: Vec<&String> = cx
+        .parents
+        .iter()
+        .filter(|p| !p.starts_with("source:"))
+        .collect();
+    if !sources.is_empty() {
+        let list = sources
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        steps.push(FixStep::say(format!(
+            "{} reads {list}: check that the load into it ran and wrote the table, and that the \
+             source's database/schema/identifier in YAML match where it landed",
+            cx.node()
+        )));
+    }
+    if !models.is_empty() {
+        let first = models[0].as_str();
+        steps.push(FixStep::run(
+            format!(
+                "If the missing relation is an upstream model's, build it in this target first"
+            ),
+            format!("dbt run --select +{first}{}", cx.target_flag()),
+        ));
+    }
+    if let Some(schema) = schema_part(&p) {
+        let check = match a {
+            "snowflake" => Some(format!("SHOW TABLES IN SCHEMA {};", schema.join(".").to_ascii_uppercase())),
+            "bigquery" => Some(format!("bq ls {}", schema.join(":"))),
+            "databricks" | "spark" => Some(format!("SHOW TABLES IN {};", schema.join("."))),
+            "trino" => Some(format!("SHOW TABLES FROM {};", schema.join("."))),
+            "sqlserver" | "fabric" | "synapse" => Some(format!(
+                "SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '{}';",
+                schema.last().cloned().unwrap_or_default()
+            )),
+            "postgres" | "redshift" | "duckdb" => Some(format!(
+                "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema = '{}';",
+                schema.last().cloned().unwrap_or_default()
+            )),
+            _ => None,
+        };
+        if let Some(check) = check {
+            steps.push(FixStep::run("See which tables the schema holds", check));
+        }
+    }
+    if !sources.is_empty() {
+        let src = sources[0].trim_start_matches("source:");
+        steps.push(FixStep::run(
+            "Check the source's freshness, if it has a loaded_at_field",
+            format!(
+                "dbt source freshness --select source:{src}{}",
+                cx.target_flag()
+            ),
+        ));
+    }
+    if steps.is_empty() {
+        steps.push(FixStep::say(format!(
+            "Check that {} exists in this target and that the name in the SQL is right",
+            if name.is_empty() {
+                "the relation"
+            } else {
+                name.as_str()
+            }
+        )));
+    }
+    steps
+}
+
+/// The schema (with its database, when named) of a relation's parts; a bare schema stays itself.
+fn schema_part(p: &[String]) -> Option<Vec<String>> {
+    match p.len() {
+        0 => None,
+        1 => None,
+        n => Some(p[..n - 1].to_vec()),
+    }
+}

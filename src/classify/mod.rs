@@ -1,0 +1,496 @@
+//! Failure classification: a message (and what is known of the node that printed it) → one of the
+//! contract's categories, with the evidence the message names. One category a file; this module
+//! holds the ordered matcher table that decides between them. Total: any text gets a category
+//! (`other` at worst) and the raw message is never altered.
+
+mod compilation;
+mod connection;
+mod contract;
+mod data;
+mod dependency;
+mod fix;
+mod missing_column;
+mod missing_relation;
+mod permission;
+mod resource;
+mod schema_drift;
+mod sql_dialect;
+mod sql_error;
+mod test_failure;
+
+use std::sync::OnceLock;
+
+use regex_lite::{Captures, Regex};
+use serde::{Deserialize, Serialize};
+
+pub use fix::{fixes, FixContext, FixStep};
+
+/// The contract's failure categories. The serialized names are stable identifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Permission,
+    SqlDialect,
+    MissingRelation,
+    MissingColumn,
+    SchemaDrift,
+    Contract,
+    TestFailure,
+    Data,
+    SqlError,
+    Connection,
+    Compilation,
+    Dependency,
+    Resource,
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 14] = [
+        Category::Permission,
+        Category::SqlDialect,
+        Category::MissingRelation,
+        Category::MissingColumn,
+        Category::SchemaDrift,
+        Category::Contract,
+        Category::TestFailure,
+        Category::Data,
+        Category::SqlError,
+        Category::Connection,
+        Category::Compilation,
+        Category::Dependency,
+        Category::Resource,
+        Category::Other,
+    ];
+
+    /// The stable identifier, as in the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Permission => "permission",
+            Category::SqlDialect => "sql_dialect",
+            Category::MissingRelation => "missing_relation",
+            Category::MissingColumn => "missing_column",
+            Category::SchemaDrift => "schema_drift",
+            Category::Contract => "contract",
+            Category::TestFailure => "test_failure",
+            Category::Data => "data",
+            Category::SqlError => "sql_error",
+            Category::Connection => "connection",
+            Category::Compilation => "compilation",
+            Category::Dependency => "dependency",
+            Category::Resource => "resource",
+            Category::Other => "other",
+        }
+    }
+
+    /// A short human name, e.g. "Missing column".
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Permission => "Permission",
+            Category::SqlDialect => "SQL dialect",
+            Category::MissingRelation => "Missing relation",
+            Category::MissingColumn => "Missing column",
+            Category::SchemaDrift => "Incremental schema drift",
+            Category::Contract => "Contract",
+            Category::TestFailure => "Test failure",
+            Category::Data => "Data error",
+            Category::SqlError => "SQL error",
+            Category::Connection => "Connection / profile",
+            Category::Compilation => "Compilation",
+            Category::Dependency => "Dependency",
+            Category::Resource => "Resource limit",
+            Category::Other => "Other",
+        }
+    }
+}
+
+impl std::fmt::Display for Category {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a message names. Every key optional; values are as the message writes them, unquoted.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Evidence {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub privilege: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env_var: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<u32>,
+}
+
+impl Evidence {
+    pub fn is_empty(&self) -> bool {
+        *self == Evidence::default()
+    }
+}
+
+/// What is known about the node whose message is classified. All optional.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The adapter type (`snowflake`, `postgres`, …) from the manifest or the log.
+    pub adapter: Option<&'a str>,
+    pub resource_type: Option<&'a str>,
+    /// dbt's status for the node (`fail` for a failed test).
+    pub status: Option<&'a str>,
+    pub materialized: Option<&'a str>,
+    pub on_schema_change: Option<&'a str>,
+    pub contract_enforced: bool,
+    /// The compiled SQL, when known: decides between readings (e.g. `dateadd(day, …)` on Postgres).
+    pub compiled_code: Option<&'a str>,
+}
+
+/// The verdict on one message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Classification {
+    pub category: Category,
+    pub evidence: Evidence,
+    /// The part of the message that chose the category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+    /// dbt's wrapper (`Database Error`, `Runtime Error`, `Compilation Error`, …), when present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<String>,
+    /// The adapter the message's shape points to, when the context did not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adapter: Option<String>,
+}
+
+/// One entry of a category's matcher list: a regex (case-insensitive) whose named groups are
+/// evidence keys, optionally only for some adapters or some contexts.
+pub(crate) struct Rule {
+    pub pattern: &'static str,
+    /// Adapters the rule applies to; empty for any. A message whose adapter is unknown matches all.
+    pub adapters: &'static [&'static str],
+    pub when: Option<fn(&Context<'_>, &str) -> bool>,
+}
+
+impl Rule {
+    pub const fn any(pattern: &'static str) -> Rule {
+        Rule {
+            pattern,
+            adapters: &[],
+            when: None,
+        }
+    }
+
+    pub const fn on(adapters: &'static [&'static str], pattern: &'static str) -> Rule {
+        Rule {
+            pattern,
+            adapters,
+            when: None,
+        }
+    }
+
+    pub const fn when(pattern: &'static str, when: fn(&Context<'_>, &str) -> bool) -> Rule {
+        Rule {
+            pattern,
+            adapters: &[],
+            when: Some(when),
+        }
+    }
+}
+
+/// The ordered matcher table: the first rule that matches decides. Order encodes precedence:
+/// dbt's own verdicts (test, contract, drift) before warehouse text they wrap; connection and
+/// dependency before the generic wrappers; Snowflake's ambiguous "does not exist or not authorized"
+/// before plain permission wording; specific SQL failures before generic syntax errors; the
+/// generic "Compilation Error" wrapper last.
+fn table() -> [(Category, &'static [Rule]); 15] {
+    [
+        (Category::TestFailure, test_failure::RULES),
+        (Category::Contract, contract::RULES),
+        (Category::SchemaDrift, schema_drift::RULES),
+        (Category::Connection, connection::RULES),
+        (Category::Dependency, dependency::RULES),
+        (Category::MissingRelation, missing_relation::AMBIGUOUS),
+        (Category::Permission, permission::RULES),
+        (Category::SqlDialect, sql_dialect::RULES),
+        (Category::MissingColumn, missing_column::RULES),
+        (Category::MissingRelation, missing_relation::RULES),
+        (Category::Data, data::RULES),
+        (Category::Resource, resource::RULES),
+        (Category::SqlDialect, sql_dialect::SYNTAX),
+        (Category::SqlError, sql_error::RULES),
+        (Category::Compilation, compilation::RULES),
+    ]
+}
+
+struct Compiled {
+    category: Category,
+    regex: Regex,
+    rule: &'static Rule,
+}
+
+fn compiled() -> &'static [Compiled] {
+    static RULES: OnceLock<Vec<Compiled>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        table()
+            .into_iter()
+            .flat_map(|(category, rules)| {
+                rules.iter().filter_map(move |rule| {
+                    // A pattern that does not compile is a bug caught by the tests; never a panic here.
+                    let regex = Regex::new(&format!("(?i){}", rule.pattern)).ok()?;
+                    Some(Compiled {
+                        category,
+                        regex,
+                        rule,
+                    })
+                })
+            })
+            .collect()
+    })
+}
+
+/// Patterns in the table that do not compile (for the test suite).
+pub fn broken_patterns() -> Vec<&'static str> {
+    table()
+        .into_iter()
+        .flat_map(|(_, rules)| rules.iter())
+        .filter(|r| Regex::new(&format!("(?i){}", r.pattern)).is_err())
+        .map(|r| r.pattern)
+        .collect()
+}
+
+/// Classifies one message. Total.
+pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
+    let detected = detect_adapter(message);
+    let adapter = ctx
+        .adapter
+        .map(normalize_adapter)
+        .or(detected)
+        .map(str::to_string);
+    let error_type = error_type(message);
+    let mut found = None;
+    for c in compiled() {
+        if let Some(a) = adapter.as_deref() {
+            if !c.rule.adapters.is_empty() && !c.rule.adapters.contains(&a) {
+                continue;
+            }
+        }
+        if let Some(when) = c.rule.when {
+            if !when(ctx, message) {
+                continue;
+            }
+        }
+        if let Some(caps) = c.regex.captures(message) {
+            found = Some((
+                c.category,
+                evidence_from(&c.regex, &caps),
+                caps[0].to_string(),
+            ));
+            break;
+        }
+    }
+    let (mut category, mut evidence, decided_by) = match found {
+        Some((cat, ev, quote)) => (cat, ev, Some(quote.trim().to_string())),
+        None => (Category::Other, Evidence::default(), None),
+    };
+    let mut decided_by = decided_by;
+    // Postgres/Redshift trap: `dateadd(day, 1, x)` reads `day` as a column.
+    if category == Category::MissingColumn {
+        if let Some((function, quote)) =
+            sql_dialect::date_part_trap(evidence.column.as_deref(), message, ctx.compiled_code)
+        {
+            category = Category::SqlDialect;
+            evidence.function = Some(function);
+            decided_by = Some(quote);
+        }
+    }
+    let (line, position) = line_position(message);
+    evidence.line = evidence.line.or(line);
+    evidence.position = evidence.position.or(position);
+    let detected_adapter = if ctx.adapter.is_none() {
+        detected.map(str::to_string)
+    } else {
+        None
+    };
+    Classification {
+        category,
+        evidence,
+        decided_by,
+        error_type,
+        adapter: detected_adapter,
+    }
+}
+
+fn evidence_from(re: &Regex, caps: &Captures<'_>) -> Evidence {
+    let mut ev = Evidence::default();
+    for name in re.capture_names().flatten() {
+        let Some(m) = caps.name(name) else { continue };
+        let value = clean_name(m.as_str());
+        if value.is_empty() {
+            continue;
+        }
+        let slot = match name {
+            "object" => &mut ev.object,
+            "relation" => &mut ev.relation,
+            "column" => &mut ev.column,
+            "function" => &mut ev.function,
+            "privilege" => &mut ev.privilege,
+            "role" => &mut ev.role,
+            "user" => &mut ev.user,
+            "env_var" => &mut ev.env_var,
+            "profile" => &mut ev.profile,
+            "target" => &mut ev.target,
+            "line" => {
+                ev.line = value.parse().ok();
+                continue;
+            }
+            "position" => {
+                ev.position = value.parse().ok();
+                continue;
+            }
+            _ => continue,
+        };
+        if slot.is_none() {
+            *slot = Some(value);
+        }
+    }
+    ev
+}
+
+/// Strips the quotes warehouses put around names: `"a"."b"`, `` `a`.`b` ``, `[a].[b]`, `'a'`.
+pub(crate) fn clean_name(s: &str) -> String {
+    let s = s.trim().trim_end_matches(['.', ',', ';', ':']);
+    s.chars()
+        .filter(|c| !matches!(c, '"' | '`' | '[' | ']' | '\''))
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// dbt's wrapper at the start of a message, e.g. `Database Error` in
+/// `Database Error in model stg_orders (models/staging/stg_orders.sql)`.
+pub fn error_type(message: &str) -> Option<String> {
+    const WRAPPERS: [&str; 9] = [
+        "Database Error",
+        "Runtime Error",
+        "Compilation Error",
+        "Dependency Error",
+        "Parsing Error",
+        "Contract Error",
+        "Internal Error",
+        "Validation Error",
+        "Env Var Error",
+    ];
+    let head = message.trim_start();
+    for w in WRAPPERS {
+        if head.starts_with(w) {
+            return Some(w.to_string());
+        }
+    }
+    // Messages from some versions put the wrapper on its own line after a summary.
+    for line in message.lines().take(3) {
+        let l = line.trim();
+        if let Some(w) = WRAPPERS
+            .iter()
+            .find(|w| l == **w || l.starts_with(&format!("{w} in ")))
+        {
+            return Some(w.to_string());
+        }
+    }
+    None
+}
+
+/// Adapter names as dbt writes them in `adapter_type`, normalized to this module's names.
+pub fn normalize_adapter(a: &str) -> &'static str {
+    match a.trim().to_ascii_lowercase().as_str() {
+        "snowflake" => "snowflake",
+        "bigquery" => "bigquery",
+        "postgres" | "postgresql" => "postgres",
+        "redshift" => "redshift",
+        "databricks" => "databricks",
+        "spark" => "spark",
+        "duckdb" | "motherduck" => "duckdb",
+        "sqlserver" => "sqlserver",
+        "fabric" => "fabric",
+        "synapse" => "synapse",
+        "trino" | "starburst" => "trino",
+        "athena" => "athena",
+        "clickhouse" => "clickhouse",
+        _ => "other",
+    }
+}
+
+/// The adapter a message's shape points to.
+pub fn detect_adapter(message: &str) -> Option<&'static str> {
+    static SHAPES: OnceLock<Vec<(&'static str, Regex)>> = OnceLock::new();
+    let shapes = SHAPES.get_or_init(|| {
+        [
+            ("snowflake", r"SQL compilation error|\b\d{6} \([0-9A-Z]{5}\):|Snowflake|does not exist or not authorized"),
+            ("bigquery", r"BigQuery|Unrecognized name:|Not found: (?:Table|Dataset)|Access Denied: (?:Table|Dataset|Project)|bigquery\.|googleapis\.com|at \[\d+:\d+\]"),
+            ("databricks", r"\[[A-Z][A-Z_]{4,}(?:\.[A-Z_]+)?\]|AnalysisException|Databricks|SQLSTATE: [0-9A-Z]{5}"),
+            ("duckdb", r"\b(?:Binder|Catalog|Parser|Conversion|Constraint|Out of Range|Invalid Input|IO) Error:|DuckDB|duckdb"),
+            ("sqlserver", r"Invalid (?:column|object) name '|SQL Server|pyodbc|\(Msg \d+\)|Incorrect syntax near|\[SQLSTATE \w+\]|ODBC Driver"),
+            ("trino", r"TrinoUserError|Trino|TrinoQueryError|io\.trino"),
+            ("redshift", r"Redshift|redshift_connector|Invalid digit, Value"),
+            ("postgres", r"\bLINE \d+:|psycopg2?|HINT:|PostgreSQL|postgres"),
+        ]
+        .into_iter()
+        .filter_map(|(a, p)| Regex::new(p).ok().map(|r| (a, r)))
+        .collect()
+    });
+    shapes
+        .iter()
+        .find(|(_, re)| re.is_match(message))
+        .map(|(a, _)| *a)
+}
+
+/// The line and position a warehouse names, as it counts them in the statement it ran.
+pub fn line_position(message: &str) -> (Option<u32>, Option<u32>) {
+    static SHAPES: OnceLock<Vec<Regex>> = OnceLock::new();
+    let shapes = SHAPES.get_or_init(|| {
+        [
+            // Snowflake: `syntax error line 3 at position 12`, `error line 3 at position 12`.
+            r"(?i)\bline (?P<line>\d+) at position (?P<position>\d+)",
+            // BigQuery: `at [3:12]`.
+            r"at \[(?P<line>\d+):(?P<position>\d+)\]",
+            // Databricks/Spark: `(line 3, pos 12)`.
+            r"(?i)\(line (?P<line>\d+), pos (?P<position>\d+)\)",
+            // Trino: `line 3:12: `.
+            r"(?i)\bline (?P<line>\d+):(?P<position>\d+)\b",
+            // Postgres/Redshift/DuckDB: `LINE 3: …`.
+            r"\bLINE (?P<line>\d+):",
+            // SQL Server: `(Msg 207, Level 16, State 1, Line 3)` or `Line 3`.
+            r"\bLine (?P<line>\d+)\b",
+        ]
+        .into_iter()
+        .filter_map(|p| Regex::new(p).ok())
+        .collect()
+    });
+    for re in shapes {
+        if let Some(c) = re.captures(message) {
+            let line = c.name("line").and_then(|m| m.as_str().parse().ok());
+            let pos = c.name("position").and_then(|m| m.as_str().parse().ok());
+            return (line, pos);
+        }
+    }
+    (None, None)
+}
+
+/// A context test: the node is an incremental model (or the message talks about its target).
+pub(crate) fn is_incremental(ctx: &Context<'_>, _message: &str) -> bool {
+    ctx.materialized == Some("incremental")
+}

@@ -1,0 +1,324 @@
+//! `permission`: the role dbt connects as may not read, create or use an object.
+//!
+//! # What it looks like
+//! `Database Error in model stg_orders (models/staging/stg_orders.sql)`
+//! `  permission denied for schema raw`
+//! `SQL access control error: Insufficient privileges to operate on schema 'ANALYTICS'`
+//!
+//! # Why dbt fails
+//! Grants changed (a new schema, a recreated source table, a role switched in the profile), or the
+//! job runs with a role that was never granted on the objects this model reads or writes.
+//!
+//! # What to do
+//! Grant the dbt role what it needs on the object named, as its owner or an admin: usage on the
+//! database/schema, select on the tables (`GRANT … ON ALL TABLES IN SCHEMA` plus `FUTURE`/
+//! `DEFAULT PRIVILEGES` so new tables keep working), create on the target schema; then check what
+//! the role holds (`SHOW GRANTS`, `\dn+`, `INFORMATION_SCHEMA.OBJECT_PRIVILEGES`).
+
+use super::Rule;
+
+pub(super) const RULES: &[Rule] = &[
+    Rule::any(
+        r"permission denied for (?:schema|table|relation|view|database|sequence|function|materialized view) (?P<object>[\w$.\x22]+)",
+    ),
+    Rule::any(
+        r"must be owner of (?:table|relation|view|schema|materialized view|sequence|function) (?P<object>[\w$.\x22]+)",
+    ),
+    Rule::any(r"Insufficient privileges to operate on (?:\w+ )+'?(?P<object>[^'\n]+)'?"),
+    Rule::any(r"SQL access control error[^\n]*"),
+    Rule::any(
+        r"Permission (?P<privilege>[\w.]+) denied on (?:dataset|table|project|resource) (?P<object>[\w:.\-]+)",
+    ),
+    Rule::any(
+        r"User does not have (?P<privilege>bigquery\.[\w.]+) permission (?:in|for) (?:project|dataset|table) (?P<object>[\w:.\-]+)",
+    ),
+    Rule::any(
+        r"Access Denied: (?:Table|Dataset|Project|BigQuery BigQuery|Routine) (?P<object>[\w:.\-]+): (?:User|Permission)[^\n]*",
+    ),
+    Rule::any(
+        r"User does not have (?:permission )?(?P<privilege>[A-Z][A-Z_ ]+?) on (?:Schema|Table|Catalog|View|Function|Volume) '?`?(?P<object>[\w.`]+)",
+    ),
+    Rule::any(r"\[INSUFFICIENT_PERMISSIONS\][^\n]*"),
+    Rule::any(
+        r"The (?P<privilege>[A-Z][A-Z ]+?) permission was denied on the object '(?P<object>[^']+)'",
+    ),
+    Rule::any(
+        r"(?P<privilege>CREATE (?:TABLE|VIEW|SCHEMA)) permission denied in database '(?P<object>[^']+)'",
+    ),
+    Rule::any(
+        r"Access Denied: Cannot (?P<privilege>[\w ]+?) (?:table|schema|view|from table) (?P<object>[\w.\x22]+)",
+    ),
+    Rule::any(r"permission denied[^\n]*"),
+    Rule::any(
+        r"Access denied[^\n]*|AccessDenied[^\n]*|not authorized to[^\n]*|is not authorized[^\n]*|PERMISSION_DENIED[^\n]*|403 Forbidden[^\n]*",
+    ),
+];
+
+use super::fix::{ident, parts, FixContext, FixStep};
+
+pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
+    let ev = cx.ev();
+    let a = cx.adapter();
+    let object = ev
+        .object
+        .clone()
+        .or(ev.relation.clone())
+        .unwrap_or_default();
+    let lower = cx.message.to_ascii_lowercase();
+    let is_schema = lower.contains("for schema")
+        || lower.contains("on schema")
+        || lower.contains("operate on schema")
+        || lower.contains(" dataset ");
+    let is_create = lower.contains("create") || lower.contains("must be owner");
+    let role = ev.role.as_deref().or(ev.user.as_deref());
+    let mut steps = Vec::new();
+    if object.is_empty() {
+        steps.push(FixStep::say(format!(
+            "The warehouse refused an operation of {}: ask an admin which grant the dbt role lacks \
+             (the message above names the operation)",
+            cx.node()
+        )));
+    }
+    let who = role
+        .map(|r| format!("role {r}"))
+        .unwrap_or_else(|| "the role dbt connects as (the user/role in profiles.yml)".to_string());
+    let (grants, check): (Vec<String>, Option<(String, String)>) = match a {
+        "postgres" | "redshift" => {
+            let o = parts(&object)
+                .iter()
+                .map(|p| ident(a, p))
+                .collect::<Vec<_>>()
+                .join(".");
+            let r = role.map(|r| ident(a, r));
+            let r_text = r.clone().unwrap_or_else(|| "<dbt_user>".into());
+            let g = if lower.contains("must be owner") {
+                vec![format!("ALTER TABLE {o} OWNER TO {r_text};")]
+            } else if is_schema && is_create {
+                vec![format!("GRANT USAGE, CREATE ON SCHEMA {o} TO {r_text};")]
+            } else if is_schema {
+                vec![
+                    format!("GRANT USAGE ON SCHEMA {o} TO {r_text};"),
+                    format!("GRANT SELECT ON ALL TABLES IN SCHEMA {o} TO {r_text};"),
+                    format!("ALTER DEFAULT PRIVILEGES IN SCHEMA {o} GRANT SELECT ON TABLES TO {r_text};"),
+                ]
+            } else {
+                let schema = schema_of(&o);
+                let mut g = Vec::new();
+                if let Some(s) = schema {
+                    g.push(format!("GRANT USAGE ON SCHEMA {s} TO {r_text};"));
+                }
+                g.push(format!("GRANT SELECT ON {o} TO {r_text};"));
+                g
+            };
+            let schema_name = if is_schema {
+                Some(object.clone())
+            } else {
+                schema_of(&object)
+            };
+            let check = schema_name.map(|s| {
+                (
+                    "Check, connected as the dbt user, what it may do on the schema".to_string(),
+                    format!(
+                        "SELECT current_user, has_schema_privilege('{s}', 'USAGE') AS can_use, has_schema_privilege('{s}', 'CREATE') AS can_create;"
+                    ),
+                )
+            });
+            (g, check)
+        }
+        "snowflake" => {
+            let o = object.to_ascii_uppercase();
+            let r_text = role
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "<DBT_ROLE>".into());
+            let p = parts(&o);
+            let g = if is_schema {
+                let mut g = Vec::new();
+                if p.len() >= 2 {
+                    g.push(format!(
+                        "GRANT USAGE ON DATABASE {} TO ROLE {r_text};",
+                        p[0]
+                    ));
+                }
+                g.push(format!("GRANT USAGE ON SCHEMA {o} TO ROLE {r_text};"));
+                if is_create {
+                    g.push(format!(
+                        "GRANT CREATE TABLE, CREATE VIEW ON SCHEMA {o} TO ROLE {r_text};"
+                    ));
+                } else {
+                    g.push(format!(
+                        "GRANT SELECT ON ALL TABLES IN SCHEMA {o} TO ROLE {r_text};"
+                    ));
+                    g.push(format!(
+                        "GRANT SELECT ON FUTURE TABLES IN SCHEMA {o} TO ROLE {r_text};"
+                    ));
+                }
+                g
+            } else {
+                vec![format!("GRANT SELECT ON TABLE {o} TO ROLE {r_text};")]
+            };
+            let check = Some(if let Some(r) = role {
+                (
+                    "Check what the role holds".to_string(),
+                    format!("SHOW GRANTS TO ROLE {r};"),
+                )
+            } else if is_schema {
+                (
+                    "Check which roles may use the schema".to_string(),
+                    format!("SHOW GRANTS ON SCHEMA {o};"),
+                )
+            } else {
+                (
+                    "Check which roles may read the object".to_string(),
+                    format!("SHOW GRANTS ON TABLE {o};"),
+                )
+            });
+            (g, check)
+        }
+        "bigquery" => {
+            let p = parts(&object.replace(':', "."));
+            let dataset = if p.len() >= 2 {
+                format!("{}.{}", p[0], p[1])
+            } else {
+                object.clone()
+            };
+            let member = ev
+                .user
+                .as_deref()
+                .map(|u| {
+                    if u.contains("gserviceaccount.com") {
+                        format!("serviceAccount:{u}")
+                    } else {
+                        format!("user:{u}")
+                    }
+                })
+                .unwrap_or_else(|| "serviceAccount:<dbt service account>".into());
+            let role_name = if is_create
+                || ev
+                    .privilege
+                    .as_deref()
+                    .is_some_and(|p| p.contains("create"))
+            {
+                "roles/bigquery.dataEditor"
+            } else {
+                "roles/bigquery.dataViewer"
+            };
+            let g = if ev.privilege.as_deref() == Some("bigquery.jobs.create") {
+                vec![format!(
+                    "gcloud projects add-iam-policy-binding {object} --member={member} --role=roles/bigquery.jobUser"
+                )]
+            } else {
+                vec![format!(
+                    "GRANT `{role_name}` ON SCHEMA `{dataset}` TO \"{member}\";"
+                )]
+            };
+            let check = Some((
+                "Check who may access the dataset".to_string(),
+                format!(
+                    "bq show --format=prettyjson {}",
+                    dataset.replacen('.', ":", 1)
+                ),
+            ));
+            (g, check)
+        }
+        "databricks" | "spark" => {
+            let principal = role
+                .map(|r| format!("`{r}`"))
+                .unwrap_or_else(|| "`<dbt principal>`".into());
+            let g = if is_schema
+                || ev
+                    .privilege
+                    .as_deref()
+                    .is_some_and(|p| p.contains("SCHEMA"))
+            {
+                vec![
+                    format!(
+                        "GRANT USE CATALOG ON CATALOG {} TO {principal};",
+                        parts(&object).first().cloned().unwrap_or_default()
+                    ),
+                    format!("GRANT USE SCHEMA, SELECT ON SCHEMA {object} TO {principal};"),
+                ]
+            } else {
+                vec![format!("GRANT SELECT ON TABLE {object} TO {principal};")]
+            };
+            let kind = if is_schema { "SCHEMA" } else { "TABLE" };
+            (
+                g,
+                Some((
+                    "Check the grants on the object".to_string(),
+                    format!("SHOW GRANTS ON {kind} {object};"),
+                )),
+            )
+        }
+        "sqlserver" | "fabric" | "synapse" => {
+            let user = role
+                .map(|r| format!("[{r}]"))
+                .unwrap_or_else(|| "[<dbt user>]".into());
+            let p = parts(&object);
+            let schema = if p.len() >= 2 {
+                p[p.len() - 2].clone()
+            } else {
+                object.clone()
+            };
+            let g = if lower.contains("create table permission") {
+                vec![
+                    format!("GRANT CREATE TABLE TO {user};"),
+                    format!("GRANT ALTER ON SCHEMA::[{schema}] TO {user};"),
+                ]
+            } else {
+                vec![format!("GRANT SELECT ON SCHEMA::[{schema}] TO {user};")]
+            };
+            (
+                g,
+                Some((
+                    "Check, connected as the dbt user, what it may do on the object".to_string(),
+                    format!("SELECT * FROM fn_my_permissions('{object}', 'OBJECT');"),
+                )),
+            )
+        }
+        "trino" => (
+            vec![format!(
+                "GRANT SELECT ON {object} TO {}",
+                role.map(|r| format!("ROLE {r}"))
+                    .unwrap_or_else(|| "<dbt user>".into())
+            )],
+            Some((
+                "Check the grants on the table".to_string(),
+                format!("SHOW GRANTS ON TABLE {object};"),
+            )),
+        ),
+        "duckdb" => {
+            steps.push(FixStep::say(
+                "DuckDB has no roles: check that the user running dbt may read and write the \
+                 database file and the files it reads (file system permissions)",
+            ));
+            (Vec::new(), None)
+        }
+        _ => (Vec::new(), None),
+    };
+    if !grants.is_empty() && !object.is_empty() {
+        let statements = grants.join("\n");
+        if statements.contains('<') {
+            steps.push(FixStep::say(format!(
+                "As the owner of {object} (or an admin), grant {who} what it needs, replacing the \
+                 placeholder with that role:\n{statements}"
+            )));
+        } else {
+            for g in grants {
+                steps.push(FixStep::run(
+                    format!("As the owner of {object} (or an admin), grant {who}"),
+                    g,
+                ));
+            }
+        }
+    }
+    if let Some((say, run)) = check {
+        steps.push(FixStep::run(say, run));
+    }
+    steps
+}
+
+/// `raw.orders` → `raw`; `db.raw.orders` → `db.raw`.
+fn schema_of(relation: &str) -> Option<String> {
+    let (schema, _) = relation.rsplit_once('.')?;
+    Some(schema.to_string())
+}

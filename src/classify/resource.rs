@@ -1,0 +1,70 @@
+//! `resource`: timeouts, memory, quotas, locks and concurrency conflicts.
+//!
+//! # What it looks like
+//! `Database Error in model fct_events (models/marts/fct_events.sql)`
+//! `  000630 (57014): Statement reached its statement or warehouse timeout of 3600 second(s) and was canceled.`
+//! `  deadlock detected`
+//!
+//! # Why dbt fails
+//! The query needed more time, memory or quota than the warehouse allows, or collided with
+//! another job on the same table. The SQL may be fine: the same model often passes on a rerun.
+//!
+//! # What to do
+//! Rerun once other jobs finished; for repeated failures, make the model incremental, raise the
+//! timeout or warehouse size for this model (`snowflake_warehouse`, `job_execution_timeout_seconds`),
+//! or schedule jobs that write the same tables so they do not overlap.
+
+use super::Rule;
+
+pub(super) const RULES: &[Rule] = &[
+    Rule::any(
+        r"Statement reached its statement or warehouse timeout[^\n]*|Query exceeded (?:time limit|resource limits|limit for bytes billed)[^\n]*|canceling statement due to (?:statement|lock) timeout|timeout of \d+ second[^\n]*|Query timed out[^\n]*|Operation timed out[^\n]*|execution expired|Job execution was cancelled: Job timed out[^\n]*|Query execution was canceled[^\n]*",
+    ),
+    Rule::any(
+        r"Out of Memory Error[^\n]*|out of memory[^\n]*|OutOfMemory[^\n]*|OOM[^\n]*killed|EXCEEDED_(?:LOCAL_|GLOBAL_)?MEMORY_LIMIT[^\n]*|Query exceeded (?:per-node |distributed )?(?:user |total )?memory limit[^\n]*|Resources exceeded during query execution[^\n]*|Query exhausted resources[^\n]*",
+    ),
+    Rule::any(
+        r"[Qq]uota exceeded[^\n]*|rateLimitExceeded[^\n]*|Exceeded rate limits[^\n]*|too many (?:concurrent|requests)[^\n]*|429 Too Many Requests",
+    ),
+    Rule::any(
+        r"deadlock detected|[Dd]eadlock[^\n]*victim[^\n]*|could not obtain lock[^\n]*|lock timeout[^\n]*|could not serialize access[^\n]*|Serializable isolation violation[^\n]*|ConcurrentAppendException[^\n]*|DELTA_CONCURRENT_[A-Z_]+[^\n]*|Transaction [^\n]*was aborted because of a deadlock|TABLE_LOCKED|Could not acquire lock[^\n]*|is locked|Lock wait timeout",
+    ),
+    Rule::any(
+        r"No space left on device|[Dd]isk (?:is )?full|exceeded the maximum (?:size|number)[^\n]*|cannot be resumed because resource monitor[^\n]*|Warehouse '[^'\n]*' cannot be resumed[^\n]*",
+    ),
+];
+
+use super::fix::{FixContext, FixStep};
+
+pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
+    let lower = cx.message.to_ascii_lowercase();
+    let node = cx.node();
+    let mut steps = Vec::new();
+    if lower.contains("lock")
+        || lower.contains("deadlock")
+        || lower.contains("concurrent")
+        || lower.contains("serializ")
+    {
+        steps.push(FixStep::say(format!(
+            "Another job wrote the same table at the same time: rerun {node} once it finished, and \
+             schedule the jobs that write it so they do not overlap"
+        )));
+    } else if lower.contains("quota") || lower.contains("rate") {
+        steps.push(FixStep::say(
+            "A quota or rate limit was hit: rerun later, or lower the run's `threads`",
+        ));
+    } else {
+        let knob = match cx.adapter() {
+            "snowflake" => "a bigger warehouse for this model (config snowflake_warehouse) or a longer STATEMENT_TIMEOUT_IN_SECONDS",
+            "bigquery" => "a longer job_execution_timeout_seconds in the profile, or maximum_bytes_billed",
+            "databricks" => "a bigger SQL warehouse/cluster for this model",
+            "postgres" | "redshift" => "a longer statement_timeout for the dbt role, or an index/sort key on the join columns",
+            _ => "more time or memory for this model",
+        };
+        steps.push(FixStep::say(format!(
+            "{node} needed more time or memory than allowed: make it incremental or cheaper, or give \
+             it {knob}"
+        )));
+    }
+    steps
+}

@@ -1,0 +1,56 @@
+//! `sql_error`: the SQL is wrong in a way no other category covers — syntax, GROUP BY,
+//! ambiguous names, type mismatches.
+//!
+//! # What it looks like
+//! `Database Error in model fct_orders (models/marts/fct_orders.sql)`
+//! `  syntax error at or near ")"`
+//! `  column "orders.amount" must appear in the GROUP BY clause or be used in an aggregate function`
+//!
+//! # Why dbt fails
+//! The compiled SQL does not parse or does not type-check on this warehouse. Jinja can produce
+//! such SQL from valid-looking model code (a trailing comma from a loop, an empty `in ()`).
+//!
+//! # What to do
+//! Open the compiled SQL (`target/compiled/…`, or the `target/run/…` statement the warehouse ran),
+//! go to the line and position the warehouse names, fix the model, and rerun it.
+
+use super::Rule;
+
+pub(super) const RULES: &[Rule] = &[
+    Rule::any(
+        r#"column reference "(?P<column>[^"]+)" is ambiguous|ambiguous column name '?(?P<column>[^'\n]+)'?|Column name '?(?P<column>[\w$]+)'? is ambiguous|\[AMBIGUOUS_REFERENCE\][^\n]*|Ambiguous column name[^\n]*|ambiguous[^\n]*"#,
+    ),
+    Rule::any(
+        r#"must appear in the GROUP BY clause[^\n]*|is not a valid group by expression|neither grouped nor aggregated[^\n]*|\[MISSING_AGGREGATION\][^\n]*|not contained in either an aggregate function or the GROUP BY clause|must be an aggregate expression or appear in GROUP BY clause"#,
+    ),
+    Rule::any(
+        r"syntax error at or near[^\n]*|syntax error at end of input|Syntax error:[^\n]*|syntax error line \d+ at position \d+[^\n]*|Parser Error:[^\n]*|\[PARSE_SYNTAX_ERROR\][^\n]*|Incorrect syntax near[^\n]*|mismatched input[^\n]*|unexpected '[^'\n]*'|SQL compilation error:\s+syntax error[^\n]*",
+    ),
+    Rule::any(
+        r"operator does not exist[^\n]*|No operator matches[^\n]*|cannot be matched|argument of \w+ must be type[^\n]*|\[DATATYPE_MISMATCH[^\]]*\][^\n]*|Cannot (?:coerce|compare)[^\n]*|Type mismatch[^\n]*|cannot be cast to[^\n]*|Invalid data type[^\n]*",
+    ),
+    Rule::any(
+        r"each (?:UNION|INTERSECT|EXCEPT) query must have the same number of columns|Queries in UNION ALL have mismatched column count[^\n]*|set operator (?:UNION|INTERSECT|EXCEPT)[^\n]*same number of columns|\[NUM_COLUMNS_MISMATCH\][^\n]*",
+    ),
+    Rule::any(
+        r"SQL compilation error:[^\n]*|Binder Error:[^\n]*|Catalog Error:[^\n]*|\[[A-Z][A-Z_]{4,}(?:\.[A-Z_]+)?\][^\n]*|TrinoUserError[^\n]*|SemanticException[^\n]*",
+    ),
+    Rule::any(r"Database Error[^\n]*"),
+];
+
+use super::fix::{FixContext, FixStep};
+
+pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
+    let node = cx.node();
+    vec![
+        FixStep::say(format!(
+            "Fix the SQL of {node} where the warehouse points (the message names the token or the \
+             expression); Jinja can produce invalid SQL from valid-looking code, so read the \
+             compiled SQL, not only the model file"
+        )),
+        FixStep::run(
+            format!("Compile {node} to check the SQL dbt sends"),
+            format!("dbt compile --select {node}{}", cx.target_flag()),
+        ),
+    ]
+}

@@ -1,0 +1,1455 @@
+//! Artifacts + lineage → the diagnosis: roots, cascade attribution, problems, exposure impact,
+//! warnings. Pure and total: a skipped node with no failed ancestor is reported with an empty
+//! `caused_by` and a warning, a log alone still gives problems, and nothing here panics.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::artifacts::{
+    Artifacts, InputKind, LogInvocation, Manifest, Node, NodeResult, RunResults,
+};
+use crate::classify::{self, Category, Classification, Context, Evidence, FixContext, FixStep};
+use crate::graph::Lineage;
+
+/// The contract's schema identifier for the JSON form.
+pub const SCHEMA: &str = "dbt-triage.diagnosis.v1";
+
+/// The diagnosis: see `CONTRACT.md`. Serialized as the CLI's `--format json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Diagnosis {
+    pub schema: String,
+    pub status: Status,
+    pub invocation: Invocation,
+    pub problems: Vec<Problem>,
+    pub skipped: Vec<Skipped>,
+    pub exposures: Vec<Exposure>,
+    pub warnings: Vec<Warning>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub share_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Failed,
+    Success,
+    NoResults,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Invocation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dbt_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invocation_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adapter: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
+/// A group of roots with one cause.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    pub id: u32,
+    pub category: Category,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<String>,
+    pub roots: Vec<String>,
+    pub message: String,
+    pub evidence: Evidence,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+    pub fix: Vec<FixStep>,
+    pub rerun: String,
+    pub skipped: Vec<String>,
+    pub affected_exposures: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub node: String,
+    pub caused_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exposure {
+    pub id: String,
+    /// `exposure` for declared dbt exposures.
+    pub kind: String,
+    pub label: String,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub exposure_type: Option<String>,
+    pub tool: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    pub affected: bool,
+    pub caused_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    pub code: String,
+    pub message: String,
+}
+
+impl Warning {
+    fn new(code: &str, message: impl Into<String>) -> Warning {
+        Warning {
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl Diagnosis {
+    /// Whether anything failed (the CLI's exit status 1).
+    pub fn has_failures(&self) -> bool {
+        !self.problems.is_empty()
+    }
+
+    /// Affected exposures that are Power BI artifacts.
+    pub fn affected_powerbi(&self) -> impl Iterator<Item = &Exposure> {
+        self.exposures
+            .iter()
+            .filter(|e| e.affected && e.tool == "powerbi")
+    }
+}
+
+/// One failed node, classified, before grouping.
+struct Root<'a> {
+    id: String,
+    name: String,
+    resource_type: String,
+    node: Option<&'a Node>,
+    message: String,
+    class: Classification,
+    compiled_code: Option<&'a str>,
+}
+
+/// Everything the steps share.
+struct Ctx<'a> {
+    manifest: Option<&'a Manifest>,
+    lineage: &'a Lineage,
+    adapter: Option<String>,
+    command: String,
+    target: Option<String>,
+    retry_available: bool,
+}
+
+/// Diagnoses the artifacts. Total.
+pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
+    let mut warnings = Vec::new();
+    for input in &a.inputs {
+        if input.kind == InputKind::Unreadable {
+            warnings.push(Warning::new(
+                "unreadable_input",
+                format!(
+                    "{}: {}",
+                    input.name,
+                    input.problem.as_deref().unwrap_or("could not be read")
+                ),
+            ));
+        }
+    }
+    let rr = a.run_results();
+    let manifest = a.manifest();
+    if a.run_results.len() > 1 {
+        if let Some(used) = a.run_results_loaded() {
+            warnings.push(Warning::new(
+                "multiple_run_results",
+                format!(
+                    "{} run_results files were given; the newest, {} (generated {}), was used",
+                    a.run_results.len(),
+                    used.name,
+                    used.value
+                        .metadata
+                        .generated_at
+                        .as_deref()
+                        .unwrap_or("at an unknown time")
+                ),
+            ));
+        }
+    }
+    let log_inv = choose_log_invocation(a, rr);
+    let stale = rr.is_some_and(|rr| is_stale(rr, a));
+    if stale {
+        let rr = rr.expect("stale implies run results");
+        let newest = newest_invocation(a);
+        warnings.push(Warning::new(
+            "stale_artifacts",
+            format!(
+                "run_results.json is from invocation {} (generated {}), but the log's newest \
+                 invocation {} {} — dbt failed before writing new results and the old file was \
+                 left in target/; the diagnosis comes from the log",
+                rr.metadata.invocation_id.as_deref().unwrap_or("?"),
+                rr.metadata.generated_at.as_deref().unwrap_or("?"),
+                newest
+                    .and_then(|n| n.invocation_id.as_deref())
+                    .unwrap_or("?"),
+                newest
+                    .and_then(|n| n.started_at.as_deref())
+                    .map(|t| format!("(started {t}) is newer"))
+                    .unwrap_or_else(|| "is newer".to_string()),
+            ),
+        ));
+    }
+    let rr = if stale { None } else { rr };
+    let adapter = manifest
+        .and_then(|m| m.metadata.adapter_type.clone())
+        .or_else(|| log_inv.and_then(|l| l.adapter.clone()))
+        .map(|a| classify::normalize_adapter(&a).to_string());
+    let command = rr
+        .and_then(|r| r.command.clone())
+        .or_else(|| log_inv.and_then(|l| l.command.clone()));
+    let target = rr
+        .and_then(|r| r.target.clone())
+        .or_else(|| log_inv.and_then(|l| l.target.clone()));
+    let dbt_version = rr
+        .and_then(|r| r.metadata.dbt_version.clone())
+        .or_else(|| log_inv.and_then(|l| l.dbt_version.clone()))
+        .or_else(|| manifest.and_then(|m| m.metadata.dbt_version.clone()));
+    let retry_available = rr.is_some()
+        && dbt_version
+            .as_deref()
+            .is_some_and(|v| version_at_least(v, 1, 6))
+        && matches!(
+            command.as_deref(),
+            Some("run" | "build" | "test" | "seed" | "snapshot")
+        );
+    let ctx = Ctx {
+        manifest,
+        lineage,
+        adapter: adapter.clone(),
+        command: rerun_command(command.as_deref()).to_string(),
+        target: target.clone(),
+        retry_available,
+    };
+    let invocation = Invocation {
+        command: command.clone(),
+        dbt_version,
+        invocation_id: rr
+            .and_then(|r| r.metadata.invocation_id.clone())
+            .or_else(|| log_inv.and_then(|l| l.invocation_id.clone())),
+        generated_at: rr
+            .and_then(|r| r.metadata.generated_at.clone())
+            .or_else(|| log_inv.and_then(|l| l.started_at.clone())),
+        adapter,
+        target,
+    };
+
+    check_versions(a, rr, manifest, &mut warnings);
+
+    let (mut roots, log_problems) = match rr {
+        Some(rr) => (result_roots(rr, &ctx), Vec::new()),
+        None => match log_inv {
+            Some(inv) => log_roots(inv, &ctx),
+            None => (Vec::new(), Vec::new()),
+        },
+    };
+    resolve_not_authorized(&mut roots, rr, manifest);
+
+    // Cascade: which roots each skipped node descends from.
+    let reach: BTreeMap<String, HashSet<String>> = roots
+        .iter()
+        .map(|r| (r.id.clone(), effective_descendants(&r.id, &ctx)))
+        .collect();
+    let skipped_ids: Vec<String> = rr
+        .map(|rr| {
+            let mut v: Vec<String> = rr
+                .results
+                .iter()
+                .filter(|r| r.is_skipped())
+                .map(|r| r.unique_id.clone())
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        })
+        .unwrap_or_default();
+    let skipped: Vec<Skipped> = skipped_ids
+        .iter()
+        .map(|s| Skipped {
+            node: s.clone(),
+            caused_by: reach
+                .iter()
+                .filter(|(_, d)| d.contains(s))
+                .map(|(r, _)| r.clone())
+                .collect(),
+        })
+        .collect();
+    let orphans: Vec<&str> = skipped
+        .iter()
+        .filter(|s| s.caused_by.is_empty())
+        .map(|s| s.node.as_str())
+        .collect();
+    if !orphans.is_empty() {
+        if manifest.is_none() {
+            warnings.push(Warning::new(
+                "missing_manifest",
+                format!(
+                    "{} skipped node(s) cannot be attributed to their cause without manifest.json: \
+                     add it from the same target/ folder",
+                    orphans.len()
+                ),
+            ));
+        } else {
+            warnings.push(Warning::new(
+                "fail_fast",
+                format!(
+                    "{} skipped node(s) have no failed ancestor ({}{}): dbt stopped scheduling \
+                     nodes, as it does with --fail-fast or when a run is cancelled",
+                    orphans.len(),
+                    orphans
+                        .iter()
+                        .take(5)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if orphans.len() > 5 { ", …" } else { "" }
+                ),
+            ));
+        }
+    }
+
+    // Exposures.
+    let bad: HashSet<&str> = roots
+        .iter()
+        .map(|r| r.id.as_str())
+        .chain(skipped_ids.iter().map(String::as_str))
+        .collect();
+    let exposures = exposures(manifest, lineage, &bad, &reach);
+
+    // Problems.
+    let mut problems = group(&roots, &ctx, &skipped, &exposures);
+    problems.extend(log_problems);
+    problems.sort_by(|a, b| {
+        blast(b)
+            .cmp(&blast(a))
+            .then_with(|| a.roots.first().cmp(&b.roots.first()))
+            .then_with(|| a.title.cmp(&b.title))
+    });
+    for (i, p) in problems.iter_mut().enumerate() {
+        p.id = i as u32 + 1;
+    }
+    if let Some(w) = personal_credentials(&problems, log_inv) {
+        warnings.push(w);
+    }
+
+    let status = if !problems.is_empty() {
+        if rr.is_some() {
+            Status::Failed
+        } else {
+            Status::NoResults
+        }
+    } else if rr.is_some() {
+        Status::Success
+    } else {
+        Status::NoResults
+    };
+    Diagnosis {
+        schema: SCHEMA.to_string(),
+        status,
+        invocation,
+        problems,
+        skipped,
+        exposures,
+        warnings,
+        share_url: None,
+    }
+}
+
+fn blast(p: &Problem) -> usize {
+    p.roots.len() + p.skipped.len() + p.affected_exposures.len()
+}
+
+fn version_at_least(v: &str, major: u32, minor: u32) -> bool {
+    let mut it = v.trim_start_matches('v').split(['.', '-', 'b', 'a', 'r']);
+    let ma: u32 = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let mi: u32 = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    (ma, mi) >= (major, minor)
+}
+
+/// The command a rerun uses: the invocation's, when it is one that builds nodes.
+fn rerun_command(command: Option<&str>) -> &str {
+    match command {
+        Some(c @ ("run" | "build" | "test" | "seed" | "snapshot")) => c,
+        Some("retry") | None => "build",
+        Some(_) => "build",
+    }
+}
+
+fn newest_invocation(a: &Artifacts) -> Option<&LogInvocation> {
+    a.logs
+        .iter()
+        .filter_map(|l| l.value.invocations.last())
+        .max_by(|x, y| x.started_at.cmp(&y.started_at))
+}
+
+/// Commands that write run_results.json (or should have, had they not failed).
+fn writes_results(inv: &LogInvocation) -> bool {
+    match inv.command.as_deref() {
+        Some(c) => matches!(
+            c,
+            "run" | "build" | "test" | "seed" | "snapshot" | "compile" | "run-operation" | "retry"
+        ),
+        None => inv.fatal.is_some() || !inv.node_errors.is_empty(),
+    }
+}
+
+/// run_results is stale when the log's newest invocation is another one that should have
+/// written results (dbt died before writing them, leaving the old file in target/).
+fn is_stale(rr: &RunResults, a: &Artifacts) -> bool {
+    let Some(newest) = newest_invocation(a) else {
+        return false;
+    };
+    let (Some(rid), Some(lid)) = (&rr.metadata.invocation_id, &newest.invocation_id) else {
+        return false;
+    };
+    rid != lid && writes_results(newest)
+}
+
+/// The log invocation that goes with the diagnosis: the one of the run results, else the newest.
+fn choose_log_invocation<'a>(
+    a: &'a Artifacts,
+    rr: Option<&RunResults>,
+) -> Option<&'a LogInvocation> {
+    if let Some(id) = rr.and_then(|r| r.metadata.invocation_id.as_deref()) {
+        let matching = a
+            .logs
+            .iter()
+            .flat_map(|l| l.value.invocations.iter())
+            .find(|i| i.invocation_id.as_deref() == Some(id));
+        if let Some(m) = matching {
+            if !rr.is_some_and(|rr| is_stale(rr, a)) {
+                return Some(m);
+            }
+        }
+    }
+    newest_invocation(a)
+}
+
+fn check_versions(
+    a: &Artifacts,
+    rr: Option<&RunResults>,
+    manifest: Option<&Manifest>,
+    warnings: &mut Vec<Warning>,
+) {
+    use crate::artifacts::{NEWEST_MANIFEST, NEWEST_RUN_RESULTS};
+    for l in &a.run_results {
+        if let Some(v) = l.value.schema_version.filter(|v| *v > NEWEST_RUN_RESULTS) {
+            warnings.push(Warning::new(
+                "unknown_schema_version",
+                format!(
+                    "{} is run_results v{v}, newer than v{NEWEST_RUN_RESULTS} which this version \
+                     knows: it was read leniently",
+                    l.name
+                ),
+            ));
+        }
+    }
+    for l in &a.manifests {
+        if let Some(v) = l.value.schema_version.filter(|v| *v > NEWEST_MANIFEST) {
+            warnings.push(Warning::new(
+                "unknown_schema_version",
+                format!(
+                    "{} is manifest v{v}, newer than v{NEWEST_MANIFEST} which this version knows \
+                     (dbt Fusion writes its own versions): it was read leniently",
+                    l.name
+                ),
+            ));
+        }
+    }
+    if let (Some(rr), Some(m)) = (rr, manifest) {
+        let missing: Vec<&str> = rr
+            .results
+            .iter()
+            .filter(|r| !m.nodes.contains_key(&r.unique_id))
+            .map(|r| r.unique_id.as_str())
+            .collect();
+        if !missing.is_empty() {
+            warnings.push(Warning::new(
+                "manifest_mismatch",
+                format!(
+                    "the manifest lacks {} of the {} nodes in run_results ({}{}): it is from \
+                     another state of the project — lineage and exposures may be incomplete; use \
+                     the manifest.json written by the same run",
+                    missing.len(),
+                    rr.results.len(),
+                    missing
+                        .iter()
+                        .take(3)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if missing.len() > 3 { ", …" } else { "" }
+                ),
+            ));
+        }
+        if let (Some(a), Some(b)) = (&rr.metadata.dbt_version, &m.metadata.dbt_version) {
+            if a != b {
+                warnings.push(Warning::new(
+                    "version_mismatch",
+                    format!(
+                        "run_results.json was written by dbt {a} and manifest.json by dbt {b}: \
+                         they may come from different runs"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn name_of(id: &str, node: Option<&Node>) -> String {
+    match node {
+        Some(n) if !n.name.is_empty() => n.name.clone(),
+        _ => id.rsplit('.').next().unwrap_or(id).to_string(),
+    }
+}
+
+fn resource_type_of(id: &str, node: Option<&Node>) -> String {
+    match node {
+        Some(n) if !n.resource_type.is_empty() => n.resource_type.clone(),
+        _ => id.split('.').next().unwrap_or("model").to_string(),
+    }
+}
+
+fn classify_node<'a>(
+    id: &str,
+    node: Option<&'a Node>,
+    message: &str,
+    status: Option<&str>,
+    compiled: Option<&'a str>,
+    ctx: &Ctx<'_>,
+) -> Classification {
+    let resource_type = resource_type_of(id, node);
+    let cx = Context {
+        adapter: ctx.adapter.as_deref(),
+        resource_type: Some(resource_type.as_str()),
+        status,
+        materialized: node.and_then(|n| n.materialized.as_deref()),
+        on_schema_change: node.and_then(|n| n.on_schema_change.as_deref()),
+        contract_enforced: node.is_some_and(|n| n.contract_enforced),
+        compiled_code: compiled,
+    };
+    classify::classify(message, &cx)
+}
+
+fn result_roots<'a>(rr: &'a RunResults, ctx: &Ctx<'a>) -> Vec<Root<'a>> {
+    let mut roots: Vec<Root<'a>> = rr
+        .results
+        .iter()
+        .filter(|r| r.is_root())
+        .map(|r: &'a NodeResult| {
+            let node = ctx.manifest.and_then(|m| m.nodes.get(&r.unique_id));
+            let message = r.message.clone().unwrap_or_default();
+            let compiled = r
+                .compiled_code
+                .as_deref()
+                .or_else(|| node.and_then(|n| n.compiled_code.as_deref()));
+            let class = classify_node(&r.unique_id, node, &message, Some(&r.status), compiled, ctx);
+            Root {
+                id: r.unique_id.clone(),
+                name: name_of(&r.unique_id, node),
+                resource_type: resource_type_of(&r.unique_id, node),
+                node,
+                message,
+                class,
+                compiled_code: compiled,
+            }
+        })
+        .collect();
+    roots.sort_by(|a, b| a.id.cmp(&b.id));
+    roots.dedup_by(|a, b| a.id == b.id);
+    roots
+}
+
+/// Roots from a log: the nodes its summary names, plus the error that stopped the invocation
+/// (which becomes a problem of its own, since it ran no node).
+fn log_roots<'a>(inv: &'a LogInvocation, ctx: &Ctx<'a>) -> (Vec<Root<'a>>, Vec<Problem>) {
+    let mut roots = Vec::new();
+    for e in &inv.node_errors {
+        let (id, node) = resolve_log_node(
+            e.unique_id.as_deref(),
+            &e.resource_type,
+            &e.name,
+            ctx.manifest,
+        );
+        let status = (e.error_type == "Failure").then_some("fail");
+        let compiled = node.and_then(|n| n.compiled_code.as_deref());
+        let message = if e.error_type.is_empty() || e.error_type == "Failure" {
+            e.message.clone()
+        } else {
+            format!(
+                "{} in {} {}{}\n{}",
+                e.error_type,
+                e.resource_type,
+                e.name,
+                e.path
+                    .as_ref()
+                    .map(|p| format!(" ({p})"))
+                    .unwrap_or_default(),
+                indent(&e.message)
+            )
+        };
+        let class = classify_node(&id, node, &message, status, compiled, ctx);
+        roots.push(Root {
+            name: name_of(&id, node),
+            resource_type: resource_type_of(&id, node),
+            id,
+            node,
+            message,
+            class,
+            compiled_code: compiled,
+        });
+    }
+    roots.sort_by(|a, b| a.id.cmp(&b.id));
+    roots.dedup_by(|a, b| a.id == b.id);
+    let mut problems = Vec::new();
+    if let Some(fatal) = &inv.fatal {
+        let class = classify::classify(
+            fatal,
+            &Context {
+                adapter: ctx.adapter.as_deref(),
+                ..Context::default()
+            },
+        );
+        let named = node_named_in(fatal, ctx.manifest);
+        let (root_id, node) = match &named {
+            Some((id, node)) => (Some(id.clone()), *node),
+            None => (None, None),
+        };
+        let name = root_id.as_deref().map(|id| name_of(id, node));
+        let resource_type = root_id.as_deref().map(|id| resource_type_of(id, node));
+        let suggestion = suggestion_for(&class, ctx.manifest);
+        let cmd_line = inv
+            .command_line
+            .clone()
+            .unwrap_or_else(|| format!("dbt {}{}", ctx.command, target_flag(ctx)));
+        let fix_cx = FixContext {
+            category: Some(class.category),
+            evidence: Some(&class.evidence),
+            adapter: ctx.adapter.as_deref(),
+            node_name: name.as_deref(),
+            resource_type: resource_type.as_deref(),
+            command: &ctx.command,
+            target: ctx.target.as_deref(),
+            message: fatal,
+            suggestion: suggestion.as_deref(),
+            ..FixContext::default()
+        };
+        let rerun = if class.category == Category::Connection {
+            format!("dbt debug{} && {cmd_line}", target_flag(ctx))
+        } else {
+            cmd_line
+        };
+        problems.push(Problem {
+            id: 0,
+            category: class.category,
+            title: title(
+                &class,
+                name.as_deref(),
+                1,
+                ctx.adapter.as_deref(),
+                resource_type.as_deref(),
+            ),
+            error_type: class
+                .error_type
+                .clone()
+                .or_else(|| first_line_wrapper(fatal)),
+            roots: root_id.into_iter().collect(),
+            message: fatal.clone(),
+            evidence: class.evidence.clone(),
+            decided_by: class.decided_by.clone(),
+            fix: classify::fixes(&fix_cx),
+            rerun,
+            skipped: Vec::new(),
+            affected_exposures: Vec::new(),
+        });
+    }
+    (roots, problems)
+}
+
+fn indent(s: &str) -> String {
+    s.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `Compilation Error` when a fatal message's first line is exactly a wrapper.
+fn first_line_wrapper(msg: &str) -> Option<String> {
+    let first = msg.lines().next()?.trim();
+    (first.ends_with("Error") && first.len() < 40).then(|| first.to_string())
+}
+
+/// Finds the node a log names: by unique_id, else by type and name in the manifest, else
+/// `<resource_type>.<name>` as the contract says.
+fn resolve_log_node<'a>(
+    unique_id: Option<&str>,
+    resource_type: &str,
+    name: &str,
+    manifest: Option<&'a Manifest>,
+) -> (String, Option<&'a Node>) {
+    if let Some(id) = unique_id {
+        return (id.to_string(), manifest.and_then(|m| m.nodes.get(id)));
+    }
+    if let Some(m) = manifest {
+        if let Some(n) = m
+            .nodes
+            .values()
+            .find(|n| n.resource_type == resource_type && n.name == name)
+        {
+            return (n.unique_id.clone(), Some(n));
+        }
+    }
+    (format!("{resource_type}.{name}"), None)
+}
+
+/// A node a fatal message names: `Model 'model.shop.x' (models/x.sql)`, dbt's
+/// `Compilation Error in model x (path)`, or a file path the manifest knows.
+fn node_named_in<'a>(
+    msg: &str,
+    manifest: Option<&'a Manifest>,
+) -> Option<(String, Option<&'a Node>)> {
+    if let Some(e) = crate::artifacts::log::summary_error(msg) {
+        return Some(resolve_log_node(None, &e.resource_type, &e.name, manifest));
+    }
+    for (q, rest) in msg.match_indices('\'').map(|(i, _)| (i, &msg[i + 1..])) {
+        let _ = q;
+        let Some(end) = rest.find('\'') else { continue };
+        let cand = &rest[..end];
+        let parts: Vec<&str> = cand.split('.').collect();
+        let is_id = parts.len() >= 3
+            && matches!(
+                parts[0],
+                "model"
+                    | "seed"
+                    | "snapshot"
+                    | "test"
+                    | "unit_test"
+                    | "source"
+                    | "exposure"
+                    | "analysis"
+            );
+        if is_id {
+            let node = manifest.and_then(|m| m.nodes.get(cand));
+            return Some((cand.to_string(), node));
+        }
+    }
+    // A file path (`models/staging/stg_orders.sql`) that a manifest node has.
+    let m = manifest?;
+    for word in msg.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '"' | '\'' | ','))
+    {
+        if word.ends_with(".sql") || word.ends_with(".yml") {
+            if let Some(n) = m
+                .nodes
+                .values()
+                .find(|n| n.original_file_path.as_deref() == Some(word) && !n.is_test())
+            {
+                return Some((n.unique_id.clone(), Some(n)));
+            }
+        }
+    }
+    None
+}
+
+/// Snowflake's "does not exist or not authorized": an object this run just built exists, so the
+/// role may not see it — a permission problem. Otherwise it stays a missing relation.
+fn resolve_not_authorized(
+    roots: &mut [Root<'_>],
+    rr: Option<&RunResults>,
+    manifest: Option<&Manifest>,
+) {
+    let (Some(rr), Some(m)) = (rr, manifest) else {
+        return;
+    };
+    let built: HashSet<String> = rr
+        .results
+        .iter()
+        .filter(|r| r.status == "success")
+        .filter_map(|r| m.nodes.get(&r.unique_id))
+        .filter_map(|n| n.relation_name.as_deref())
+        .map(normalize_relation)
+        .collect();
+    for r in roots.iter_mut() {
+        let ambiguous = r.class.category == Category::MissingRelation
+            && r.class
+                .decided_by
+                .as_deref()
+                .is_some_and(|d| d.contains("not authorized"));
+        if !ambiguous {
+            continue;
+        }
+        if let Some(rel) = r.class.evidence.relation.clone() {
+            if built.contains(&normalize_relation(&rel)) {
+                r.class.category = Category::Permission;
+                r.class.evidence.object = Some(rel.clone());
+                r.class.decided_by = Some(format!(
+                    "{} — but {rel} was built successfully by this run, so it exists: the role \
+                     may not see it",
+                    r.class.decided_by.as_deref().unwrap_or_default()
+                ));
+            }
+        }
+    }
+}
+
+/// `"DB"."Schema"."T"` → `db.schema.t`, for comparing relations.
+pub(crate) fn normalize_relation(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, '"' | '`' | '[' | ']'))
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// The nodes a root takes down when it fails. A model's are its descendants. A test's are the
+/// nodes downstream of everything it tests (dbt build adds an edge from a test to each node whose
+/// ancestors include all the test's parents), and their descendants; a unit test's are its model
+/// and the model's descendants.
+fn effective_descendants(root: &str, ctx: &Ctx<'_>) -> HashSet<String> {
+    let l = ctx.lineage;
+    let node = ctx.manifest.and_then(|m| m.nodes.get(root));
+    let rt = resource_type_of(root, node);
+    let is_test_node = |id: &str| {
+        ctx.manifest.and_then(|m| m.nodes.get(id)).map_or(
+            id.starts_with("test.") || id.starts_with("unit_test."),
+            Node::is_test,
+        )
+    };
+    match rt.as_str() {
+        "test" => {
+            let parents: Vec<&str> = l.parents(root);
+            let Some((first, rest)) = parents.split_first() else {
+                return HashSet::new();
+            };
+            let mut common: HashSet<&str> = l.descendants(first);
+            for p in rest {
+                let d = l.descendants(p);
+                common.retain(|n| d.contains(n));
+            }
+            let heads: Vec<&str> = common
+                .iter()
+                .copied()
+                .filter(|n| !is_test_node(n))
+                .collect();
+            let mut out: HashSet<String> = HashSet::new();
+            for h in heads {
+                out.insert(h.to_string());
+                out.extend(l.descendants(h).into_iter().map(str::to_string));
+            }
+            out
+        }
+        "unit_test" => {
+            let model = node.and_then(|n| n.attached_node.clone());
+            let mut out = HashSet::new();
+            if let Some(m) = model {
+                out.extend(l.descendants(&m).into_iter().map(str::to_string));
+                out.insert(m);
+            }
+            out
+        }
+        _ => l
+            .descendants(root)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+    }
+}
+
+fn exposures(
+    manifest: Option<&Manifest>,
+    lineage: &Lineage,
+    bad: &HashSet<&str>,
+    reach: &BTreeMap<String, HashSet<String>>,
+) -> Vec<Exposure> {
+    let Some(m) = manifest else {
+        return Vec::new();
+    };
+    m.nodes
+        .values()
+        .filter(|n| n.resource_type == "exposure")
+        .map(|n| {
+            let info = n.exposure.clone().unwrap_or_default();
+            let ancestors = lineage.ancestors(&n.unique_id);
+            let affected = ancestors.iter().any(|a| bad.contains(a));
+            let caused_by: Vec<String> = reach
+                .iter()
+                .filter(|(_, d)| d.contains(&n.unique_id))
+                .map(|(r, _)| r.clone())
+                .collect();
+            Exposure {
+                id: n.unique_id.clone(),
+                kind: "exposure".to_string(),
+                label: info.label.clone().unwrap_or_else(|| n.name.clone()),
+                exposure_type: info.exposure_type.clone(),
+                tool: tool_of(n).to_string(),
+                url: info.url.clone(),
+                owner: info.owner.clone(),
+                affected,
+                caused_by,
+            }
+        })
+        .collect()
+}
+
+/// Which BI tool an exposure lives in, from its URL, then its name, label, tags and meta.
+pub fn tool_of(n: &Node) -> &'static str {
+    let info = n.exposure.clone().unwrap_or_default();
+    if let Some(url) = &info.url {
+        if let Some(t) = tool_of_url(url) {
+            return t;
+        }
+    }
+    let mut words: Vec<String> = vec![n.name.clone(), info.label.clone().unwrap_or_default()];
+    words.extend(n.tags.iter().cloned());
+    for (k, v) in &info.meta {
+        words.push(k.clone());
+        words.push(v.clone());
+    }
+    let text = words
+        .join(" ")
+        .to_ascii_lowercase()
+        .replace(['_', '-'], " ");
+    const NAMES: [(&str, &[&str]); 12] = [
+        ("powerbi", &["power bi", "powerbi", "pbi", "fabric report"]),
+        ("tableau", &["tableau"]),
+        ("looker", &["looker"]),
+        ("metabase", &["metabase"]),
+        ("mode", &["mode analytics", "modeanalytics"]),
+        ("sigma", &["sigma"]),
+        ("superset", &["superset", "preset"]),
+        ("hex", &["hex"]),
+        ("qlik", &["qlik"]),
+        ("thoughtspot", &["thoughtspot"]),
+        ("lightdash", &["lightdash"]),
+        ("streamlit", &["streamlit"]),
+    ];
+    for (tool, names) in NAMES {
+        if names.iter().any(|w| contains_word(&text, w)) {
+            return tool;
+        }
+    }
+    "other"
+}
+
+fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphanumeric())
+            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+/// Power BI hosts, including the national clouds; other tools by host.
+pub fn tool_of_url(url: &str) -> Option<&'static str> {
+    let rest = url.trim().split_once("://").map_or(url.trim(), |(_, r)| r);
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default()
+        .rsplit('@')
+        .next()
+        .unwrap_or_default()
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let is = |h: &str| host == h || host.ends_with(&format!(".{h}"));
+    if is("app.powerbi.com")
+        || is("app.fabric.microsoft.com")
+        || is("app.powerbi.us")
+        || is("powerbigov.us")
+        || is("app.powerbi.cn")
+        || is("app.powerbi.de")
+        || is("powerbi.com")
+    {
+        return Some("powerbi");
+    }
+    let table: [(&str, &str); 12] = [
+        ("tableau.com", "tableau"),
+        ("online.tableau.com", "tableau"),
+        ("looker.com", "looker"),
+        ("lookerstudio.google.com", "looker"),
+        ("cloud.looker.com", "looker"),
+        ("metabaseapp.com", "metabase"),
+        ("modeanalytics.com", "mode"),
+        ("sigmacomputing.com", "sigma"),
+        ("preset.io", "superset"),
+        ("hex.tech", "hex"),
+        ("qlikcloud.com", "qlik"),
+        ("thoughtspot.cloud", "thoughtspot"),
+    ];
+    table.iter().find(|(h, _)| is(h)).map(|(_, t)| *t)
+}
+
+/// The key under which roots share one cause (see the contract's definition of a problem).
+fn group_key(r: &Root<'_>) -> String {
+    let ev = &r.class.evidence;
+    let lower = |s: &Option<String>| s.as_deref().map(normalize_relation).unwrap_or_default();
+    let key = match r.class.category {
+        Category::Permission => {
+            let o = lower(&ev.object);
+            if o.is_empty() {
+                lower(&ev.relation)
+            } else {
+                o
+            }
+        }
+        Category::MissingRelation => match (&ev.relation, &ev.object) {
+            (Some(rel), _) => {
+                let n = normalize_relation(rel);
+                match n.rsplit_once('.') {
+                    Some((schema, _)) => schema.to_string(),
+                    None => format!("relation:{n}"),
+                }
+            }
+            (None, Some(o)) => normalize_relation(o),
+            (None, None) => strip_names(&r.message, r),
+        },
+        Category::MissingColumn => format!("{}|{}", lower(&ev.relation), lower(&ev.column)),
+        Category::SqlDialect => lower(&ev.function),
+        Category::TestFailure => r
+            .node
+            .and_then(|n| n.attached_node.clone())
+            .unwrap_or_else(|| r.id.clone()),
+        _ => strip_names(&r.message, r),
+    };
+    format!("{}|{}", r.class.category, key)
+}
+
+/// The message with the node's own names removed, whitespace collapsed, lower-cased.
+fn strip_names(message: &str, r: &Root<'_>) -> String {
+    let mut m = message.to_ascii_lowercase();
+    // Drop dbt's first line (`Database Error in model x (path)`) when it names the node.
+    if let Some((first, rest)) = m.split_once('\n') {
+        if first.contains(&r.name.to_ascii_lowercase()) {
+            m = rest.to_string();
+        }
+    }
+    let mut names = vec![r.id.to_ascii_lowercase(), r.name.to_ascii_lowercase()];
+    if let Some(n) = r.node {
+        for s in [&n.relation_name, &n.original_file_path, &n.path, &n.alias]
+            .into_iter()
+            .flatten()
+        {
+            names.push(s.to_ascii_lowercase());
+        }
+    }
+    names.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for n in names.iter().filter(|n| n.len() > 2) {
+        m = m.replace(n.as_str(), "·");
+    }
+    // Positions and paths under target/ differ per node.
+    m.split_whitespace()
+        .filter(|w| !w.starts_with("target/"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn group(
+    roots: &[Root<'_>],
+    ctx: &Ctx<'_>,
+    skipped: &[Skipped],
+    exposures: &[Exposure],
+) -> Vec<Problem> {
+    let mut groups: Vec<(String, Vec<&Root<'_>>)> = Vec::new();
+    for r in roots {
+        let key = group_key(r);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(r),
+            None => groups.push((key, vec![r])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(_, members)| problem(&members, ctx, skipped, exposures))
+        .collect()
+}
+
+fn problem(
+    members: &[&Root<'_>],
+    ctx: &Ctx<'_>,
+    skipped: &[Skipped],
+    exposures: &[Exposure],
+) -> Problem {
+    let first = members[0];
+    let root_ids: Vec<String> = members.iter().map(|r| r.id.clone()).collect();
+    let root_set: HashSet<&str> = root_ids.iter().map(String::as_str).collect();
+    let skipped_here: Vec<String> = skipped
+        .iter()
+        .filter(|s| s.caused_by.iter().any(|c| root_set.contains(c.as_str())))
+        .map(|s| s.node.clone())
+        .collect();
+    let mut affected: Vec<String> = exposures
+        .iter()
+        .filter(|e| e.caused_by.iter().any(|c| root_set.contains(c.as_str())))
+        .map(|e| e.id.clone())
+        .collect();
+    affected.sort();
+    let class = &first.class;
+    let parents = parent_names(&first.id, ctx);
+    let tested = first
+        .node
+        .and_then(|n| n.attached_node.as_deref())
+        .map(|t| name_of(t, ctx.manifest.and_then(|m| m.nodes.get(t))))
+        .or_else(|| tested_by_parents(&first.id, ctx));
+    let (compiled_path, run_path) = sql_paths(first);
+    let suggestion = suggestion_for(class, ctx.manifest);
+    let adapter = ctx.adapter.clone().or(class.adapter.clone());
+    let fix_cx = FixContext {
+        category: Some(class.category),
+        evidence: Some(&class.evidence),
+        adapter: adapter.as_deref(),
+        node_name: Some(&first.name),
+        resource_type: Some(&first.resource_type),
+        tested_name: tested.as_deref(),
+        relation_name: first.node.and_then(|n| n.relation_name.as_deref()),
+        compiled_path: compiled_path.as_deref(),
+        run_path: run_path.as_deref(),
+        parents: &parents,
+        command: &ctx.command,
+        target: ctx.target.as_deref(),
+        message: &first.message,
+        compiled_code: first.compiled_code,
+        suggestion: suggestion.as_deref(),
+        retry_available: ctx.retry_available,
+    };
+    let mut fix = classify::fixes(&fix_cx);
+    if members.len() > 1 {
+        let names: Vec<&str> = members.iter().map(|r| r.name.as_str()).collect();
+        fix.insert(
+            0,
+            FixStep::say(format!(
+                "{} nodes failed with this cause: {}",
+                members.len(),
+                names.join(", ")
+            )),
+        );
+    }
+    Problem {
+        id: 0,
+        category: class.category,
+        title: title(
+            class,
+            Some(&first.name),
+            members.len(),
+            adapter.as_deref(),
+            Some(&first.resource_type),
+        ),
+        error_type: class.error_type.clone(),
+        roots: root_ids,
+        message: first.message.clone(),
+        evidence: class.evidence.clone(),
+        decided_by: class.decided_by.clone(),
+        fix,
+        rerun: rerun(members, ctx, !skipped_here.is_empty()),
+        skipped: skipped_here,
+        affected_exposures: affected,
+    }
+}
+
+/// Parent names for fix steps: models by name, sources as `source:<source>.<table>`.
+fn parent_names(id: &str, ctx: &Ctx<'_>) -> Vec<String> {
+    let Some(m) = ctx.manifest else {
+        return Vec::new();
+    };
+    ctx.lineage
+        .parents(id)
+        .into_iter()
+        .filter_map(|p| m.nodes.get(p))
+        .filter(|n| !n.is_test())
+        .map(|n| match (&n.resource_type[..], &n.source_name) {
+            ("source", Some(s)) => format!("source:{s}.{}", n.name),
+            _ => n.name.clone(),
+        })
+        .collect()
+}
+
+/// A test without `attached_node` (older manifests) tests its first non-test parent.
+fn tested_by_parents(id: &str, ctx: &Ctx<'_>) -> Option<String> {
+    let m = ctx.manifest?;
+    let node = m.nodes.get(id)?;
+    if !node.is_test() {
+        return None;
+    }
+    let parent = ctx
+        .lineage
+        .parents(id)
+        .into_iter()
+        .find(|p| !p.starts_with("source."))?;
+    Some(name_of(parent, m.nodes.get(parent)))
+}
+
+/// Where dbt wrote the node's SQL: `target/compiled/<package>/<file>` and `target/run/…`.
+/// The message's own `compiled code at …` wins when present.
+fn sql_paths(r: &Root<'_>) -> (Option<String>, Option<String>) {
+    let from_message = r
+        .message
+        .find("compiled code at ")
+        .or_else(|| r.message.find("compiled Code at "))
+        .map(|i| {
+            r.message[i + "compiled code at ".len()..]
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches('.')
+                .to_string()
+        });
+    let Some(n) = r.node else {
+        return (None, from_message);
+    };
+    let pkg = n.package_name.as_deref().unwrap_or("");
+    let file = match (&n.original_file_path, &n.path) {
+        (Some(o), _) if o.ends_with(".sql") => Some(o.clone()),
+        (Some(o), Some(p)) => Some(format!("{o}/{p}")),
+        _ => None,
+    };
+    let Some(file) = file else {
+        return (None, from_message);
+    };
+    let compiled = format!("target/compiled/{pkg}/{file}");
+    let run = from_message.or_else(|| {
+        matches!(
+            n.resource_type.as_str(),
+            "model" | "seed" | "snapshot" | "test"
+        )
+        .then(|| format!("target/run/{pkg}/{file}"))
+    });
+    (Some(compiled), run)
+}
+
+/// The closest name in the project to a name that was not found.
+fn suggestion_for(class: &Classification, manifest: Option<&Manifest>) -> Option<String> {
+    if class.category != Category::Dependency {
+        return None;
+    }
+    let wanted = class.evidence.object.as_deref()?;
+    let m = manifest?;
+    m.nodes
+        .values()
+        .filter(|n| !n.is_test() && n.resource_type != "exposure")
+        .map(|n| (strsim::levenshtein(&n.name, wanted), &n.name))
+        .filter(|(d, name)| *d > 0 && *d <= 3.max(name.len() / 4))
+        .min()
+        .map(|(_, n)| n.clone())
+}
+
+fn target_flag(ctx: &Ctx<'_>) -> String {
+    ctx.target
+        .as_deref()
+        .map(|t| format!(" --target {t}"))
+        .unwrap_or_default()
+}
+
+/// The command that rebuilds the roots and their skipped descendants after the fix.
+fn rerun(members: &[&Root<'_>], ctx: &Ctx<'_>, has_skipped: bool) -> String {
+    let t = target_flag(ctx);
+    let cmd = ctx.command.as_str();
+    let mut selectors: BTreeSet<String> = BTreeSet::new();
+    for r in members {
+        let is_test = matches!(r.resource_type.as_str(), "test" | "unit_test");
+        if is_test && cmd != "test" {
+            // Rebuild what the test tests, the test itself comes along, then what it skipped.
+            let tested = r
+                .node
+                .and_then(|n| n.attached_node.clone())
+                .map(|t| name_of(&t, ctx.manifest.and_then(|m| m.nodes.get(&t))))
+                .or_else(|| tested_by_parents(&r.id, ctx));
+            match tested {
+                Some(t) => selectors.insert(format!("{t}+")),
+                None => selectors.insert(r.name.clone()),
+            };
+        } else if is_test || cmd == "seed" || cmd == "snapshot" {
+            selectors.insert(r.name.clone());
+        } else {
+            selectors.insert(format!("{}+", r.name));
+        }
+    }
+    let sel = selectors.into_iter().collect::<Vec<_>>().join(" ");
+    let drift = members
+        .iter()
+        .all(|r| r.class.category == Category::SchemaDrift);
+    if drift {
+        let plain: Vec<&str> = members.iter().map(|r| r.name.as_str()).collect();
+        let first = format!("dbt {cmd} --full-refresh --select {}{t}", plain.join(" "));
+        return if has_skipped {
+            format!("{first} && dbt {cmd} --select {sel}{t}")
+        } else {
+            first
+        };
+    }
+    format!("dbt {cmd} --select {sel}{t}")
+}
+
+/// A title in plain words from the category, the evidence and the node.
+fn title(
+    c: &Classification,
+    node: Option<&str>,
+    count: usize,
+    adapter: Option<&str>,
+    resource_type: Option<&str>,
+) -> String {
+    let ev = &c.evidence;
+    let node_text = match (node, count) {
+        (Some(n), 1) => format!(" in {n}"),
+        (Some(n), k) => format!(" in {n} and {} more", k - 1),
+        (None, _) => String::new(),
+    };
+    let what = node.unwrap_or("the run");
+    match c.category {
+        Category::Permission => match (&ev.role, &ev.object, &ev.privilege) {
+            (Some(r), Some(o), _) => format!("Role {r} may not use {o}"),
+            (None, Some(o), Some(p)) => format!("No {p} privilege on {o}{node_text}"),
+            (None, Some(o), None) => format!("Permission denied on {o}{node_text}"),
+            _ => format!("Permission denied{node_text}"),
+        },
+        Category::SqlDialect => {
+            let db = adapter.map(adapter_name).unwrap_or("this warehouse");
+            match &ev.function {
+                Some(f) if f == "::" => format!("`::` casts are not {db} SQL{node_text}"),
+                Some(f) => format!("{} is not {db} SQL{node_text}", f.to_ascii_uppercase()),
+                None => format!("SQL from another dialect{node_text}"),
+            }
+        }
+        Category::MissingRelation => match (&ev.relation, &ev.object) {
+            (Some(r), _) if count > 1 => {
+                format!("{r} and {} more relation(s) do not exist", count - 1)
+            }
+            (Some(r), _) => format!("Relation {r} does not exist{node_text}"),
+            (None, Some(o)) => format!("{o} does not exist{node_text}"),
+            _ => format!("A relation does not exist{node_text}"),
+        },
+        Category::MissingColumn => match (&ev.column, &ev.relation) {
+            (Some(col), Some(rel)) => format!("Column {col} does not exist in {rel}{node_text}"),
+            (Some(col), None) => format!("Column {col} does not exist{node_text}"),
+            _ => format!("A column does not exist{node_text}"),
+        },
+        Category::SchemaDrift => format!("Incremental model {what} no longer matches its table"),
+        Category::Contract => format!("{what}'s SQL does not match its enforced contract"),
+        Category::TestFailure => {
+            let n = node.unwrap_or("a test");
+            let kind = if resource_type == Some("unit_test") {
+                "Unit test"
+            } else {
+                "Test"
+            };
+            if count > 1 {
+                format!("{kind} {n} and {} more failed", count - 1)
+            } else {
+                format!("{kind} {n} failed")
+            }
+        }
+        Category::Data => format!("The data broke {what}"),
+        Category::SqlError => format!("SQL error{node_text}"),
+        Category::Connection => match (&ev.profile, &ev.target, &ev.env_var, &ev.user) {
+            (Some(p), _, _, _) => format!("Profile {p} not found"),
+            (None, Some(t), _, _) => format!("Target {t} not found in the profile"),
+            (None, None, Some(v), _) => format!("Environment variable {v} is not set"),
+            (None, None, None, Some(u)) => format!("The warehouse refused the credentials of {u}"),
+            _ => "dbt could not connect to the warehouse".to_string(),
+        },
+        Category::Compilation => format!("Compilation error{node_text}"),
+        Category::Dependency => match &ev.object {
+            Some(o) => format!("{what} refers to {o}, which does not exist"),
+            None => format!("The project's dependencies are broken{node_text}"),
+        },
+        Category::Resource => format!("{what} hit a resource limit"),
+        Category::Other => format!("{what} failed"),
+    }
+}
+
+fn adapter_name(a: &str) -> &str {
+    match a {
+        "postgres" => "PostgreSQL",
+        "redshift" => "Redshift",
+        "snowflake" => "Snowflake",
+        "bigquery" => "BigQuery",
+        "databricks" => "Databricks",
+        "spark" => "Spark",
+        "duckdb" => "DuckDB",
+        "sqlserver" => "SQL Server",
+        "fabric" => "Fabric",
+        "synapse" => "Synapse",
+        "trino" => "Trino",
+        other => other,
+    }
+}
+
+/// A warning when a job's credentials look like a person's (an e-mail as the user) or a
+/// production-looking job runs with a `dev` target.
+fn personal_credentials(problems: &[Problem], inv: Option<&LogInvocation>) -> Option<Warning> {
+    for p in problems {
+        if let Some(u) = p
+            .evidence
+            .user
+            .as_deref()
+            .filter(|u| u.contains('@') && !u.contains("gserviceaccount"))
+        {
+            return Some(Warning::new(
+                "personal_credentials",
+                format!(
+                    "dbt connected as {u}, which looks like a person's account: a scheduled job \
+                     should use a service account whose secret comes from env_var()"
+                ),
+            ));
+        }
+    }
+    let inv = inv?;
+    let target = inv.target.as_deref()?;
+    let full_run = inv.command_line.as_deref().is_some_and(|c| {
+        !c.contains("--select")
+            && !c.contains(" -s ")
+            && (c.contains(" build") || c.contains(" run"))
+    });
+    if target.starts_with("dev") && full_run {
+        return Some(Warning::new(
+            "personal_credentials",
+            format!(
+                "the whole project ran with target {target}: if this is a scheduled job, it \
+                 should use a production target with a service account, not a developer's profile"
+            ),
+        ));
+    }
+    None
+}
+
+/// Counts for summaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub problems: usize,
+    pub roots: usize,
+    pub skipped: usize,
+    pub exposures: usize,
+    pub powerbi: usize,
+}
+
+impl Diagnosis {
+    pub fn counts(&self) -> Counts {
+        Counts {
+            problems: self.problems.len(),
+            roots: self.problems.iter().map(|p| p.roots.len()).sum(),
+            skipped: self.skipped.len(),
+            exposures: self.exposures.iter().filter(|e| e.affected).count(),
+            powerbi: self.affected_powerbi().count(),
+        }
+    }
+}
+
+/// A title for a message classified without a node (the CLI's `classify`).
+pub fn title_of(c: &Classification, adapter: Option<&str>) -> String {
+    let adapter = adapter
+        .map(classify::normalize_adapter)
+        .or(c.adapter.as_deref());
+    title(c, None, 1, adapter, None)
+}

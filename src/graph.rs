@@ -1,0 +1,154 @@
+//! Artifacts → lineage: the project's DAG of models, seeds, snapshots, tests, unit tests, sources
+//! and exposures, from `depends_on.nodes` (or `parent_map` where the manifest has a non-empty one).
+//! petgraph indices never leave this module; callers speak unique_ids. Without a manifest the
+//! lineage holds only the result nodes and no edges.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::Direction;
+
+use crate::artifacts::{Artifacts, Manifest};
+
+/// The dependency graph, edges pointing from a node to the nodes that depend on it.
+#[derive(Debug, Clone, Default)]
+pub struct Lineage {
+    graph: DiGraph<String, ()>,
+    index: HashMap<String, NodeIndex>,
+}
+
+/// Builds the lineage from the manifest the diagnosis uses (see [`Artifacts::manifest`]), plus
+/// every node the run results name.
+pub fn lineage(a: &Artifacts) -> Lineage {
+    let mut l = Lineage::default();
+    if let Some(m) = a.manifest() {
+        from_manifest(&mut l, m);
+    }
+    if let Some(rr) = a.run_results() {
+        for r in &rr.results {
+            l.add(&r.unique_id);
+        }
+    }
+    l
+}
+
+fn from_manifest(l: &mut Lineage, m: &Manifest) {
+    for id in m.nodes.keys() {
+        l.add(id);
+    }
+    let mut seen = HashSet::new();
+    if !m.parent_map.is_empty() {
+        for (child, parents) in &m.parent_map {
+            for p in parents {
+                l.edge(p, child, &mut seen);
+            }
+        }
+    }
+    // depends_on too: parent_map lacks exposures and unit tests in some versions.
+    for (id, node) in &m.nodes {
+        for p in &node.depends_on {
+            l.edge(p, id, &mut seen);
+        }
+    }
+}
+
+impl Lineage {
+    fn add(&mut self, id: &str) -> NodeIndex {
+        if let Some(i) = self.index.get(id) {
+            return *i;
+        }
+        let i = self.graph.add_node(id.to_string());
+        self.index.insert(id.to_string(), i);
+        i
+    }
+
+    fn edge(&mut self, parent: &str, child: &str, seen: &mut HashSet<(NodeIndex, NodeIndex)>) {
+        if parent == child {
+            return;
+        }
+        let p = self.add(parent);
+        let c = self.add(child);
+        if seen.insert((p, c)) {
+            self.graph.add_edge(p, c, ());
+        }
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.index.contains_key(id)
+    }
+
+    /// Every node id, in insertion order.
+    pub fn nodes(&self) -> impl Iterator<Item = &str> {
+        self.graph.node_weights().map(String::as_str)
+    }
+
+    /// Every edge as (parent, child).
+    pub fn edges(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.graph.raw_edges().iter().map(|e| {
+            (
+                self.graph[e.source()].as_str(),
+                self.graph[e.target()].as_str(),
+            )
+        })
+    }
+
+    pub fn parents(&self, id: &str) -> Vec<&str> {
+        self.neighbors(id, Direction::Incoming)
+    }
+
+    pub fn children(&self, id: &str) -> Vec<&str> {
+        self.neighbors(id, Direction::Outgoing)
+    }
+
+    fn neighbors(&self, id: &str, dir: Direction) -> Vec<&str> {
+        let Some(&i) = self.index.get(id) else {
+            return Vec::new();
+        };
+        let mut v: Vec<&str> = self
+            .graph
+            .neighbors_directed(i, dir)
+            .map(|n| self.graph[n].as_str())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Every node reachable downstream of `id`, excluding `id`.
+    pub fn descendants(&self, id: &str) -> HashSet<&str> {
+        self.reach(id, Direction::Outgoing)
+    }
+
+    /// Every node reachable upstream of `id`, excluding `id`.
+    pub fn ancestors(&self, id: &str) -> HashSet<&str> {
+        self.reach(id, Direction::Incoming)
+    }
+
+    fn reach(&self, id: &str, dir: Direction) -> HashSet<&str> {
+        let mut out = HashSet::new();
+        let Some(&start) = self.index.get(id) else {
+            return out;
+        };
+        let mut seen = vec![false; self.graph.node_count()];
+        seen[start.index()] = true;
+        let mut queue = VecDeque::from([start]);
+        while let Some(i) = queue.pop_front() {
+            for n in self.graph.neighbors_directed(i, dir) {
+                if !seen[n.index()] {
+                    seen[n.index()] = true;
+                    out.insert(self.graph[n].as_str());
+                    queue.push_back(n);
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,1 @@
+//! Lineage → positions (reserved for the lineage graph's layered layout; see issue 4).

@@ -1,0 +1,31 @@
+//! dbt-triage's core: why did a dbt run fail, and what does it break?
+//!
+//! ```text
+//! dropped bytes ──► artifacts ──► lineage ──► diagnosis ──► reports
+//! ```
+//!
+//! Each arrow is one plain function: [`artifacts::read`], [`graph::lineage`],
+//! [`diagnose::diagnose`], and the printers in [`report`]. The core knows nothing about the
+//! browser or the file system: no web-sys, no I/O, no clock. It is total — any bytes give a value,
+//! broken input is part of the result, never a panic.
+
+pub mod artifacts;
+pub mod classify;
+pub mod diagnose;
+pub mod graph;
+pub mod layout;
+pub mod report;
+pub mod view;
+
+pub use artifacts::{read, Artifacts, InputFile};
+pub use classify::{classify, Category};
+pub use diagnose::{diagnose, Diagnosis};
+pub use graph::{lineage, Lineage};
+
+/// The whole pipeline for callers that need only the diagnosis: files → diagnosis.
+pub fn diagnose_files(files: &[InputFile<'_>]) -> (Artifacts, Diagnosis) {
+    let artifacts = read(files);
+    let lineage = lineage(&artifacts);
+    let diagnosis = diagnose(&artifacts, &lineage);
+    (artifacts, diagnosis)
+}

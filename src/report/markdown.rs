@@ -1,0 +1,140 @@
+//! Diagnosis → Markdown for a ticket or chat (GitHub, Slack, Jira): summary, one section per
+//! problem with cause, fix and rerun command, the skipped count, affected Power BI reports as links.
+//! Text from artifacts is put in code spans/blocks or escaped, so it cannot become markup.
+
+use crate::diagnose::Diagnosis;
+use crate::report::text::tool_name;
+use crate::report::{plural, short, summary};
+
+pub fn render(d: &Diagnosis) -> String {
+    let mut o = String::new();
+    o.push_str("## dbt run diagnosis\n\n");
+    o.push_str(&format!("**{}**\n", escape(&summary(d))));
+    let inv = &d.invocation;
+    let mut facts = Vec::new();
+    if let Some(c) = &inv.command {
+        facts.push(format!("`dbt {}`", code(c)));
+    }
+    if let Some(v) = &inv.dbt_version {
+        facts.push(format!("dbt {}", escape(v)));
+    }
+    if let Some(a) = &inv.adapter {
+        facts.push(escape(a));
+    }
+    if let Some(g) = &inv.generated_at {
+        facts.push(escape(g));
+    }
+    if !facts.is_empty() {
+        o.push_str(&format!("\n{}\n", facts.join(" · ")));
+    }
+    for p in &d.problems {
+        o.push_str(&format!(
+            "\n### {}. {} — `{}`\n\n",
+            p.id,
+            escape(&p.title),
+            p.category
+        ));
+        let roots: Vec<String> = p
+            .roots
+            .iter()
+            .map(|r| format!("`{}`", code(short(r))))
+            .collect();
+        if !roots.is_empty() {
+            o.push_str(&format!("**Failed:** {}\n\n", roots.join(", ")));
+        }
+        o.push_str("```text\n");
+        o.push_str(&fence_safe(p.message.trim()));
+        o.push_str("\n```\n\n");
+        if !p.fix.is_empty() {
+            o.push_str("**Fix**\n\n");
+            for f in &p.fix {
+                o.push_str(&format!("1. {}\n", escape(&f.say)));
+                if let Some(run) = &f.run {
+                    o.push_str("   ```\n");
+                    for l in fence_safe(run).lines() {
+                        o.push_str(&format!("   {l}\n"));
+                    }
+                    o.push_str("   ```\n");
+                }
+            }
+            o.push('\n');
+        }
+        o.push_str(&format!("**Rerun:** `{}`\n", code(&p.rerun)));
+        if !p.skipped.is_empty() {
+            o.push_str(&format!(
+                "\n{} because of this.\n",
+                plural(p.skipped.len(), "node was skipped", "nodes were skipped")
+            ));
+        }
+        if !p.affected_exposures.is_empty() {
+            o.push_str("\n**Breaks:** ");
+            let items: Vec<String> = p
+                .affected_exposures
+                .iter()
+                .filter_map(|id| d.exposures.iter().find(|e| &e.id == id))
+                .map(|e| link(&e.label, e.url.as_deref(), &e.tool))
+                .collect();
+            o.push_str(&items.join(", "));
+            o.push('\n');
+        }
+    }
+    let pbi: Vec<_> = d.affected_powerbi().collect();
+    if !pbi.is_empty() {
+        o.push_str("\n### Affected Power BI reports\n\n");
+        for e in pbi {
+            o.push_str(&format!(
+                "- {}\n",
+                link(&e.label, e.url.as_deref(), &e.tool)
+            ));
+        }
+    }
+    if !d.warnings.is_empty() {
+        o.push_str("\n### Warnings\n\n");
+        for w in &d.warnings {
+            o.push_str(&format!("- `{}` {}\n", w.code, escape(&w.message)));
+        }
+    }
+    if let Some(u) = &d.share_url {
+        o.push_str(&format!("\n{u}\n"));
+    }
+    o
+}
+
+fn link(label: &str, url: Option<&str>, tool: &str) -> String {
+    let safe = url.filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    match safe {
+        Some(u) => format!(
+            "[{}]({}) ({})",
+            escape(label),
+            u.replace(' ', "%20").replace(')', "%29"),
+            tool_name(tool)
+        ),
+        None => format!("{} ({})", escape(label), tool_name(tool)),
+    }
+}
+
+/// Escapes Markdown's inline markup characters and HTML in text from artifacts.
+pub fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' => {
+                o.push('\\');
+                o.push(c);
+            }
+            '\n' => o.push(' '),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+/// Text inside a single-backtick code span cannot hold a backtick.
+fn code(s: &str) -> String {
+    s.replace('`', "'")
+}
+
+/// A fenced block ends at a line of three backticks: break such lines in quoted text.
+fn fence_safe(s: &str) -> String {
+    s.replace("```", "`\u{200b}``")
+}

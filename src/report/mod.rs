@@ -1,0 +1,85 @@
+//! Diagnosis → text: the printers the CLI and the app share. Each is a plain function of the
+//! diagnosis (and, for names, the manifest's labels); none does I/O.
+
+pub mod json;
+pub mod markdown;
+pub mod text;
+
+use crate::diagnose::Diagnosis;
+
+/// A node's display name from its unique_id: `model.shop.stg_orders` → `stg_orders`,
+/// `test.shop.unique_orders_id.e3b841c71a` → `unique_orders_id`, `source.shop.raw.orders` →
+/// `raw.orders`.
+pub fn short(id: &str) -> &str {
+    let mut parts = id.splitn(3, '.');
+    let kind = parts.next().unwrap_or_default();
+    let _package = parts.next();
+    let rest = parts.next().unwrap_or(id);
+    match kind {
+        // Generic tests end with a hash: the name is the part before it.
+        "test" => match rest.rsplit_once('.') {
+            Some((name, hash))
+                if hash.len() == 10 && hash.bytes().all(|b| b.is_ascii_hexdigit()) =>
+            {
+                name
+            }
+            _ => rest,
+        },
+        "source" => rest,
+        _ => id.rsplit('.').next().unwrap_or(id),
+    }
+}
+
+/// "1 problem took down 7 models and 2 Power BI reports" — the summary line.
+pub fn summary(d: &Diagnosis) -> String {
+    use crate::diagnose::Status;
+    let c = d.counts();
+    match d.status {
+        Status::Success if d.problems.is_empty() => {
+            return "The run succeeded: nothing failed.".to_string();
+        }
+        Status::NoResults if d.problems.is_empty() => {
+            return "Nothing to diagnose: no run results and no failure in the log.".to_string();
+        }
+        _ => {}
+    }
+    let problems = plural(c.problems, "problem", "problems");
+    let mut s = if c.roots > 0 {
+        format!("{problems} ({} failed)", plural(c.roots, "node", "nodes"))
+    } else {
+        problems
+    };
+    if c.skipped > 0 {
+        s.push_str(&format!(", {} skipped", plural(c.skipped, "node", "nodes")));
+    }
+    if c.powerbi > 0 {
+        s.push_str(&format!(
+            ", {} affected",
+            plural(c.powerbi, "Power BI report", "Power BI reports")
+        ));
+        let others = c.exposures - c.powerbi;
+        if others > 0 {
+            s.push_str(&format!(
+                " and {} more",
+                plural(others, "exposure", "exposures")
+            ));
+        }
+    } else if c.exposures > 0 {
+        s.push_str(&format!(
+            ", {} affected",
+            plural(c.exposures, "exposure", "exposures")
+        ));
+    }
+    if d.status == Status::NoResults {
+        s.push_str(" — from the log; dbt wrote no results for this invocation");
+    }
+    s
+}
+
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}

@@ -1,0 +1,168 @@
+//! Diagnosis → what a person reads in a terminal: problems first, then what they skipped, then
+//! the affected Power BI reports and other exposures, then warnings.
+
+use crate::diagnose::{Diagnosis, Status};
+use crate::report::{plural, short, summary};
+
+pub fn render(d: &Diagnosis) -> String {
+    let mut o = String::new();
+    let inv = &d.invocation;
+    let mut head = Vec::new();
+    if let Some(c) = &inv.command {
+        head.push(format!("dbt {c}"));
+    }
+    if let Some(v) = &inv.dbt_version {
+        head.push(format!("dbt {v}"));
+    }
+    if let Some(a) = &inv.adapter {
+        head.push(a.clone());
+    }
+    if let Some(g) = &inv.generated_at {
+        head.push(g.clone());
+    }
+    if !head.is_empty() {
+        o.push_str(&head.join(" · "));
+        o.push('\n');
+    }
+    o.push_str(&summary(d));
+    o.push_str("\n\n");
+    for p in &d.problems {
+        o.push_str(&format!("Problem {} [{}] {}\n", p.id, p.category, p.title));
+        let roots: Vec<&str> = p.roots.iter().map(|r| short(r)).collect();
+        if !roots.is_empty() {
+            o.push_str(&format!("  failed:   {}\n", roots.join(", ")));
+        }
+        if let Some(e) = &p.error_type {
+            o.push_str(&format!("  error:    {e}\n"));
+        }
+        for (i, line) in p.message.trim().lines().take(8).enumerate() {
+            let label = if i == 0 { "  message: " } else { "           " };
+            o.push_str(&format!("{label}{}\n", line.trim_end()));
+        }
+        if p.message.trim().lines().count() > 8 {
+            o.push_str("           …\n");
+        }
+        if let Some(d) = &p.decided_by {
+            o.push_str(&format!("  because:  {d}\n"));
+        }
+        for (i, f) in p.fix.iter().enumerate() {
+            let say = f.say.replace('\n', "\n         ");
+            o.push_str(&format!("  fix {}: {say}\n", i + 1));
+            if let Some(run) = &f.run {
+                for l in run.lines() {
+                    o.push_str(&format!("      $ {l}\n"));
+                }
+            }
+        }
+        o.push_str(&format!("  rerun:    {}\n", p.rerun));
+        if !p.skipped.is_empty() {
+            let names: Vec<&str> = p.skipped.iter().take(10).map(|s| short(s)).collect();
+            o.push_str(&format!(
+                "  {} skipped because of this: {}{}\n",
+                p.skipped.len(),
+                names.join(", "),
+                if p.skipped.len() > 10 { ", …" } else { "" }
+            ));
+        }
+        if !p.affected_exposures.is_empty() {
+            let labels: Vec<String> = p
+                .affected_exposures
+                .iter()
+                .map(|id| {
+                    d.exposures
+                        .iter()
+                        .find(|e| &e.id == id)
+                        .map(|e| format!("{} ({})", e.label, tool_text(e)))
+                        .unwrap_or_else(|| short(id).to_string())
+                })
+                .collect();
+            o.push_str(&format!("  breaks:   {}\n", labels.join(", ")));
+        }
+        o.push('\n');
+    }
+    let orphans: Vec<&str> = d
+        .skipped
+        .iter()
+        .filter(|s| s.caused_by.is_empty())
+        .map(|s| short(&s.node))
+        .collect();
+    if !orphans.is_empty() {
+        o.push_str(&format!(
+            "{} skipped with no failed ancestor: {}\n\n",
+            plural(orphans.len(), "node", "nodes"),
+            orphans.join(", ")
+        ));
+    }
+    let pbi: Vec<_> = d.affected_powerbi().collect();
+    if !pbi.is_empty() {
+        o.push_str("Affected Power BI reports:\n");
+        for e in pbi {
+            o.push_str(&format!("  {}", e.label));
+            if let Some(u) = &e.url {
+                o.push_str(&format!("  {u}"));
+            }
+            o.push('\n');
+        }
+        o.push('\n');
+    }
+    let others: Vec<_> = d
+        .exposures
+        .iter()
+        .filter(|e| e.affected && e.tool != "powerbi")
+        .collect();
+    if !others.is_empty() {
+        o.push_str("Other affected exposures:\n");
+        for e in others {
+            o.push_str(&format!("  {} ({})", e.label, tool_text(e)));
+            if let Some(u) = &e.url {
+                o.push_str(&format!("  {u}"));
+            }
+            o.push('\n');
+        }
+        o.push('\n');
+    }
+    if !d.warnings.is_empty() {
+        o.push_str("Warnings:\n");
+        for w in &d.warnings {
+            o.push_str(&format!("  [{}] {}\n", w.code, w.message));
+        }
+        o.push('\n');
+    }
+    if d.status == Status::Success && d.problems.is_empty() && d.warnings.is_empty() {
+        // The summary said it all.
+    }
+    if let Some(u) = &d.share_url {
+        o.push_str(u);
+        o.push('\n');
+    }
+    while o.ends_with("\n\n") {
+        o.pop();
+    }
+    o
+}
+
+/// "Power BI", or for exposures of no known tool their type ("notebook").
+fn tool_text(e: &crate::diagnose::Exposure) -> String {
+    match (&e.tool[..], &e.exposure_type) {
+        ("other", Some(t)) => t.clone(),
+        (t, _) => tool_name(t).to_string(),
+    }
+}
+
+pub fn tool_name(tool: &str) -> &str {
+    match tool {
+        "powerbi" => "Power BI",
+        "tableau" => "Tableau",
+        "looker" => "Looker",
+        "metabase" => "Metabase",
+        "mode" => "Mode",
+        "sigma" => "Sigma",
+        "superset" => "Superset",
+        "hex" => "Hex",
+        "qlik" => "Qlik",
+        "thoughtspot" => "ThoughtSpot",
+        "lightdash" => "Lightdash",
+        "streamlit" => "Streamlit",
+        other => other,
+    }
+}
