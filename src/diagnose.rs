@@ -257,6 +257,7 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
         },
     };
     resolve_not_authorized(&mut roots, rr, manifest);
+    qualify_missing_relations(&mut roots, &ctx);
 
     // Cascade: which roots each skipped node descends from.
     let reach: BTreeMap<String, HashSet<String>> = roots
@@ -804,6 +805,45 @@ fn resolve_not_authorized(
     }
 }
 
+/// A missing relation named without its schema (DuckDB's `Table with name refunds does not
+/// exist`): the root's parent with that identifier says where it should be, so that tables
+/// missing from one schema group into one problem and the fix can list that schema.
+fn qualify_missing_relations(roots: &mut [Root<'_>], ctx: &Ctx<'_>) {
+    let Some(m) = ctx.manifest else { return };
+    for r in roots.iter_mut() {
+        if r.class.category != Category::MissingRelation {
+            continue;
+        }
+        let Some(rel) = r.class.evidence.relation.clone() else {
+            continue;
+        };
+        if rel.contains('.') {
+            continue;
+        }
+        let parent = ctx
+            .lineage
+            .parents(&r.id)
+            .into_iter()
+            .filter_map(|p| m.nodes.get(p))
+            .find(|n| {
+                n.alias
+                    .as_deref()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(&rel))
+            });
+        if let Some(n) = parent {
+            let full: Vec<&str> = [
+                n.database.as_deref(),
+                n.schema.as_deref(),
+                n.alias.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            r.class.evidence.object = Some(full.join("."));
+        }
+    }
+}
+
 /// `"DB"."Schema"."T"` → `db.schema.t`, for comparing relations.
 pub(crate) fn normalize_relation(s: &str) -> String {
     s.chars()
@@ -1006,17 +1046,24 @@ fn group_key(r: &Root<'_>) -> String {
                 o
             }
         }
-        Category::MissingRelation => match (&ev.relation, &ev.object) {
-            (Some(rel), _) => {
-                let n = normalize_relation(rel);
-                match n.rsplit_once('.') {
-                    Some((schema, _)) => schema.to_string(),
-                    None => format!("relation:{n}"),
+        Category::MissingRelation => {
+            // The most qualified name the evidence has: its schema is the key.
+            let best = [&ev.relation, &ev.object]
+                .into_iter()
+                .flatten()
+                .max_by_key(|n| n.matches('.').count());
+            match best {
+                Some(rel) if ev.relation.is_some() => {
+                    let n = normalize_relation(rel);
+                    match n.rsplit_once('.') {
+                        Some((schema, _)) => schema.to_string(),
+                        None => format!("relation:{n}"),
+                    }
                 }
+                Some(o) => normalize_relation(o),
+                None => strip_names(&r.message, r),
             }
-            (None, Some(o)) => normalize_relation(o),
-            (None, None) => strip_names(&r.message, r),
-        },
+        }
         Category::MissingColumn => format!("{}|{}", lower(&ev.relation), lower(&ev.column)),
         Category::SqlDialect => lower(&ev.function),
         Category::TestFailure => r

@@ -340,6 +340,19 @@ fn apply(log: &mut Log, ev: Event) {
         inv.command = py_dict_value(first, "which").or(inv.command.take());
         inv.command_line = py_dict_value(first, "invocation_command").or(inv.command_line.take());
         inv.target = py_dict_value(first, "target").or(inv.target.take());
+        if inv.command.is_none() {
+            inv.command = inv.command_line.as_deref().and_then(command_of);
+        }
+    } else if let Some(rest) = first.strip_prefix("Command `") {
+        // `Command `dbt run --select x` failed at 18:04:23 after 0.99 seconds`.
+        let line = rest.split('`').next().unwrap_or_default();
+        if inv.command_line.is_none() && !line.is_empty() {
+            inv.command_line = Some(line.to_string());
+        }
+        if inv.command.is_none() {
+            inv.command = command_of(line);
+        }
+        inv.finished = true;
     } else if let Some(rest) = first.strip_prefix("Encountered an error") {
         let body = text.split_once('\n').map(|(_, b)| b).unwrap_or_default();
         let rest = rest.trim_start_matches(':').trim();
@@ -376,6 +389,9 @@ fn apply_json(inv: &mut LogInvocation, j: &JsonFields, text: &str) {
             inv.command = j.which.clone().or(inv.command.take());
             inv.command_line = j.command_line.clone().or(inv.command_line.take());
             inv.target = j.target.clone().or(inv.target.take());
+            if inv.command.is_none() {
+                inv.command = inv.command_line.as_deref().and_then(command_of);
+            }
         }
         "MainEncounteredError" => {
             inv.fatal = j.exc.clone().or_else(|| Some(text.to_string()));
@@ -486,6 +502,36 @@ pub(crate) fn dedent(body: &str) -> String {
         out.remove(0);
     }
     out.join("\n")
+}
+
+/// `dbt run --select x` → `run`.
+fn command_of(line: &str) -> Option<String> {
+    let mut words = line.split_whitespace();
+    let first = words.next()?;
+    if !first.ends_with("dbt") {
+        return None;
+    }
+    const COMMANDS: [&str; 18] = [
+        "run",
+        "build",
+        "test",
+        "seed",
+        "snapshot",
+        "compile",
+        "parse",
+        "ls",
+        "list",
+        "docs",
+        "debug",
+        "deps",
+        "source",
+        "run-operation",
+        "retry",
+        "show",
+        "clone",
+        "clean",
+    ];
+    words.find(|w| COMMANDS.contains(w)).map(str::to_string)
 }
 
 /// `'which': 'run'` from the Python dict dbt logs its arguments as.

@@ -30,7 +30,9 @@ pub(super) const RULES: &[Rule] = &[
         r"Parsing Error[^\n]*|Invalid (?:\w+ )?config given[^\n]*|while parsing[^\n]*|Error reading[^\n]*yml[^\n]*|YAML[^\n]*error[^\n]*|could not find expected ':'|mapping values are not allowed here|did not find expected key",
     ),
     Rule::any(r"Compilation Error[^\n]*"),
-    Rule::any(r"Runtime Error[^\n]*|Internal Error[^\n]*"),
+    Rule::any(r"Invalid value for on_schema_change[^\n]*|is not supported with CTE[^\n]*"),
+    Rule::any(r"Additional properties are not allowed[^\n]*|at path \[[^\]]*\]:[^\n]*"),
+    Rule::any(r"Reached EOF without finding a close tag[^\n]*"),
 ];
 
 use super::fix::{FixContext, FixStep};

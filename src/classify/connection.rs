@@ -52,6 +52,11 @@ pub(super) const RULES: &[Rule] = &[
         r"User (?:temporarily )?locked[^\n]*|account (?:is )?(?:locked|disabled)[^\n]*|Your user account has been temporarily locked",
     ),
     Rule::any(r"Profile loading failed[^\n]*|Runtime Error\s+Could not find profile"),
+    Rule::any(r"no profile was specified for this dbt project[^\n]*"),
+    Rule::on(
+        &["duckdb"],
+        r"Could not set lock on file[^\n]*Operation not supported[^\n]*",
+    ),
     Rule::on(
         &["databricks", "spark"],
         r"Invalid access token[^\n]*|PERMISSION_DENIED: Invalid access token|401 Unauthorized|Error during request to server[^\n]*",

@@ -22,7 +22,10 @@ pub(super) const RULES: &[Rule] = &[
         r"This model has an enforced contract,? and its '?columns'? specification is missing",
     ),
     Rule::any(r"Contract Error[^\n]*"),
-    Rule::any(r"ensure the name, data_type, and number of columns in your contract"),
+    Rule::any(
+        r"ensure the name, data_type,? (?:order, )?and number of columns in your (?:contract|`?yml`? file)",
+    ),
+    Rule::any(r"Contracted models? require data_type to be defined[^\n]*"),
 ];
 
 use super::fix::{FixContext, FixStep};

@@ -24,6 +24,8 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(
         r#"null value in column "(?P<column>[^"]+)"(?: of relation "(?P<relation>[^"]+)")? violates not-null constraint"#,
     ),
+    Rule::any(r#"duplicate key value violates unique constraint "(?P<object>[^"]+)""#),
+    Rule::any(r"Cannot perform Merge as multiple source rows matched[^\n]*"),
     Rule::any(
         r"duplicate key value violates unique constraint[^\n]*|Violation of (?:PRIMARY KEY|UNIQUE KEY) constraint[^\n]*|Cannot insert duplicate key[^\n]*",
     ),
@@ -40,8 +42,9 @@ pub(super) const RULES: &[Rule] = &[
         r"Duplicate row detected during DML action[^\n]*|UPDATE/MERGE must match at most one source row for each target row|MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE[^\n]*|The MERGE statement attempted to UPDATE or DELETE the same row more than once",
     ),
     Rule::any(
-        r"NULL result in a non-nullable column|Cannot insert the value NULL into column '(?P<column>[^']+)'[^\n]*|NOT_NULL_CONSTRAINT_VIOLATED[^\n]*|Constraint Error: NOT NULL constraint failed: (?P<relation>\w+)\.(?P<column>\w+)",
+        r"NULL result in a non-nullable column|Cannot insert the value NULL into column '(?P<column>[^']+)'[^\n]*|NOT_NULL_CONSTRAINT_VIOLATED[^\n]*",
     ),
+    Rule::any(r"Constraint Error: NOT NULL constraint failed: (?P<relation>\w+)\.(?P<column>\w+)"),
     Rule::any(r"Constraint Error: (?:Duplicate key|PRIMARY KEY or UNIQUE constraint violat)[^\n]*"),
     Rule::any(
         r"Conversion Error: [^\n]*|Could not convert string[^\n]*|Invalid Input Error: Could not (?:convert|parse)[^\n]*",

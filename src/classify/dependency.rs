@@ -32,9 +32,8 @@ pub(super) const RULES: &[Rule] = &[
         r"Version error for package[^\n]*|Could not find a (?:matching|satisfactory) version[^\n]*|Package [^\n]* (?:was not found in the package index|not found)[^\n]*|requires dbt version[^\n]*|is not compatible with (?:your|this) version of dbt[^\n]*|incompatible dbt version[^\n]*",
     ),
     Rule::any(
-        r"Error checking out spec[^\n]*|Could not (?:clone|checkout) [^\n]*|dbt deps[^\n]*failed",
+        r"Error checking out spec[^\n]*|Could not (?:clone|checkout) [^\n]*|dbt deps[^\n]*failed|Failed to read package[^\n]*|PackageVersionNotFoundError[^\n]*|Could not find a matching compatible version for package[^\n]*",
     ),
-    // A package's namespace is undefined: the package is not installed (run `dbt deps`).
     Rule::any(
         r"'(?P<object>dbt_utils|dbt_expectations|dbt_date|codegen|audit_helper|dbt_external_tables|elementary|metrics|fivetran_utils|spark_utils|tsql_utils|dbt_artifacts)' is undefined",
     ),

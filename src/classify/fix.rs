@@ -147,7 +147,7 @@ fn where_is_sql(cx: &FixContext<'_>) -> Option<FixStep> {
 /// Splits `a.b.c` into its parts, unquoted.
 pub(super) fn parts(name: &str) -> Vec<String> {
     name.split('.')
-        .map(|p| super::clean_name(p))
+        .map(super::clean_name)
         .filter(|p| !p.is_empty())
         .collect()
 }

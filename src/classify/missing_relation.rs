@@ -26,6 +26,10 @@ pub(super) const AMBIGUOUS: &[Rule] = &[
         &["sqlserver", "fabric", "synapse"],
         r#"The specified schema name "(?P<object>[^"]+)" either does not exist or you do not have permission to use it"#,
     ),
+    Rule::any(
+        r#"Cannot find the object "(?P<object>[^"]+)" because it does not exist or you do not have permissions"#,
+    ),
+    Rule::any(r"Object does not exist, or operation cannot be performed"),
     Rule::on(
         &["bigquery"],
         r"Access Denied: Table (?P<relation>[\w:.\-]+): User does not have permission to query table [\w:.\-]+, or perhaps it does not exist",
@@ -46,7 +50,11 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r"\[SCHEMA_NOT_FOUND\][^`\n]*`?(?P<object>[\w`.]+)`?"),
     Rule::any(r"Table or view not found: (?P<relation>[\w`.]+)"),
     Rule::any(r"Invalid object name '(?P<relation>[^']+)'"),
-    Rule::any(r"Table '(?P<relation>[^']+)' does not exist"),
+    Rule::any(r"Table '(?P<relation>[^']+)' (?:does not exist|not found)"),
+    Rule::any(r#"Table "(?P<relation>[^"]+)" could not be found"#),
+    Rule::any(r#"Catalog "(?P<object>[^"]+)" does not exist"#),
+    Rule::any(r"Not found: Project (?P<object>[\w:.\-]+)"),
+    Rule::any(r"\brelation (?P<relation>[\w$.]+) does not exist"),
     Rule::any(r"Schema '(?P<object>[^']+)' does not exist"),
     Rule::any(r"Catalog '(?P<object>[^']+)' does not exist"),
     Rule::any(r"(?:Table|View|Object) (?P<relation>[\w$.\x22`]+) does not exist"),
@@ -91,9 +99,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     if !models.is_empty() {
         let first = models[0].as_str();
         steps.push(FixStep::run(
-            format!(
-                "If the missing relation is an upstream model's, build it in this target first"
-            ),
+            "If the missing relation is an upstream model's, build it in this target first",
             format!("dbt run --select +{first}{}", cx.target_flag()),
         ));
     }

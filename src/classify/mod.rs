@@ -11,6 +11,7 @@ mod dependency;
 mod fix;
 mod missing_column;
 mod missing_relation;
+mod other;
 mod permission;
 mod resource;
 mod schema_drift;
@@ -217,13 +218,14 @@ impl Rule {
 /// dependency before the generic wrappers; Snowflake's ambiguous "does not exist or not authorized"
 /// before plain permission wording; specific SQL failures before generic syntax errors; the
 /// generic "Compilation Error" wrapper last.
-fn table() -> [(Category, &'static [Rule]); 15] {
+fn table() -> [(Category, &'static [Rule]); 17] {
     [
         (Category::TestFailure, test_failure::RULES),
         (Category::Contract, contract::RULES),
         (Category::SchemaDrift, schema_drift::RULES),
         (Category::Connection, connection::RULES),
         (Category::Dependency, dependency::RULES),
+        (Category::Resource, resource::EARLY),
         (Category::MissingRelation, missing_relation::AMBIGUOUS),
         (Category::Permission, permission::RULES),
         (Category::SqlDialect, sql_dialect::RULES),
@@ -232,6 +234,7 @@ fn table() -> [(Category, &'static [Rule]); 15] {
         (Category::Data, data::RULES),
         (Category::Resource, resource::RULES),
         (Category::SqlDialect, sql_dialect::SYNTAX),
+        (Category::Other, other::RULES),
         (Category::SqlError, sql_error::RULES),
         (Category::Compilation, compilation::RULES),
     ]
@@ -304,7 +307,15 @@ pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
         }
     }
     let (mut category, mut evidence, decided_by) = match found {
-        Some((cat, ev, quote)) => (cat, ev, Some(quote.trim().to_string())),
+        Some((cat, ev, quote)) => {
+            let quote = quote.trim();
+            let quote = if quote.is_empty() {
+                None
+            } else {
+                Some(quote.to_string())
+            };
+            (cat, ev, quote)
+        }
         None => (Category::Other, Evidence::default(), None),
     };
     let mut decided_by = decided_by;
@@ -314,9 +325,37 @@ pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
             sql_dialect::date_part_trap(evidence.column.as_deref(), message, ctx.compiled_code)
         {
             category = Category::SqlDialect;
+            // `day` was never a column: the evidence is the function.
+            evidence.column = None;
             evidence.function = Some(function);
             decided_by = Some(quote);
         }
+    }
+    // Names that are no column: generated SQL rendered a null (`Invalid column name 'None'`).
+    if category == Category::MissingColumn
+        && evidence.column.as_deref().is_some_and(|c| {
+            matches!(
+                c.to_ascii_lowercase().as_str(),
+                "none" | "undefined" | "nan"
+            )
+        })
+    {
+        category = Category::SqlError;
+    }
+    // A Postgres built-in called with the wrong argument types is the model's mistake, not a dialect.
+    if category == Category::SqlDialect
+        && evidence
+            .function
+            .as_deref()
+            .is_some_and(|f| f.starts_with("pg_catalog."))
+    {
+        category = Category::SqlError;
+    }
+    // The relation or object a message names is both: fill the other key.
+    if matches!(category, Category::MissingRelation | Category::Permission)
+        && evidence.object.is_none()
+    {
+        evidence.object.clone_from(&evidence.relation);
     }
     let (line, position) = line_position(message);
     evidence.line = evidence.line.or(line);
@@ -467,14 +506,22 @@ pub fn line_position(message: &str) -> (Option<u32>, Option<u32>) {
             r"(?i)\bline (?P<line>\d+) at position (?P<position>\d+)",
             // BigQuery: `at [3:12]`.
             r"at \[(?P<line>\d+):(?P<position>\d+)\]",
-            // Databricks/Spark: `(line 3, pos 12)`.
-            r"(?i)\(line (?P<line>\d+), pos (?P<position>\d+)\)",
+            // Databricks/Spark: `(line 3, pos 12)`, `; line 3 pos 12`; Hive `line 5:26`.
+            r"(?i)\bline (?P<line>\d+),? pos (?P<position>\d+)\b",
+            // YAML: `line 5, column 12`.
+            r"(?i)\bline (?P<line>\d+), column (?P<position>\d+)\b",
             // Trino: `line 3:12: `.
             r"(?i)\bline (?P<line>\d+):(?P<position>\d+)\b",
             // Postgres/Redshift/DuckDB: `LINE 3: …`.
             r"\bLINE (?P<line>\d+):",
             // SQL Server: `(Msg 207, Level 16, State 1, Line 3)` or `Line 3`.
             r"\bLine (?P<line>\d+)\b",
+            // Postgres server logs and psql: `at character 68`, `Position: 343`.
+            r"\bat character (?P<position>\d+)\b",
+            r"\bPosition: (?P<position>\d+)\b",
+            // dbt/Jinja/YAML: `near line 5`, `(searched from line 1)`, `line 14`.
+            r"(?i)\b(?:near|from) line (?P<line>\d+)\b",
+            r"(?m)^\s*line (?P<line>\d+)\s*$",
         ]
         .into_iter()
         .filter_map(|p| Regex::new(p).ok())

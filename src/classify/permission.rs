@@ -19,13 +19,25 @@ use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
     Rule::any(
-        r"permission denied for (?:schema|table|relation|view|database|sequence|function|materialized view) (?P<object>[\w$.\x22]+)",
+        r"(?:View|Table|Schema|Object) '(?P<object>[^']+)' already exists, but current role has no privileges on it[^\n]*",
+    ),
+    Rule::any(
+        r"The user '(?P<user>[^']+)' does not have sufficient permissions to create the model\s+'[^']+' in the schema '(?P<object>[^']+)'",
+    ),
+    Rule::any(
+        r"permission denied for (?:table|relation|view|materialized view) (?P<relation>[\w$.\x22]+)",
+    ),
+    Rule::any(
+        r"permission denied for (?:schema|database|sequence|function) (?P<object>[\w$.\x22]+)",
     ),
     Rule::any(
         r"must be owner of (?:table|relation|view|schema|materialized view|sequence|function) (?P<object>[\w$.\x22]+)",
     ),
     Rule::any(r"Insufficient privileges to operate on (?:\w+ )+'?(?P<object>[^'\n]+)'?"),
     Rule::any(r"SQL access control error[^\n]*"),
+    Rule::any(
+        r"User does not have (?P<privilege>bigquery\.[\w.]+) permission (?:in|for) (?:project|dataset|table) (?P<object>[\w:.\-\[\]]+)",
+    ),
     Rule::any(
         r"Permission (?P<privilege>[\w.]+) denied on (?:dataset|table|project|resource) (?P<object>[\w:.\-]+)",
     ),
@@ -36,7 +48,7 @@ pub(super) const RULES: &[Rule] = &[
         r"Access Denied: (?:Table|Dataset|Project|BigQuery BigQuery|Routine) (?P<object>[\w:.\-]+): (?:User|Permission)[^\n]*",
     ),
     Rule::any(
-        r"User does not have (?:permission )?(?P<privilege>[A-Z][A-Z_ ]+?) on (?:Schema|Table|Catalog|View|Function|Volume) '?`?(?P<object>[\w.`]+)",
+        r"User does not have (?:permission )?(?P<privilege>[A-Z][A-Z_ ]+?) on (?:Schema|Table|Catalog|View|Function|Volume)(?: '?`?(?P<object>[\w`]+(?:\.[\w`]+)*))?",
     ),
     Rule::any(r"\[INSUFFICIENT_PERMISSIONS\][^\n]*"),
     Rule::any(
@@ -46,7 +58,11 @@ pub(super) const RULES: &[Rule] = &[
         r"(?P<privilege>CREATE (?:TABLE|VIEW|SCHEMA)) permission denied in database '(?P<object>[^']+)'",
     ),
     Rule::any(
-        r"Access Denied: Cannot (?P<privilege>[\w ]+?) (?:table|schema|view|from table) (?P<object>[\w.\x22]+)",
+        r"Access Denied: Cannot (?P<privilege>[\w ]+?) (?:from )?(?:table|view) (?P<relation>[\w.\x22]+)",
+    ),
+    Rule::any(r"Access Denied: Cannot (?P<privilege>[\w ]+?) schema (?P<object>[\w.\x22]+)"),
+    Rule::any(
+        r"does not have permission to[^\n]*|does not have (?:the )?(?:required )?permissions?[^\n]*",
     ),
     Rule::any(r"permission denied[^\n]*"),
     Rule::any(

@@ -16,6 +16,15 @@
 
 use super::Rule;
 
+/// Signals strong enough to win over the missing-relation and SQL readings of the same message
+/// (a relation "missing" because a concurrent run dropped it, a WAL replay failure).
+pub(super) const EARLY: &[Rule] = &[
+    Rule::any(
+        r"Exception in WAL playback[^\n]*|Could not set lock on file[^\n]*|Conflicting lock is held[^\n]*",
+    ),
+    Rule::any(r#"relation "?(?P<relation>[^"\s]+)"? already exists"#),
+];
+
 pub(super) const RULES: &[Rule] = &[
     Rule::any(
         r"Statement reached its statement or warehouse timeout[^\n]*|Query exceeded (?:time limit|resource limits|limit for bytes billed)[^\n]*|canceling statement due to (?:statement|lock) timeout|timeout of \d+ second[^\n]*|Query timed out[^\n]*|Operation timed out[^\n]*|execution expired|Job execution was cancelled: Job timed out[^\n]*|Query execution was canceled[^\n]*",

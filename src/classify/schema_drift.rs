@@ -18,7 +18,18 @@ use super::{is_incremental, Rule};
 
 pub(super) const RULES: &[Rule] = &[
     Rule::any(r"source and target schemas on this incremental model are out of sync"),
-    Rule::any(r"on_schema_change\W+fail"),
+    Rule::any(
+        r"schema mismatch detected when writing to the Delta table|\[DELTA_[A-Z_]*SCHEMA_MISMATCH[^\]]*\][^\n]*",
+    ),
+    // dbt's temporary relation of an incremental run names the case even without the config.
+    Rule::any(
+        r#"column "?(?P<column>[\w$]+)"? does not exist in (?P<relation>[\w$]+__dbt_tmp\w*)"#,
+    ),
+    // dbt writes INSERTs of a model's own columns almost only in incremental runs.
+    Rule::on(
+        &["snowflake", "bigquery"],
+        r"Insert value list does not match column list[^\n]*|Inserted row has wrong column count[^\n]*",
+    ),
     // The warehouse's own words when an incremental insert/merge meets the old table.
     Rule::when(
         r#"column "?(?P<column>[\w$]+)"? of relation "?(?P<relation>[\w$.]+)"? does not exist"#,

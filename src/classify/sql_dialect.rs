@@ -23,21 +23,33 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r"Invalid argument types for function '(?P<function>[^']+)'"),
     Rule::any(r"Function not found: (?P<function>[\w$.]+)"),
     Rule::any(
-        r"No matching signature for (?:aggregate )?(?:function|operator) (?P<function>[\w$.]+)",
+        r"No matching signature for (?:aggregate )?(?:function|operator) (?P<function>[^\s]+)",
     ),
     Rule::any(r"\[UNRESOLVED_ROUTINE\][^`\n]*`(?P<function>[^`]+)`"),
     Rule::any(r"Undefined function: '?(?P<function>[\w$.]+)'?"),
     Rule::any(
         r"Catalog Error: (?:Scalar |Table |Aggregate )?Function with name (?P<function>[\w$.\x22]+) does not exist",
     ),
-    Rule::any(
-        r"Binder Error: No function matches the given name and argument types '(?P<function>[\w$.]+)\(",
-    ),
+    Rule::any(r"No function matches the given name and argument types '(?P<function>[^(']+)\("),
+    Rule::any(r"Could not choose a best candidate function for the function call[^\n]*"),
     Rule::any(
         r"'(?P<function>\w+)' is not a recognized (?:built-in function name|function name|option)",
     ),
     Rule::any(r"Function '(?P<function>[\w$.]+)' not registered"),
     Rule::any(r"(?P<function>\w+)\(\) is not supported[^\n]*"),
+    Rule::any(r"(?P<function>[A-Z]+) statement is not supported[^\n]*"),
+    Rule::any(r"is not a valid date/time component for function (?P<function>\w+)"),
+    Rule::any(r"(?P<function>\w+) does not support the \w+ date part"),
+    Rule::any(r#"type "(?P<function>[^"]+)" does not exist"#),
+    Rule::any(r"Column type is unknown: (?P<column>\w+)"),
+    Rule::on(
+        &["redshift"],
+        r#"relation "(?P<relation>(?:pg_catalog\.)?pg_\w+)" does not exist"#,
+    ),
+    Rule::on(
+        &["redshift"],
+        r#"failed to find conversion function from "\w+" to \w+"#,
+    ),
     Rule::any(
         r"Specified types or functions \(one per INFO message\) not supported on Redshift tables",
     ),
@@ -47,13 +59,14 @@ pub(super) const RULES: &[Rule] = &[
 /// failures, before generic syntax errors.
 pub(super) const SYNTAX: &[Rule] = &[
     Rule::any(
-        r#"syntax error at or near "(?P<function>QUALIFY|ILIKE|PIVOT|UNPIVOT|FLATTEN|TOP|IFF|LATERAL|::|MERGE|EXCLUDE|REPLACE)""#,
+        r#"syntax error at or near "(?P<function>QUALIFY|ILIKE|PIVOT|UNPIVOT|FLATTEN|TOP|IFF|LATERAL|::|MERGE|EXCLUDE|REPLACE|days?|months?|years?|hours?|minutes?|seconds?|weeks?)""#,
     ),
+    Rule::any(r#"Syntax error: Expected [^\n]*but got ":""#),
     Rule::any(
         r#"Incorrect syntax near (?:the keyword )?'(?P<function>LIMIT|ILIKE|QUALIFY|OFFSET|::|IF|FILTER|ARRAY|STRUCT|INTERVAL|BOOLEAN|TRUE|FALSE)'"#,
     ),
     Rule::any(
-        r#"Syntax error: (?:Expected[^\n]*but got|Unexpected) (?:keyword |identifier |)"?(?P<function>ILIKE|QUALIFY|TOP|IFF|ISNULL|NVL|::|DATEADD|DATEDIFF|LIMIT)"?"#,
+        r#"Syntax error: (?:Expected[^\n]*but got|Unexpected) (?:keyword |identifier |)"?(?P<function>ILIKE|QUALIFY|TOP|IFF|ISNULL|NVL|::|DATEADD|DATEDIFF)"?"#,
     ),
     Rule::any(r"mismatched input '(?P<function>ILIKE|QUALIFY|TOP|::|IFF)'"),
     Rule::any(r#"syntax error at or near "(?P<function>::)""#),
@@ -234,7 +247,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         let what = if function.is_empty() {
             "this syntax".to_string()
         } else {
-            format!("{function}")
+            function.to_string()
         };
         steps.push(FixStep::say(format!(
             "{adapter_name} does not know {what}: look up its equivalent for {adapter_name}, or use \

@@ -17,14 +17,21 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
-    Rule::any(
-        r#"column reference "(?P<column>[^"]+)" is ambiguous|ambiguous column name '?(?P<column>[^'\n]+)'?|Column name '?(?P<column>[\w$]+)'? is ambiguous|\[AMBIGUOUS_REFERENCE\][^\n]*|Ambiguous column name[^\n]*|ambiguous[^\n]*"#,
-    ),
+    Rule::any(r#"column reference "(?P<column>[^"]+)" is ambiguous"#),
+    Rule::any(r"ambiguous column name '?(?P<column>[^'\n]+)'?"),
+    Rule::any(r"Column name '?(?P<column>[\w$]+)'? is ambiguous"),
+    Rule::any(r"\[AMBIGUOUS_REFERENCE\][^\n]*|Ambiguous column name[^\n]*|ambiguous[^\n]*"),
     Rule::any(
         r#"must appear in the GROUP BY clause[^\n]*|is not a valid group by expression|neither grouped nor aggregated[^\n]*|\[MISSING_AGGREGATION\][^\n]*|not contained in either an aggregate function or the GROUP BY clause|must be an aggregate expression or appear in GROUP BY clause"#,
     ),
     Rule::any(
         r"syntax error at or near[^\n]*|syntax error at end of input|Syntax error:[^\n]*|syntax error line \d+ at position \d+[^\n]*|Parser Error:[^\n]*|\[PARSE_SYNTAX_ERROR\][^\n]*|Incorrect syntax near[^\n]*|mismatched input[^\n]*|unexpected '[^'\n]*'|SQL compilation error:\s+syntax error[^\n]*",
+    ),
+    Rule::any(
+        r"is a table-function but it is used as a scalar function[^\n]*|could not be bound[^\n]*|Invalid cast from \w+ to \w+",
+    ),
+    Rule::any(
+        r"zero-length delimited identifier[^\n]*|INSERT has more (?:expressions|target columns) than[^\n]*",
     ),
     Rule::any(
         r"operator does not exist[^\n]*|No operator matches[^\n]*|cannot be matched|argument of \w+ must be type[^\n]*|\[DATATYPE_MISMATCH[^\]]*\][^\n]*|Cannot (?:coerce|compare)[^\n]*|Type mismatch[^\n]*|cannot be cast to[^\n]*|Invalid data type[^\n]*",
@@ -35,7 +42,6 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(
         r"SQL compilation error:[^\n]*|Binder Error:[^\n]*|Catalog Error:[^\n]*|\[[A-Z][A-Z_]{4,}(?:\.[A-Z_]+)?\][^\n]*|TrinoUserError[^\n]*|SemanticException[^\n]*",
     ),
-    Rule::any(r"Database Error[^\n]*"),
 ];
 
 use super::fix::{FixContext, FixStep};

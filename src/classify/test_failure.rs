@@ -18,6 +18,8 @@ use super::{Context, Rule};
 pub(super) const RULES: &[Rule] = &[
     Rule::any(r"Got \d+ results?, configured to (?:fail|warn) if [^\n]*"),
     Rule::any(r"actual differs from expected"),
+    Rule::any(r"Rows mismatch:?"),
+    Rule::any(r"(?m)^Failed \[[^\]]*\] (?:unit_test|test) [^\n]*"),
     Rule::when(r"^", is_failed_test),
 ];
 
@@ -31,7 +33,7 @@ use super::fix::{FixContext, FixStep};
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let test = cx.node();
     let mut steps = vec![FixStep::run(
-        format!("Keep the failing rows in the warehouse to look at them (in the dbt_test__audit schema)"),
+        "Keep the failing rows in the warehouse to look at them (in the dbt_test__audit schema)",
         format!("dbt test --select {test} --store-failures{}", cx.target_flag()),
     )];
     match cx.tested_name {

@@ -1,0 +1,314 @@
+//! Bad and odd inputs: each gets a clear answer that names the file and says what to do, and
+//! never a panic. Broken files are made here from real fixtures (cut, swapped, renamed) or by hand
+//! where no dbt run can produce them (garbage, deep nesting).
+
+use std::path::Path;
+
+use dbt_triage::artifacts::{self, InputKind};
+use dbt_triage::InputFile;
+
+fn fixture(rel: &str) -> Vec<u8> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// How each input was taken: (kind, detail or problem).
+fn taken(files: &[(&str, &[u8])]) -> Vec<(InputKind, String)> {
+    let inputs: Vec<InputFile<'_>> = files
+        .iter()
+        .map(|(name, bytes)| InputFile { name, bytes })
+        .collect();
+    artifacts::read(&inputs)
+        .inputs
+        .into_iter()
+        .map(|i| (i.kind, i.problem.unwrap_or(i.detail)))
+        .collect()
+}
+
+#[track_caller]
+fn check(name: &str, bytes: &[u8], kind: InputKind, says: &str) {
+    let got = taken(&[(name, bytes)]);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].0, kind, "{name}: {}", got[0].1);
+    assert!(
+        got[0].1.contains(says),
+        "{name}: expected to say `{says}`, said `{}`",
+        got[0].1
+    );
+}
+
+#[test]
+fn files_are_recognized_by_content_not_name() {
+    let rr = fixture("renamed_column/target/run_results.json");
+    let m = fixture("renamed_column/target/manifest.json");
+    let log = fixture("renamed_column/logs/dbt.log");
+    check(
+        "manifest.json",
+        &rr,
+        InputKind::RunResults,
+        "run_results v6",
+    );
+    check("run_results.json", &m, InputKind::Manifest, "manifest v12");
+    check("whatever.txt", &log, InputKind::Log, "dbt log");
+    check(
+        "console.txt",
+        &fixture("renamed_column_jsonlog/console.txt"),
+        InputKind::Log,
+        "dbt log",
+    );
+}
+
+#[test]
+fn old_schema_versions_are_read() {
+    for (story, rr, m) in [
+        ("renamed_column@dbt-0.19", "run_results v1", "manifest v1"),
+        ("renamed_column@dbt-0.20", "run_results v2", "manifest v2"),
+        ("renamed_column@dbt-0.21", "run_results v3", "manifest v3"),
+        ("renamed_column@dbt-1.0", "run_results v4", "manifest v4"),
+        ("renamed_column@dbt-1.3", "run_results v4", "manifest v7"),
+        ("renamed_column@dbt-1.5", "run_results v4", "manifest v9"),
+        ("renamed_column@dbt-1.7", "run_results v5", "manifest v11"),
+        ("renamed_column@dbt-1.8", "run_results v6", "manifest v12"),
+    ] {
+        let rrb = fixture(&format!("{story}/target/run_results.json"));
+        let mb = fixture(&format!("{story}/target/manifest.json"));
+        check(story, &rrb, InputKind::RunResults, rr);
+        check(story, &mb, InputKind::Manifest, m);
+    }
+}
+
+#[test]
+fn empty_file() {
+    check("run_results.json", b"", InputKind::Unreadable, "empty");
+    check(
+        "run_results.json",
+        b"  \n\t ",
+        InputKind::Unreadable,
+        "empty",
+    );
+}
+
+#[test]
+fn truncated_json_says_so() {
+    let m = fixture("renamed_column/target/manifest.json");
+    check(
+        "manifest.json",
+        &m[..m.len() / 2],
+        InputKind::Unreadable,
+        "truncated",
+    );
+    let rr = fixture("renamed_column/target/run_results.json");
+    check(
+        "run_results.json",
+        &rr[..rr.len() - 10],
+        InputKind::Unreadable,
+        "truncated",
+    );
+}
+
+#[test]
+fn other_dbt_artifacts_are_named() {
+    let catalog = br#"{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/catalog/v1.json"}, "nodes": {}, "sources": {}}"#;
+    check("catalog.json", catalog, InputKind::Ignored, "catalog.json");
+    let sources = br#"{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/sources/v3.json"}, "results": []}"#;
+    check(
+        "sources.json",
+        sources,
+        InputKind::Ignored,
+        "source freshness",
+    );
+    let semantic = br#"{"semantic_models": [], "metrics": [], "project_configuration": {}}"#;
+    check(
+        "semantic_manifest.json",
+        semantic,
+        InputKind::Ignored,
+        "semantic",
+    );
+}
+
+#[test]
+fn garbage_and_foreign_files() {
+    check(
+        "x.bin",
+        &[0u8, 159, 146, 150, 0, 1, 2],
+        InputKind::Unreadable,
+        "binary",
+    );
+    check(
+        "x.zip",
+        b"PK\x03\x04rest-of-zip",
+        InputKind::Unreadable,
+        "unzip",
+    );
+    check("x.gz", b"\x1f\x8b\x08\x00", InputKind::Unreadable, "gunzip");
+    check(
+        "package.json",
+        br#"{"name": "x", "version": "1.0.0"}"#,
+        InputKind::Unreadable,
+        "not a dbt artifact",
+    );
+    check(
+        "notes.txt",
+        b"hello world",
+        InputKind::Unreadable,
+        "neither a dbt artifact nor a dbt log",
+    );
+    check(
+        "list.json",
+        b"[1, 2, 3]",
+        InputKind::Unreadable,
+        "JSON list",
+    );
+}
+
+#[test]
+fn deep_nesting_is_an_answer_not_a_crash() {
+    let mut s = String::from(
+        r#"{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"}, "nodes": {"x": "#,
+    );
+    for _ in 0..100_000 {
+        s.push_str("{\"a\": ");
+    }
+    s.push('1');
+    for _ in 0..100_000 {
+        s.push('}');
+    }
+    s.push_str("}}");
+    // Deep inside a part that is skipped: read leniently, the node is kept, nothing overflows.
+    check(
+        "manifest.json",
+        s.as_bytes(),
+        InputKind::Manifest,
+        "manifest v12 · 1 nodes",
+    );
+    // Deep inside a field that is read: a clear answer.
+    let deep_field = s.replacen(r#""nodes": {"x": "#, r#""nodes": {"x": {"name": "#, 1) + "}";
+    check(
+        "manifest.json",
+        deep_field.as_bytes(),
+        InputKind::Unreadable,
+        "manifest.json",
+    );
+    let deep_list = "[".repeat(1_000_000);
+    check(
+        "deep.json",
+        deep_list.as_bytes(),
+        InputKind::Unreadable,
+        "JSON list",
+    );
+}
+
+#[test]
+fn newer_schema_is_read_with_a_warning() {
+    let rr = String::from_utf8(fixture("renamed_column/target/run_results.json")).unwrap();
+    let newer = rr.replace("run-results/v6.json", "run-results/v9.json");
+    let m = String::from_utf8(fixture("renamed_column/target/manifest.json")).unwrap();
+    let newer_m = m.replace("manifest/v12.json", "manifest/v20.json");
+    let inputs = [
+        InputFile {
+            name: "run_results.json",
+            bytes: newer.as_bytes(),
+        },
+        InputFile {
+            name: "manifest.json",
+            bytes: newer_m.as_bytes(),
+        },
+    ];
+    let (_, d) = dbt_triage::diagnose_files(&inputs);
+    let codes: Vec<&str> = d.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert_eq!(codes, ["unknown_schema_version", "unknown_schema_version"]);
+    assert!(
+        d.warnings[1].message.contains("manifest v20"),
+        "{}",
+        d.warnings[1].message
+    );
+    assert_eq!(d.problems.len(), 1, "still diagnosed");
+    assert_eq!(d.problems[0].roots, ["model.shop.stg_customers"]);
+}
+
+#[test]
+fn a_bad_file_beside_good_ones_is_a_warning() {
+    let rr = fixture("renamed_column/target/run_results.json");
+    let inputs = [
+        InputFile { name: "target/run_results.json", bytes: &rr },
+        InputFile { name: "target/manifest.json", bytes: b"{\"metadata\": {\"dbt_schema_version\": \"https://schemas.getdbt.com/dbt/manifest/v12.json\"}, \"nodes\": {" },
+    ];
+    let (_, d) = dbt_triage::diagnose_files(&inputs);
+    let w: Vec<(&str, &str)> = d
+        .warnings
+        .iter()
+        .map(|w| (w.code.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(w[0].0, "unreadable_input");
+    assert!(
+        w[0].1.starts_with("target/manifest.json: ") && w[0].1.contains("truncated"),
+        "{}",
+        w[0].1
+    );
+    assert_eq!(d.problems.len(), 1);
+    // Without the manifest the skipped nodes cannot be attributed: said, not guessed.
+    assert!(d.skipped.iter().all(|s| s.caused_by.is_empty()));
+    assert!(d.warnings.iter().any(|w| w.code == "missing_manifest"));
+}
+
+#[test]
+fn two_run_results_use_the_newer() {
+    // Two real runs: a green one and a failed one. Whichever dbt wrote last is used.
+    let green = fixture("all_green/target/run_results.json");
+    let failed = fixture("renamed_column/target/run_results.json");
+    let generated = |b: &[u8]| {
+        let v: serde_json::Value = serde_json::from_slice(b).unwrap();
+        v["metadata"]["generated_at"].as_str().unwrap().to_string()
+    };
+    let failed_is_newer = generated(&failed) > generated(&green);
+    let inputs = [
+        InputFile {
+            name: "a/run_results.json",
+            bytes: &failed,
+        },
+        InputFile {
+            name: "b/run_results.json",
+            bytes: &green,
+        },
+    ];
+    let (_, d) = dbt_triage::diagnose_files(&inputs);
+    let w = d
+        .warnings
+        .iter()
+        .find(|w| w.code == "multiple_run_results")
+        .expect("warned");
+    let newer = if failed_is_newer {
+        "a/run_results.json"
+    } else {
+        "b/run_results.json"
+    };
+    assert!(
+        w.message.contains(&format!("the newest, {newer}")),
+        "{}",
+        w.message
+    );
+    assert_eq!(d.problems.len(), usize::from(failed_is_newer));
+}
+
+#[test]
+fn results_and_manifest_from_different_projects() {
+    // The all-green manifest lacks nothing, so take one from an older dbt whose ids differ in
+    // tests (hash suffixes) — a manifest of another state of the project.
+    let rr = fixture("renamed_column/target/run_results.json");
+    let m = fixture("renamed_column@dbt-0.19/target/manifest.json");
+    let inputs = [
+        InputFile {
+            name: "run_results.json",
+            bytes: &rr,
+        },
+        InputFile {
+            name: "manifest.json",
+            bytes: &m,
+        },
+    ];
+    let (_, d) = dbt_triage::diagnose_files(&inputs);
+    let codes: Vec<&str> = d.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert!(codes.contains(&"version_mismatch"), "{codes:?}");
+}

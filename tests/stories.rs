@@ -1,0 +1,638 @@
+//! One test per failure story: artifacts written by real dbt (see `scripts/make-fixtures` and
+//! `tests/fixtures/README.md`) → the exact diagnosis, in a compact form that names the status,
+//! every problem's category, roots, key evidence and rerun command, the skipped nodes it caused,
+//! the exposures it breaks, and the warnings.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use dbt_triage::diagnose::Diagnosis;
+use dbt_triage::report::short;
+use dbt_triage::InputFile;
+
+/// Reads every file dbt left for a story (target/*.json, logs/dbt.log, console.txt).
+fn load(story: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(story);
+    let mut files = Vec::new();
+    for rel in [
+        "target/run_results.json",
+        "target/manifest.json",
+        "logs/dbt.log",
+        "console.txt",
+    ] {
+        let p = dir.join(rel);
+        if let Ok(bytes) = std::fs::read(&p) {
+            files.push((rel.to_string(), bytes));
+        }
+    }
+    assert!(!files.is_empty(), "no fixture files in {}", dir.display());
+    files
+}
+
+fn diagnose(files: &[(String, Vec<u8>)]) -> Diagnosis {
+    let inputs: Vec<InputFile<'_>> = files
+        .iter()
+        .map(|(name, bytes)| InputFile { name, bytes })
+        .collect();
+    dbt_triage::diagnose_files(&inputs).1
+}
+
+/// The diagnosis in a few lines: what a reviewer checks against the story.
+fn compact(d: &Diagnosis) -> String {
+    let mut o = String::new();
+    let inv = &d.invocation;
+    let status = serde_json::to_value(d.status).unwrap();
+    writeln!(
+        o,
+        "{} {} {}",
+        status.as_str().unwrap(),
+        inv.command.as_deref().unwrap_or("-"),
+        inv.adapter.as_deref().unwrap_or("-")
+    )
+    .unwrap();
+    for p in &d.problems {
+        let roots: Vec<&str> = p.roots.iter().map(|r| short(r)).collect();
+        let ev = serde_json::to_value(&p.evidence).unwrap();
+        let ev: Vec<String> = ev
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.as_str().map_or(v.to_string(), str::to_string)))
+            .collect();
+        writeln!(
+            o,
+            "#{} {} [{}] {{{}}}",
+            p.id,
+            p.category,
+            roots.join(","),
+            ev.join(",")
+        )
+        .unwrap();
+        writeln!(o, "  rerun: {}", p.rerun).unwrap();
+        if !p.skipped.is_empty() {
+            let s: Vec<&str> = p.skipped.iter().map(|r| short(r)).collect();
+            writeln!(o, "  skipped: {}", s.join(",")).unwrap();
+        }
+        if !p.affected_exposures.is_empty() {
+            let s: Vec<&str> = p.affected_exposures.iter().map(|r| short(r)).collect();
+            writeln!(o, "  breaks: {}", s.join(",")).unwrap();
+        }
+    }
+    let orphans: Vec<&str> = d
+        .skipped
+        .iter()
+        .filter(|s| s.caused_by.is_empty())
+        .map(|s| short(&s.node))
+        .collect();
+    if !orphans.is_empty() {
+        writeln!(o, "orphans: {}", orphans.join(",")).unwrap();
+    }
+    for w in &d.warnings {
+        writeln!(o, "warn {}", w.code).unwrap();
+    }
+    o
+}
+
+#[track_caller]
+fn check(story: &str, expected: &str) {
+    let d = diagnose(&load(story));
+    let got = compact(&d);
+    let want: String = expected
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| format!("{}\n", l.strip_prefix("        ").unwrap_or(l)))
+        .collect();
+    assert_eq!(got, want, "story {story}:\n{got}");
+}
+
+#[test]
+fn all_green() {
+    check(
+        "all_green",
+        r#"
+        success build duckdb
+        "#,
+    );
+}
+
+#[test]
+fn bad_password() {
+    check(
+        "bad_password",
+        r#"
+        no_results run postgres
+        #1 connection [] {user=transformer}
+          rerun: dbt debug && dbt run --target pg
+        "#,
+    );
+}
+
+#[test]
+fn compile_error_runtime() {
+    check(
+        "compile_error_runtime",
+        r#"
+        failed run duckdb
+        #1 compilation [payment_method_totals] {}
+          rerun: dbt run --select payment_method_totals+
+        "#,
+    );
+}
+
+#[test]
+fn contract_mismatch() {
+    check(
+        "contract_mismatch",
+        r#"
+        failed run duckdb
+        #1 contract [customer_revenue] {}
+          rerun: dbt run --select customer_revenue+
+          breaks: executive_revenue
+        "#,
+    );
+}
+
+#[test]
+fn dialect_function() {
+    check(
+        "dialect_function",
+        r#"
+        failed run postgres
+        #1 sql_dialect [fct_orders] {function=dateadd,line=21}
+          rerun: dbt run --select fct_orders+ --target pg
+          skipped: daily_revenue
+          breaks: executive_revenue,finance_kpis,order_forecast
+        "#,
+    );
+}
+
+#[test]
+fn dialect_function_duckdb() {
+    check(
+        "dialect_function_duckdb",
+        r#"
+        failed run duckdb
+        #1 sql_dialect [fct_orders] {function=dateadd,line=19}
+          rerun: dbt run --select fct_orders+
+          skipped: daily_revenue
+          breaks: executive_revenue,finance_kpis,order_forecast
+        "#,
+    );
+}
+
+#[test]
+fn env_var_missing() {
+    check(
+        "env_var_missing",
+        r#"
+        no_results run -
+        #1 connection [] {env_var=SHOP_DUCKDB_PATH}
+          rerun: dbt debug && dbt run
+        "#,
+    );
+}
+
+#[test]
+fn incremental_drift() {
+    check(
+        "incremental_drift",
+        r#"
+        failed run duckdb
+        #1 schema_drift [orders_incremental] {}
+          rerun: dbt run --full-refresh --select orders_incremental
+          breaks: order_forecast
+        "#,
+    );
+}
+
+#[test]
+fn jinja_error() {
+    check(
+        "jinja_error",
+        r#"
+        no_results run duckdb
+        #1 compilation [int_order_payments] {line=14}
+          rerun: dbt run
+        "#,
+    );
+}
+
+#[test]
+fn missing_ref() {
+    check(
+        "missing_ref",
+        r#"
+        no_results run duckdb
+        #1 dependency [int_customer_orders] {object=stg_custmers}
+          rerun: dbt run
+        "#,
+    );
+}
+
+#[test]
+fn missing_relation() {
+    check(
+        "missing_relation",
+        r#"
+        failed run postgres
+        #1 missing_relation [stg_refunds,stg_shipments] {line=12,object=raw.refunds,relation=raw.refunds}
+          rerun: dbt run --select stg_refunds+ stg_shipments+ --target pg
+          skipped: daily_revenue,fct_orders,int_order_payments
+          breaks: executive_revenue,finance_kpis,order_forecast
+        "#,
+    );
+}
+
+#[test]
+fn missing_relation_duckdb() {
+    check(
+        "missing_relation_duckdb",
+        r#"
+        failed run duckdb
+        #1 missing_relation [stg_refunds,stg_shipments] {line=10,object=shop.raw.refunds,relation=refunds}
+          rerun: dbt run --select stg_refunds+ stg_shipments+
+          skipped: daily_revenue,fct_orders,int_order_payments
+          breaks: executive_revenue,finance_kpis,order_forecast
+        "#,
+    );
+}
+
+#[test]
+fn permission_denied() {
+    check(
+        "permission_denied",
+        r#"
+        failed run postgres
+        #1 permission [stg_refunds,stg_sessions,stg_shipments] {line=12,object=raw}
+          rerun: dbt run --select stg_refunds+ stg_sessions+ stg_shipments+ --target pg
+          skipped: daily_revenue,fct_orders,fct_sessions,int_order_payments
+          breaks: executive_revenue,finance_kpis,order_forecast,web_traffic
+        "#,
+    );
+}
+
+#[test]
+fn permission_denied_create() {
+    check(
+        "permission_denied_create",
+        r#"
+        failed run postgres
+        #1 permission [stg_customers,stg_orders,stg_payments,stg_refunds,stg_sessions,stg_shipments] {object=analytics}
+          rerun: dbt run --select stg_customers+ stg_orders+ stg_payments+ stg_refunds+ stg_sessions+ stg_shipments+ --target pg
+          skipped: customer_revenue,daily_revenue,dim_customers,fct_orders,fct_sessions,int_customer_orders,int_order_payments,orders_incremental
+          breaks: customer_360,executive_revenue,finance_kpis,order_forecast,web_traffic
+        "#,
+    );
+}
+
+#[test]
+fn profile_typo() {
+    check(
+        "profile_typo",
+        r#"
+        no_results run -
+        #1 connection [] {profile=shop_analytics}
+          rerun: dbt debug && dbt run
+        "#,
+    );
+}
+
+#[test]
+fn renamed_column() {
+    check(
+        "renamed_column",
+        r#"
+        failed run duckdb
+        #1 missing_column [stg_customers] {column=first_name,line=7}
+          rerun: dbt run --select stg_customers+
+          skipped: customer_revenue,dim_customers,int_customer_orders
+          breaks: customer_360,executive_revenue
+        "#,
+    );
+}
+
+#[test]
+fn renamed_column_dbt_0_19() {
+    check(
+        "renamed_column@dbt-0.19",
+        r#"
+        failed run postgres
+        #1 missing_column [stg_customers] {column=first_name,line=6}
+          rerun: dbt run --select stg_customers+ --target pg
+          skipped: customer_revenue,dim_customers,int_customer_orders
+          breaks: customer_360,executive_revenue
+        "#,
+    );
+}
+
+#[test]
+fn renamed_column_dbt_0_20() {
+    check(
+        "renamed_column@dbt-0.20",
+        r#"
+        failed run postgres
+        #1 missing_column [stg_customers] {column=first_name,line=6}
+          rerun: dbt run --select stg_customers+ --target pg
+          skipped: customer_revenue,dim_customers,int_customer_orders
+          breaks: customer_360,executive_revenue
+        "#,
+    );
+}
+
+#[test]
+fn renamed_column_dbt_0_21() {
+    check(
+        "renamed_column@dbt-0.21",
+        r#"
+        failed run postgres
+        #1 missing_column [stg_customers] {column=first_name,line=6}
+          rerun: dbt run --select stg_customers+ --target pg
+          skipped: customer_revenue,dim_customers,int_customer_orders
+          breaks: customer_360,executive_revenue
+        "#,
+    );
+}
+
+#[test]
+fn renamed_column_dbt_1_0() {
+    check(
+        "renamed_column@dbt-1.0",
+        r#"
+        failed run duckdb
+        #1 missing_column [stg_customers] {column=first_name,line=6}
+          rerun: dbt run --select stg_customers+
+          skipped: customer_revenue,dim_customers,int_customer_orders
+          breaks: customer_360,executive_revenue
+        "#,
+    );
+}
+
+#[test]
+fn renamed_column_dbt_1_1() {
+    check(
+        "renamed_column@dbt-1.1",
+        r#"
+        failed run duckdb
+        #1 missing_column [stg_customers] {column=first_name,line=6}
+          rerun: dbt run --select stg_customers+
+          skipped: customer_revenue,dim_customers,int_customer_orders
+          breaks: customer_360,executive_revenue
+        "#,
+    );
+}
+
+#[test]
+fn renamed_column_dbt_1_2() {
+    check(
+        "renamed_column@dbt-1.2",
+        r#"
+        failed run duckdb
+        #1 missing_column [stg_customers] {column=first_name}
+          rerun: dbt run --select stg_customers+
+          skipped: customer_revenue,dim_customers,int_customer_orders
+          breaks: customer_360,executive_revenue
+        "#,
+    );
+}
+
+#[test]
+fn renamed_column_dbt_1_3() {
+    check(
+        "renamed_column@dbt-1.3",
+        r#"
+        failed run duckdb
+        #1 missing_column [stg_customers] {column=first_name}
+          rerun: dbt run --select stg_customers+
+          skipped: customer_revenue,dim_customers,int_customer_orders
+          breaks: customer_360,executive_revenue
+        "#,
+    );
+}
+
+#[test]
+fn renamed_column_dbt_1_4() {
+    check(
+        "renamed_column@dbt-1.4",
+        r#"
+        failed run duckdb
+        #1 missing_column [stg_customers] {column=first_name}
+          rerun: dbt run --select stg_customers+
+          skipped: customer_revenue,dim_customers,int_customer_orders
+          breaks: customer_360,executive_revenue
+        "#,
+    );
+}
+
+#[test]
+fn renamed_column_dbt_1_5() {
+    check(
+        "renamed_column@dbt-1.5",
+        r#"
+        failed run duckdb
+        #1 missing_column [stg_customers] {column=first_name}
+          rerun: dbt run --select stg_customers+
+          skipped: customer_revenue,dim_customers,int_customer_orders
+          breaks: customer_360,executive_revenue
+        "#,
+    );
+}
+
+#[test]
+fn renamed_column_dbt_1_6() {
+    check(
+        "renamed_column@dbt-1.6",
+        r#"
+        failed run duckdb
+        #1 missing_column [stg_customers] {column=first_name}
+          rerun: dbt run --select stg_customers+
+          skipped: customer_revenue,dim_customers,int_customer_orders
+          breaks: customer_360,executive_revenue
+        "#,
+    );
+}
+
+#[test]
+fn renamed_column_dbt_1_7() {
+    check(
+        "renamed_column@dbt-1.7",
+        r#"
+        failed run duckdb
+        #1 missing_column [stg_customers] {column=first_name}
+          rerun: dbt run --select stg_customers+
+          skipped: customer_revenue,dim_customers,int_customer_orders
+          breaks: customer_360,executive_revenue
+        "#,
+    );
+}
+
+#[test]
+fn renamed_column_dbt_1_8() {
+    check(
+        "renamed_column@dbt-1.8",
+        r#"
+        failed run duckdb
+        #1 missing_column [stg_customers] {column=first_name,line=7}
+          rerun: dbt run --select stg_customers+
+          skipped: customer_revenue,dim_customers,int_customer_orders
+          breaks: customer_360,executive_revenue
+        "#,
+    );
+}
+
+#[test]
+fn renamed_column_jsonlog() {
+    check(
+        "renamed_column_jsonlog",
+        r#"
+        failed run duckdb
+        #1 missing_column [stg_customers] {column=first_name,line=7}
+          rerun: dbt run --select stg_customers+
+          skipped: customer_revenue,dim_customers,int_customer_orders
+          breaks: customer_360,executive_revenue
+        "#,
+    );
+}
+
+#[test]
+fn stale_artifacts() {
+    check(
+        "stale_artifacts",
+        r#"
+        no_results run duckdb
+        #1 dependency [int_customer_orders] {object=stg_custmers}
+          rerun: dbt run
+        warn stale_artifacts
+        "#,
+    );
+}
+
+#[test]
+fn test_failure_build() {
+    check(
+        "test_failure_build",
+        r#"
+        failed build duckdb
+        #1 test_failure [unique_stg_orders_order_id] {}
+          rerun: dbt build --select stg_orders+
+          skipped: customer_360,executive_revenue,finance_kpis,order_forecast,customer_revenue,daily_revenue,dim_customers,fct_orders,int_customer_orders,int_order_payments,orders_incremental,assert_net_amount_not_negative,not_null_fct_orders_order_id,unique_dim_customers_customer_id,unique_fct_orders_order_id,dim_customers_segments
+          breaks: customer_360,executive_revenue,finance_kpis,order_forecast
+        "#,
+    );
+}
+
+#[test]
+fn test_failure_build_dbt_1_5() {
+    check(
+        "test_failure_build@dbt-1.5",
+        r#"
+        failed build duckdb
+        #1 test_failure [unique_stg_orders_order_id] {}
+          rerun: dbt build --select stg_orders+
+          skipped: customer_revenue,daily_revenue,dim_customers,fct_orders,int_customer_orders,int_order_payments,orders_incremental,assert_net_amount_not_negative,not_null_fct_orders_order_id,unique_dim_customers_customer_id,unique_fct_orders_order_id
+          breaks: customer_360,executive_revenue,finance_kpis,order_forecast
+        "#,
+    );
+}
+
+#[test]
+fn test_failure_build_dbt_1_7() {
+    check(
+        "test_failure_build@dbt-1.7",
+        r#"
+        failed build duckdb
+        #1 test_failure [unique_stg_orders_order_id] {}
+          rerun: dbt build --select stg_orders+
+          skipped: customer_revenue,daily_revenue,dim_customers,fct_orders,int_customer_orders,int_order_payments,orders_incremental,assert_net_amount_not_negative,not_null_fct_orders_order_id,unique_dim_customers_customer_id,unique_fct_orders_order_id
+          breaks: customer_360,executive_revenue,finance_kpis,order_forecast
+        "#,
+    );
+}
+
+#[test]
+fn test_failure_build_dbt_1_8() {
+    check(
+        "test_failure_build@dbt-1.8",
+        r#"
+        failed build duckdb
+        #1 test_failure [unique_stg_orders_order_id] {}
+          rerun: dbt build --select stg_orders+
+          skipped: customer_revenue,daily_revenue,dim_customers,fct_orders,int_customer_orders,int_order_payments,orders_incremental,assert_net_amount_not_negative,not_null_fct_orders_order_id,unique_dim_customers_customer_id,unique_fct_orders_order_id,dim_customers_segments
+          breaks: customer_360,executive_revenue,finance_kpis,order_forecast
+        "#,
+    );
+}
+
+#[test]
+fn two_roots() {
+    check(
+        "two_roots",
+        r#"
+        failed run duckdb
+        #1 data [fct_orders] {line=15}
+          rerun: dbt run --select fct_orders+
+          skipped: daily_revenue
+          breaks: executive_revenue,finance_kpis,order_forecast
+        #2 missing_column [stg_sessions] {column=channel,line=9}
+          rerun: dbt run --select stg_sessions+
+          skipped: fct_sessions
+          breaks: web_traffic
+        "#,
+    );
+}
+
+#[test]
+fn two_roots_dbt_1_5() {
+    check(
+        "two_roots@dbt-1.5",
+        r#"
+        failed run duckdb
+        #1 data [fct_orders] {}
+          rerun: dbt run --select fct_orders+
+          skipped: daily_revenue
+          breaks: executive_revenue,finance_kpis,order_forecast
+        #2 missing_column [stg_sessions] {column=channel}
+          rerun: dbt run --select stg_sessions+
+          skipped: fct_sessions
+          breaks: web_traffic
+        "#,
+    );
+}
+
+#[test]
+fn two_roots_dbt_1_7() {
+    check(
+        "two_roots@dbt-1.7",
+        r#"
+        failed run duckdb
+        #1 data [fct_orders] {}
+          rerun: dbt run --select fct_orders+
+          skipped: daily_revenue
+          breaks: executive_revenue,finance_kpis,order_forecast
+        #2 missing_column [stg_sessions] {column=channel}
+          rerun: dbt run --select stg_sessions+
+          skipped: fct_sessions
+          breaks: web_traffic
+        "#,
+    );
+}
+
+#[test]
+fn two_roots_dbt_1_8() {
+    check(
+        "two_roots@dbt-1.8",
+        r#"
+        failed run duckdb
+        #1 data [fct_orders] {line=15}
+          rerun: dbt run --select fct_orders+
+          skipped: daily_revenue
+          breaks: executive_revenue,finance_kpis,order_forecast
+        #2 missing_column [stg_sessions] {column=channel,line=9}
+          rerun: dbt run --select stg_sessions+
+          skipped: fct_sessions
+          breaks: web_traffic
+        "#,
+    );
+}
