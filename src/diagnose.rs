@@ -1363,7 +1363,20 @@ fn title(
         },
         Category::SqlDialect => {
             let db = adapter.map(adapter_name).unwrap_or("this warehouse");
+            let by = c
+                .decided_by
+                .as_deref()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let types = by.contains("signature")
+                || by.contains("argument types")
+                || by.contains("candidate function");
             match &ev.function {
+                Some(f) if types => format!(
+                    "{db} does not accept these argument types for {}{node_text}",
+                    f.to_ascii_uppercase()
+                ),
+                None if types => format!("{db} does not accept these argument types{node_text}"),
                 Some(f) if f == "::" => format!("`::` casts are not {db} SQL{node_text}"),
                 Some(f) => format!("{} is not {db} SQL{node_text}", f.to_ascii_uppercase()),
                 None => format!("SQL from another dialect{node_text}"),

@@ -243,6 +243,22 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     if let Some(eq) = equivalent(&f, a) {
         steps.push(FixStep::say(format!("In {adapter_name}, use {eq}")));
     }
+    let lower = cx.message.to_ascii_lowercase();
+    let types = lower.contains("signature")
+        || lower.contains("argument types")
+        || lower.contains("candidate function");
+    if steps.is_empty() && types {
+        let what = if function.is_empty() {
+            "the function".to_string()
+        } else {
+            function.clone()
+        };
+        steps.push(FixStep::say(format!(
+            "{adapter_name} has {what}, but not for these argument types (other warehouses convert \
+             them implicitly): cast the arguments to the types the message lists as supported, e.g. \
+             CAST(x AS TIMESTAMP), or use a dbt cross-database macro"
+        )));
+    }
     if steps.is_empty() {
         let what = if function.is_empty() {
             "this syntax".to_string()

@@ -32,7 +32,8 @@ use super::fix::{FixContext, FixStep};
 
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let test = cx.node();
-    let mut steps = vec![FixStep::run(
+    let mut steps =
+        vec![FixStep::run(
         "Keep the failing rows in the warehouse to look at them (in the dbt_test__audit schema)",
         format!("dbt test --select {test} --store-failures{}", cx.target_flag()),
     )];
