@@ -15,6 +15,7 @@ pub mod diagnose;
 pub mod graph;
 pub mod layout;
 pub mod report;
+pub mod share;
 pub mod view;
 
 pub use artifacts::{read, Artifacts, InputFile};

@@ -14,11 +14,13 @@ const USAGE: &str = "\
 dbt-triage — why did our dbt run fail, and what does it break?
 
 Usage:
-  dbt-triage diagnose PATH... [--format text|json|markdown]
+  dbt-triage diagnose PATH... [--format text|json|markdown] [--share-base URL]
   dbt-triage classify < messages.jsonl
 
 diagnose   Reads run_results.json, manifest.json and dbt logs (files, or folders such as
            target/ with logs/ beside it), recognized by content, and prints the diagnosis.
+           --share-base URL: also print a share link for the app hosted at URL (the
+           diagnosis travels in the link's #fragment; nothing is uploaded).
 classify   Reads JSON lines {\"message\": \"...\", \"adapter\": \"snowflake\"} on stdin and writes
            one line {\"category\", \"title\", \"evidence\"} per input.
 
@@ -67,6 +69,7 @@ fn emit(s: &str) -> io::Result<()> {
 
 fn diagnose(args: &[String]) -> io::Result<u8> {
     let mut format = Format::Text;
+    let mut share_base: Option<String> = None;
     let mut paths = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -86,6 +89,14 @@ fn diagnose(args: &[String]) -> io::Result<u8> {
                         return Ok(2);
                     }
                 };
+            }
+            "--share-base" => {
+                let v = inline.or_else(|| it.next().cloned()).unwrap_or_default();
+                if !(v.starts_with("https://") || v.starts_with("http://")) {
+                    eprintln!("dbt-triage: --share-base takes the http(s) URL where the app is hosted, not `{v}`");
+                    return Ok(2);
+                }
+                share_base = Some(v);
             }
             "--help" | "-h" => {
                 emit(USAGE)?;
@@ -127,7 +138,9 @@ fn diagnose(args: &[String]) -> io::Result<u8> {
         .iter()
         .map(|(name, bytes)| InputFile { name, bytes })
         .collect();
-    let (arts, diagnosis) = dbt_triage::diagnose_files(&inputs);
+    let arts = dbt_triage::read(&inputs);
+    let lineage = dbt_triage::lineage(&arts);
+    let mut diagnosis = dbt_triage::diagnose(&arts, &lineage);
     let usable = arts
         .inputs
         .iter()
@@ -160,8 +173,19 @@ fn diagnose(args: &[String]) -> io::Result<u8> {
         );
         return Ok(2);
     }
+    if let Some(base) = &share_base {
+        match dbt_triage::share::link(
+            &diagnosis,
+            &lineage,
+            base,
+            dbt_triage::share::DEFAULT_BUDGET,
+        ) {
+            Ok(url) => diagnosis.share_url = Some(url),
+            Err(e) => eprintln!("dbt-triage: no share link: {e}"),
+        }
+    }
     let text = match format {
-        Format::Text => report::text::render(&diagnosis) + "\n",
+        Format::Text => report::text::render(&diagnosis),
         Format::Json => report::json::render(&diagnosis),
         Format::Markdown => report::markdown::render(&diagnosis),
     };

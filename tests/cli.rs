@@ -213,3 +213,47 @@ fn classify_reads_json_lines() {
     assert_eq!(lines[2]["title"], "DATEADD is not PostgreSQL SQL");
     assert_eq!(lines[3]["category"], "other");
 }
+
+#[test]
+fn share_base_puts_the_link_last() {
+    let base = "https://wiki.example.internal/tools/dbt-triage/";
+    let o = run(&["diagnose", "two_roots", "--share-base", base]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    let last = text.lines().last().unwrap();
+    assert!(last.starts_with(&format!("{base}#d=")), "{last}");
+    let back = dbt_triage::share::decode(last.split_once('#').unwrap().1).unwrap();
+    assert_eq!(back.diagnosis.problems.len(), 2);
+
+    let o = run(&[
+        "diagnose",
+        "two_roots",
+        "--format",
+        "markdown",
+        "--share-base",
+        base,
+    ]);
+    assert!(stdout(&o).lines().last().unwrap().starts_with(base));
+
+    let o = run(&[
+        "diagnose",
+        "two_roots",
+        "--format",
+        "json",
+        "--share-base",
+        base,
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["share_url"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("{base}#d=")));
+
+    let o = run(&[
+        "diagnose",
+        "two_roots",
+        "--share-base",
+        "javascript:alert(1)",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}

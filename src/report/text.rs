@@ -1,7 +1,7 @@
 //! Diagnosis → what a person reads in a terminal: problems first, then what they skipped, then
 //! the affected Power BI reports and other exposures, then warnings.
 
-use crate::diagnose::{Diagnosis, Status};
+use crate::diagnose::Diagnosis;
 use crate::report::{plural, short, summary};
 
 pub fn render(d: &Diagnosis) -> String {
@@ -128,15 +128,15 @@ pub fn render(d: &Diagnosis) -> String {
         }
         o.push('\n');
     }
-    if d.status == Status::Success && d.problems.is_empty() && d.warnings.is_empty() {
-        // The summary said it all.
-    }
     if let Some(u) = &d.share_url {
         o.push_str(u);
         o.push('\n');
     }
     while o.ends_with("\n\n") {
         o.pop();
+    }
+    if !o.ends_with('\n') {
+        o.push('\n');
     }
     o
 }
