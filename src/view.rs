@@ -1,1 +1,638 @@
-//! The app's view of a diagnosed project (reserved for the web app's data model; see issue 4).
+//! The app's view of a diagnosed project: what was loaded, what is missing, the diagnosis, and the
+//! lineage as the page draws it — one [`ViewNode`] per node with its status, type, materialization,
+//! path, timing, message and compiled-SQL location, edges by index, each problem's compiled SQL with
+//! the line the warehouse complains about, and the selections the graph offers (the failure's
+//! neighbourhood ± N levels, a problem's subgraph, a search).
+//!
+//! Pure and total, like the rest of the core: it is made from the artifacts, lineage and diagnosis
+//! the pipeline already computed and holds plain data only (`Serialize` + `Deserialize`, so the web
+//! worker can hand it to the page). Data tests are folded away unless they went wrong themselves:
+//! a whole project's tests would triple the graph and say nothing about the failure.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use crate::artifacts::{Artifacts, InputKind, Node, NodeResult};
+use crate::classify::Evidence;
+use crate::diagnose::Diagnosis;
+use crate::graph::Lineage;
+use crate::report;
+
+/// Everything the page shows about a set of dropped files.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ProjectView {
+    /// How each file was taken, in the order given.
+    pub inputs: Vec<LoadedInput>,
+    /// What to add to see more, e.g. "add manifest.json to see lineage and affected reports".
+    pub missing: Vec<String>,
+    /// The one-line summary ("1 problem (1 node failed), 16 nodes skipped, …").
+    pub summary: String,
+    pub diagnosis: Option<Diagnosis>,
+    pub nodes: Vec<ViewNode>,
+    /// (parent, child) as indices into `nodes`.
+    pub edges: Vec<(u32, u32)>,
+    /// Per problem, in the diagnosis' order.
+    pub problems: Vec<ProblemView>,
+}
+
+/// One loaded file: what it was taken as, and why not when it could not be used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadedInput {
+    pub name: String,
+    /// `run_results`, `manifest`, `log`, `ignored` or `unreadable`.
+    pub kind: String,
+    /// e.g. `run_results v6 · 42 results · dbt 1.10.2 · generated …`.
+    pub detail: String,
+    pub problem: Option<String>,
+}
+
+/// How a node fared, as the graph colours it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeStatus {
+    Failed,
+    Skipped,
+    Passed,
+    Warned,
+    /// Not in the run's results (sources, nodes the selection left out, or no results at all).
+    NotRun,
+    /// An exposure downstream of a failure.
+    Affected,
+}
+
+impl NodeStatus {
+    /// The stable name used in CSS classes and tests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeStatus::Failed => "failed",
+            NodeStatus::Skipped => "skipped",
+            NodeStatus::Passed => "passed",
+            NodeStatus::Warned => "warned",
+            NodeStatus::NotRun => "not_run",
+            NodeStatus::Affected => "affected",
+        }
+    }
+}
+
+/// One node of the lineage as the page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewNode {
+    pub id: String,
+    pub name: String,
+    /// `model`, `seed`, `snapshot`, `test`, `source`, `exposure`, …
+    pub resource_type: String,
+    pub status: NodeStatus,
+    /// dbt's own status verbatim, when the node is in the results.
+    pub dbt_status: Option<String>,
+    pub materialized: Option<String>,
+    /// The file that defines it, relative to the project.
+    pub path: Option<String>,
+    pub relation: Option<String>,
+    pub execution_time: Option<f64>,
+    pub message: Option<String>,
+    /// Where dbt wrote its compiled SQL, when it has any.
+    pub compiled_path: Option<String>,
+    /// For exposures: what it is and where it lives.
+    pub exposure: Option<ExposureMark>,
+}
+
+/// How an exposure node is marked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExposureMark {
+    pub label: String,
+    /// `powerbi`, `tableau`, … as the diagnosis says.
+    pub tool: String,
+    pub url: Option<String>,
+    pub exposure_type: Option<String>,
+}
+
+/// What the page adds to a problem of the diagnosis.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ProblemView {
+    /// The first root's compiled SQL, when the artifacts hold it.
+    pub sql: Option<CompiledSql>,
+    /// The problem's subgraph: its roots, the skipped nodes it caused and its affected exposures,
+    /// as indices into `nodes`.
+    pub nodes: Vec<u32>,
+}
+
+/// A root's compiled SQL and the line the warehouse complains about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompiledSql {
+    pub node: String,
+    pub code: String,
+    /// 1-based line in `code`.
+    pub line: Option<u32>,
+    /// `run_results` or `manifest`.
+    pub from: String,
+}
+
+/// Makes the view. Total.
+pub fn view(a: &Artifacts, l: &Lineage, d: &Diagnosis) -> ProjectView {
+    let manifest = a.manifest();
+    let results: HashMap<&str, &NodeResult> = a
+        .run_results()
+        .map(|rr| {
+            rr.results
+                .iter()
+                .map(|r| (r.unique_id.as_str(), r))
+                .collect()
+        })
+        .unwrap_or_default();
+    let roots: HashSet<&str> = d
+        .problems
+        .iter()
+        .flat_map(|p| p.roots.iter().map(String::as_str))
+        .collect();
+    let exposures: HashMap<&str, &crate::diagnose::Exposure> =
+        d.exposures.iter().map(|e| (e.id.as_str(), e)).collect();
+
+    let mut out = ProjectView {
+        inputs: a
+            .inputs
+            .iter()
+            .map(|i| LoadedInput {
+                name: i.name.clone(),
+                kind: kind_name(i.kind).to_string(),
+                detail: i.detail.clone(),
+                problem: i.problem.clone(),
+            })
+            .collect(),
+        missing: missing(a),
+        summary: report::summary(d),
+        ..ProjectView::default()
+    };
+
+    let mut index: HashMap<String, u32> = HashMap::new();
+    let ids = l
+        .nodes()
+        .map(str::to_string)
+        .chain(roots.iter().map(|r| r.to_string()))
+        .collect::<Vec<_>>();
+    for id in ids {
+        if index.contains_key(&id) {
+            continue;
+        }
+        let node = manifest.and_then(|m| m.nodes.get(&id));
+        let result = results.get(id.as_str()).copied();
+        let resource_type = node
+            .map(|n| n.resource_type.clone())
+            .unwrap_or_else(|| id.split('.').next().unwrap_or_default().to_string());
+        let status = status_of(&id, result, roots.contains(id.as_str()), &exposures);
+        let is_test = matches!(resource_type.as_str(), "test" | "unit_test");
+        if is_test && !matches!(status, NodeStatus::Failed | NodeStatus::Warned) {
+            continue;
+        }
+        index.insert(id.clone(), out.nodes.len() as u32);
+        out.nodes.push(view_node(
+            id,
+            resource_type,
+            status,
+            node,
+            result,
+            &exposures,
+        ));
+    }
+    for (p, c) in l.edges() {
+        if let (Some(&a), Some(&b)) = (index.get(p), index.get(c)) {
+            out.edges.push((a, b));
+        }
+    }
+
+    for p in &d.problems {
+        let mut nodes: Vec<u32> = p
+            .roots
+            .iter()
+            .chain(&p.skipped)
+            .chain(&p.affected_exposures)
+            .filter_map(|id| index.get(id).copied())
+            .collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        let sql = p.roots.iter().find_map(|r| {
+            let (code, from) = match results
+                .get(r.as_str())
+                .and_then(|x| x.compiled_code.as_deref())
+            {
+                Some(c) if !c.trim().is_empty() => (c, "run_results"),
+                _ => (
+                    manifest
+                        .and_then(|m| m.nodes.get(r))
+                        .and_then(|n| n.compiled_code.as_deref())
+                        .filter(|c| !c.trim().is_empty())?,
+                    "manifest",
+                ),
+            };
+            Some(CompiledSql {
+                node: r.clone(),
+                code: code.to_string(),
+                line: locate_line(code, &p.message, &p.evidence),
+                from: from.to_string(),
+            })
+        });
+        out.problems.push(ProblemView { sql, nodes });
+    }
+    out.diagnosis = Some(d.clone());
+    out
+}
+
+/// The failure's nodes: every problem's roots, the skipped nodes and the affected exposures.
+pub fn failure_nodes(v: &ProjectView) -> Vec<u32> {
+    let mut seeds: Vec<u32> = v
+        .problems
+        .iter()
+        .flat_map(|p| p.nodes.iter().copied())
+        .collect();
+    seeds.extend(
+        v.nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| matches!(n.status, NodeStatus::Skipped | NodeStatus::Failed))
+            .map(|(i, _)| i as u32),
+    );
+    seeds.sort_unstable();
+    seeds.dedup();
+    seeds
+}
+
+/// `seeds` and every node within `depth` levels upstream or downstream of them, sorted. With no
+/// seeds (a green run), the whole project.
+pub fn neighborhood(v: &ProjectView, seeds: &[u32], depth: u32) -> Vec<u32> {
+    if seeds.is_empty() {
+        return (0..v.nodes.len() as u32).collect();
+    }
+    let n = v.nodes.len();
+    let mut up: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut down: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for &(p, c) in &v.edges {
+        down[p as usize].push(c);
+        up[c as usize].push(p);
+    }
+    let mut keep = vec![false; n];
+    for adj in [&up, &down] {
+        let mut dist = vec![u32::MAX; n];
+        let mut queue = VecDeque::new();
+        for &s in seeds.iter().filter(|s| (**s as usize) < n) {
+            dist[s as usize] = 0;
+            queue.push_back(s);
+        }
+        while let Some(i) = queue.pop_front() {
+            keep[i as usize] = true;
+            let d = dist[i as usize];
+            if d >= depth {
+                continue;
+            }
+            for &j in &adj[i as usize] {
+                if dist[j as usize] == u32::MAX {
+                    dist[j as usize] = d + 1;
+                    queue.push_back(j);
+                }
+            }
+        }
+    }
+    (0..n as u32).filter(|i| keep[*i as usize]).collect()
+}
+
+/// The edges among `nodes`.
+pub fn edges_among(v: &ProjectView, nodes: &[u32]) -> Vec<(u32, u32)> {
+    let set: HashSet<u32> = nodes.iter().copied().collect();
+    v.edges
+        .iter()
+        .copied()
+        .filter(|(a, b)| set.contains(a) && set.contains(b))
+        .collect()
+}
+
+/// Nodes whose name or unique_id contains `query` (case-insensitive), best first: exact names,
+/// then names starting with it, then the rest; at most `limit`.
+pub fn search(v: &ProjectView, query: &str, limit: usize) -> Vec<u32> {
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let mut hits: Vec<(u8, usize, u32)> = v
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| {
+            let name = n.name.to_lowercase();
+            let rank = if name == q {
+                0
+            } else if name.starts_with(&q) {
+                1
+            } else if name.contains(&q) {
+                2
+            } else if n.id.to_lowercase().contains(&q)
+                || n.exposure
+                    .as_ref()
+                    .is_some_and(|e| e.label.to_lowercase().contains(&q))
+            {
+                3
+            } else {
+                return None;
+            };
+            Some((rank, n.name.len(), i as u32))
+        })
+        .collect();
+    hits.sort_unstable();
+    hits.into_iter().take(limit).map(|(_, _, i)| i).collect()
+}
+
+/// The 1-based line of `code` the warehouse complains about. The warehouse counts lines in the
+/// statement it ran (the compiled SQL wrapped in DDL), so its number is not used as it is: the
+/// line it quotes (`LINE 7:     first_name,`) is looked up in the code, then the evidence's
+/// column, function or relation.
+pub fn locate_line(code: &str, message: &str, evidence: &Evidence) -> Option<u32> {
+    let lines: Vec<&str> = code.lines().collect();
+    let find = |needle: &str| -> Option<u32> {
+        let needle = needle.trim();
+        if needle.len() < 2 {
+            return None;
+        }
+        lines
+            .iter()
+            .position(|l| l.contains(needle))
+            .map(|i| i as u32 + 1)
+    };
+    for l in message.lines() {
+        let t = l.trim_start();
+        let Some(rest) = t.strip_prefix("LINE ").or_else(|| t.strip_prefix("line ")) else {
+            continue;
+        };
+        let Some((_, quoted)) = rest.split_once(':') else {
+            continue;
+        };
+        let quoted = quoted.trim().trim_end_matches("...").trim_end();
+        if let Some(n) = find(quoted) {
+            return Some(n);
+        }
+    }
+    [
+        &evidence.column,
+        &evidence.function,
+        &evidence.relation,
+        &evidence.object,
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|s| find(s))
+}
+
+fn kind_name(k: InputKind) -> &'static str {
+    match k {
+        InputKind::RunResults => "run_results",
+        InputKind::Manifest => "manifest",
+        InputKind::Log => "log",
+        InputKind::Ignored => "ignored",
+        InputKind::Unreadable => "unreadable",
+    }
+}
+
+fn missing(a: &Artifacts) -> Vec<String> {
+    let mut m = Vec::new();
+    if a.run_results.is_empty() && a.logs.is_empty() {
+        m.push(
+            "add run_results.json (from target/) or logs/dbt.log to see what failed".to_string(),
+        );
+    }
+    if a.manifests.is_empty() {
+        m.push("add manifest.json to see lineage and affected reports".to_string());
+    }
+    if a.run_results.is_empty() && !a.logs.is_empty() {
+        m.push("add run_results.json to see every node's status and timing".to_string());
+    }
+    m
+}
+
+fn status_of(
+    id: &str,
+    result: Option<&NodeResult>,
+    is_root: bool,
+    exposures: &HashMap<&str, &crate::diagnose::Exposure>,
+) -> NodeStatus {
+    if is_root {
+        return NodeStatus::Failed;
+    }
+    if let Some(e) = exposures.get(id) {
+        return if e.affected {
+            NodeStatus::Affected
+        } else {
+            NodeStatus::NotRun
+        };
+    }
+    match result.map(|r| r.status.as_str()) {
+        None => NodeStatus::NotRun,
+        Some("error" | "fail" | "runtime error" | "partial success") => NodeStatus::Failed,
+        Some("skipped") => NodeStatus::Skipped,
+        Some("warn") => NodeStatus::Warned,
+        Some("success" | "pass" | "no-op") => NodeStatus::Passed,
+        Some(_) => NodeStatus::NotRun,
+    }
+}
+
+fn view_node(
+    id: String,
+    resource_type: String,
+    status: NodeStatus,
+    node: Option<&Node>,
+    result: Option<&NodeResult>,
+    exposures: &HashMap<&str, &crate::diagnose::Exposure>,
+) -> ViewNode {
+    let name = match node {
+        Some(n) if resource_type == "source" => match &n.source_name {
+            Some(s) => format!("{s}.{}", n.name),
+            None => n.name.clone(),
+        },
+        Some(n) => n.name.clone(),
+        None => report::short(&id).to_string(),
+    };
+    let exposure = exposures.get(id.as_str()).map(|e| ExposureMark {
+        label: e.label.clone(),
+        tool: e.tool.clone(),
+        url: e.url.clone(),
+        exposure_type: e.exposure_type.clone(),
+    });
+    ViewNode {
+        name,
+        resource_type,
+        status,
+        dbt_status: result.map(|r| r.status.clone()),
+        materialized: node.and_then(|n| n.materialized.clone()),
+        path: node.and_then(|n| n.original_file_path.clone()),
+        relation: result
+            .and_then(|r| r.relation_name.clone())
+            .or_else(|| node.and_then(|n| n.relation_name.clone())),
+        execution_time: result.map(|r| r.execution_time),
+        message: result
+            .and_then(|r| r.message.clone())
+            .filter(|m| !m.is_empty()),
+        compiled_path: node.and_then(compiled_path),
+        exposure,
+        id,
+    }
+}
+
+/// `target/compiled/<package>/<file>` for SQL files; generic tests defined in YAML live under
+/// `target/compiled/<package>/<yaml file>/<test>.sql`.
+fn compiled_path(n: &Node) -> Option<String> {
+    if !matches!(
+        n.resource_type.as_str(),
+        "model" | "test" | "snapshot" | "analysis" | "unit_test"
+    ) {
+        return None;
+    }
+    let pkg = n.package_name.as_deref()?;
+    let file = n.original_file_path.as_deref()?;
+    if file.ends_with(".sql") {
+        Some(format!("target/compiled/{pkg}/{file}"))
+    } else {
+        let leaf = n.path.as_deref()?.rsplit('/').next()?;
+        Some(format!("target/compiled/{pkg}/{file}/{leaf}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(name: &str, status: NodeStatus) -> ViewNode {
+        ViewNode {
+            id: format!("model.p.{name}"),
+            name: name.to_string(),
+            resource_type: "model".to_string(),
+            status,
+            dbt_status: None,
+            materialized: None,
+            path: None,
+            relation: None,
+            execution_time: None,
+            message: None,
+            compiled_path: None,
+            exposure: None,
+        }
+    }
+
+    /// a → b → c → d → e, f alone.
+    fn chain() -> ProjectView {
+        let names = ["a", "b", "c", "d", "e", "f"];
+        ProjectView {
+            nodes: names.iter().map(|n| node(n, NodeStatus::Passed)).collect(),
+            edges: vec![(0, 1), (1, 2), (2, 3), (3, 4)],
+            ..ProjectView::default()
+        }
+    }
+
+    #[test]
+    fn neighborhood_widens_by_levels() {
+        let v = chain();
+        assert_eq!(neighborhood(&v, &[2], 0), vec![2]);
+        assert_eq!(neighborhood(&v, &[2], 1), vec![1, 2, 3]);
+        assert_eq!(neighborhood(&v, &[2], 2), vec![0, 1, 2, 3, 4]);
+        assert_eq!(neighborhood(&v, &[], 1), vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(neighborhood(&v, &[99], 1), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn edges_among_keeps_inner_edges() {
+        assert_eq!(edges_among(&chain(), &[1, 2, 4]), vec![(1, 2)]);
+    }
+
+    #[test]
+    fn search_ranks_exact_then_prefix_then_substring() {
+        let mut v = chain();
+        v.nodes[0].name = "stg_orders".into();
+        v.nodes[1].name = "orders".into();
+        v.nodes[2].name = "orders_daily".into();
+        assert_eq!(search(&v, "ORDERS", 10), vec![1, 2, 0]);
+        assert_eq!(search(&v, "  ", 10), Vec::<u32>::new());
+        assert_eq!(search(&v, "orders", 1), vec![1]);
+    }
+
+    #[track_caller]
+    fn check_line(code: &str, message: &str, column: Option<&str>, expected: Option<u32>) {
+        let evidence = Evidence {
+            column: column.map(str::to_string),
+            ..Evidence::default()
+        };
+        assert_eq!(locate_line(code, message, &evidence), expected);
+    }
+
+    #[test]
+    fn line_from_the_quoted_statement_line() {
+        let code = "select\n    id as customer_id,\n    first_name,\n    last_name\nfrom x";
+        check_line(
+            code,
+            "Binder Error\n  LINE 7:     first_name,\n   ^^^",
+            None,
+            Some(3),
+        );
+        check_line(
+            "select\n  dateadd(day, 3, d) as p\nfrom t",
+            "LINE 21:     dateadd(day, 3, d) as promised_ship_date...\n   ^",
+            None,
+            None,
+        );
+        check_line(
+            "select\n  dateadd(day, 3, d) as p\nfrom t",
+            "LINE 21:     dateadd(day, 3, d)...",
+            None,
+            Some(2),
+        );
+        check_line(
+            code,
+            "column last_name does not exist",
+            Some("last_name"),
+            Some(4),
+        );
+        check_line(code, "no line here", None, None);
+        check_line("", "LINE 1: x", Some("x"), None);
+    }
+
+    #[test]
+    fn sources_are_named_with_their_source() {
+        let n = Node {
+            unique_id: "source.p.raw.orders".into(),
+            resource_type: "source".into(),
+            name: "orders".into(),
+            source_name: Some("raw".into()),
+            ..Node::default()
+        };
+        let v = view_node(
+            n.unique_id.clone(),
+            "source".into(),
+            NodeStatus::NotRun,
+            Some(&n),
+            None,
+            &HashMap::new(),
+        );
+        assert_eq!(v.name, "raw.orders");
+        assert_eq!(v.compiled_path, None);
+    }
+
+    #[test]
+    fn compiled_paths_follow_dbt() {
+        let model = Node {
+            resource_type: "model".into(),
+            package_name: Some("shop".into()),
+            original_file_path: Some("models/staging/stg_orders.sql".into()),
+            path: Some("staging/stg_orders.sql".into()),
+            ..Node::default()
+        };
+        assert_eq!(
+            compiled_path(&model).as_deref(),
+            Some("target/compiled/shop/models/staging/stg_orders.sql")
+        );
+        let test = Node {
+            resource_type: "test".into(),
+            package_name: Some("shop".into()),
+            original_file_path: Some("models/staging/_staging.yml".into()),
+            path: Some("unique_stg_orders_order_id.sql".into()),
+            ..Node::default()
+        };
+        assert_eq!(
+            compiled_path(&test).as_deref(),
+            Some("target/compiled/shop/models/staging/_staging.yml/unique_stg_orders_order_id.sql")
+        );
+    }
+}
