@@ -1,0 +1,240 @@
+// Browser tests of the release build (dist/), in real headless Chromium driven by playwright-core.
+// The page is served by a small static server here, at the root and under a sub-path; every
+// request is recorded so the tests can show that nothing leaves the machine after the page's own
+// files loaded. Screenshots of the main states go to web/e2e/out/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const dist = process.env.DIST || path.join(root, 'dist');
+const fixtures = path.join(root, 'tests/fixtures');
+const out = path.join(here, 'out');
+const tools = process.env.DBT_TRIAGE_TOOLS || path.join(process.env.HOME, '.cache/dbt-triage/tools');
+const require = createRequire(path.join(tools, 'node_modules', 'x.js'));
+const { chromium } = require('playwright-core');
+
+const SUB = '/sub/path/';
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.json': 'application/json', '.log': 'text/plain' };
+
+let server, base, browser;
+
+before(async () => {
+  fs.mkdirSync(out, { recursive: true });
+  server = http.createServer((req, res) => {
+    let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (p.startsWith(SUB)) p = '/' + p.slice(SUB.length);
+    if (p.endsWith('/')) p += 'index.html';
+    const file = path.join(dist, path.normalize(p));
+    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404); res.end('not found'); return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${server.address().port}`;
+  // playwright-core gives every launch a fresh temporary --user-data-dir of its own.
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** Opens the app; returns the page and the requests made after its own files loaded. */
+async function open(at = '/') {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  const all = [];
+  const errors = [];
+  const dialogs = [];
+  context.on('request', (r) => all.push(r.url()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  await page.goto(base + at);
+  await page.waitForSelector('#sample');
+  await page.waitForLoadState('networkidle');
+  const loaded = all.length;
+  return {
+    page, context, errors, dialogs,
+    later: () => all.slice(loaded),
+    all: () => all,
+  };
+}
+
+const fx = (story, ...rel) => path.join(fixtures, story, ...rel);
+const trio = (story) => [fx(story, 'target/run_results.json'), fx(story, 'target/manifest.json'), fx(story, 'logs/dbt.log')];
+const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`), fullPage: false });
+
+async function waitForDiagnosis(page) {
+  await page.waitForSelector('#summary');
+  await page.waitForSelector('.graph-svg g.node');
+}
+
+function assertOffline(t, allowed = []) {
+  const later = t.later().filter((u) => !allowed.some((a) => u.includes(a)));
+  assert.deepEqual(later, [], 'no request after the page loaded');
+  for (const u of t.all()) assert.ok(u.startsWith(base), `request stays on the page's origin: ${u}`);
+}
+
+test('Try a sample, served from a sub-path: the diagnosis, the graph, details, search', async () => {
+  const t = await open(SUB);
+  const { page } = t;
+  await shot(page, '01-empty');
+  await page.click('#sample');
+  await waitForDiagnosis(page);
+  const summary = await page.textContent('#summary');
+  assert.match(summary, /1 problem/);
+  assert.match(summary, /16 nodes skipped/);
+  assert.match(summary, /3 Power BI reports/);
+  const card = page.locator('article.problem').first();
+  assert.match(await card.locator('.category').textContent(), /test/i);
+  assert.match(await card.locator('.roots').textContent(), /unique_stg_orders_order_id/);
+  assert.match(await card.locator('.skipped summary').textContent(), /16 skipped/);
+  const pbi = await card.locator('.exposure.powerbi').allTextContents();
+  for (const name of ['Customer 360', 'Executive Revenue', 'Finance KPIs']) {
+    assert.ok(pbi.some((s) => s.includes(name)), `Power BI report ${name} listed: ${pbi}`);
+  }
+  assert.match(await page.textContent('.inputs'), /run_results v6/);
+  // Graph: the failed test in red, skipped nodes in amber, Power BI exposures marked.
+  const failed = page.locator('g.node[data-status="failed"]').first();
+  assert.match(await failed.getAttribute('data-id'), /^test\.shop\.unique_stg_orders_order_id/);
+  const fill = (loc) => loc.locator('rect').first().evaluate((r) => getComputedStyle(r).stroke);
+  assert.equal(await fill(failed), 'rgb(217, 48, 37)');
+  assert.equal(await fill(page.locator('g.node[data-status="skipped"]').first()), 'rgb(232, 162, 0)');
+  assert.ok(await page.locator('g.node.powerbi .pbi-badge').count() >= 3, 'Power BI exposures have their mark');
+  await shot(page, '02-sample-diagnosis');
+  await page.locator('.explore').scrollIntoViewIfNeeded();
+  await shot(page, '03-sample-graph');
+  // Click a node: its details.
+  await page.locator('g.node[data-id="model.shop.fct_orders"]').click();
+  const panel = page.locator('#node-panel');
+  await panel.waitFor();
+  const text = await panel.textContent();
+  assert.match(text, /model\.shop\.fct_orders/);
+  assert.match(text, /skipped/);
+  assert.match(text, /target\/compiled\/shop\/models\/marts\/fct_orders\.sql/);
+  await shot(page, '04-node-details');
+  // Search selects a node.
+  await page.fill('#node-search', 'dim_cust');
+  await page.locator('#search-results button').first().click();
+  assert.match(await panel.textContent(), /model\.shop\.dim_customers/);
+  assert.equal(await page.locator('g.node.selected').getAttribute('data-id'), 'model.shop.dim_customers');
+  // A problem card highlights its subgraph.
+  await card.locator('button', { hasText: 'Show in graph' }).click();
+  assert.ok(await page.locator('svg.dimmed g.node.hl').count() >= 10);
+  // Whole project.
+  await page.click('#whole-project');
+  await page.waitForFunction(() => !document.querySelector('.graph-wait'));
+  await shot(page, '05-whole-project');
+  assert.deepEqual(t.errors, []);
+  assertOffline(t, [`${SUB}sample/`]);
+  await t.context.close();
+});
+
+test('files through the file input: two problems, the SQL line, offline', async () => {
+  const t = await open('/');
+  const { page } = t;
+  await page.setInputFiles('#file-input', trio('two_roots'));
+  await waitForDiagnosis(page);
+  assert.match(await page.textContent('#summary'), /2 problems/);
+  const roots = await page.locator('article.problem .roots').allTextContents();
+  assert.ok(roots.some((r) => r.includes('fct_orders')), roots.join());
+  assert.ok(roots.some((r) => r.includes('stg_sessions')), roots.join());
+  const hit = await page.locator('.code-line.hit').allTextContents();
+  assert.ok(hit.some((l) => l.includes('channel')), `highlighted SQL lines: ${hit}`);
+  assert.equal(await page.locator('g.node[data-status="failed"]').count(), 2);
+  assert.match(await page.textContent('.inputs'), /manifest v12/);
+  await shot(page, '06-two-roots');
+  assert.deepEqual(t.errors, []);
+  assertOffline(t);
+  await t.context.close();
+});
+
+test('a synthetic drop of files anywhere on the page', async () => {
+  const t = await open('/');
+  const { page } = t;
+  const files = trio('renamed_column').map((f) => ({ name: path.basename(f), text: fs.readFileSync(f, 'utf8') }));
+  await page.evaluate((files) => {
+    const dt = new DataTransfer();
+    for (const f of files) dt.items.add(new File([f.text], f.name));
+    const target = document.querySelector('.top');
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, files);
+  await waitForDiagnosis(page);
+  const card = page.locator('article.problem').first();
+  assert.match(await card.locator('.category').textContent(), /column/i);
+  assert.match(await card.locator('.problem-title mark').first().textContent(), /first_name/);
+  assert.match(await card.locator('.roots').textContent(), /stg_customers/);
+  assert.match(await page.locator('.code-line.hit').first().textContent(), /first_name/);
+  await shot(page, '07-dropped');
+  assert.deepEqual(t.errors, []);
+  assertOffline(t);
+  await t.context.close();
+});
+
+test('a warehouse message with HTML is shown as text and runs nothing', async () => {
+  const t = await open('/');
+  const { page } = t;
+  const rr = JSON.parse(fs.readFileSync(fx('renamed_column', 'target/run_results.json'), 'utf8'));
+  const evil = '<img src=x onerror=alert(1)>';
+  const bad = rr.results.find((r) => r.status === 'error');
+  bad.message = `Database Error in model stg_customers\n  column ${evil} does not exist`;
+  await page.setInputFiles('#file-input', [
+    { name: 'run_results.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(rr)) },
+    { name: 'manifest.json', mimeType: 'application/json', buffer: fs.readFileSync(fx('renamed_column', 'target/manifest.json')) },
+  ]);
+  await waitForDiagnosis(page);
+  assert.ok((await page.locator('.message-text').first().textContent()).includes(evil));
+  assert.equal(await page.locator('img').count(), 0, 'no <img> element was made');
+  await page.waitForTimeout(300);
+  assert.deepEqual(t.dialogs, []);
+  await shot(page, '08-html-as-text');
+  assertOffline(t);
+  await t.context.close();
+});
+
+test('a bad file is named with what to do, and what loaded stays', async () => {
+  const t = await open('/');
+  const { page } = t;
+  await page.setInputFiles('#file-input', trio('two_roots'));
+  await waitForDiagnosis(page);
+  await page.setInputFiles('#file-input', [
+    { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/run-results/v6.json"}, "results": [') },
+  ]);
+  await page.waitForSelector('.input.bad');
+  const bad = await page.locator('.input.bad').textContent();
+  assert.match(bad, /broken\.json/);
+  assert.match(bad, /truncated|copy it again/);
+  assert.match(await page.textContent('#summary'), /2 problems/);
+  await shot(page, '09-bad-file');
+  assertOffline(t);
+  await t.context.close();
+});
+
+test('a log alone still gives a diagnosis and says what to add', async () => {
+  const t = await open('/');
+  const { page } = t;
+  await page.setInputFiles('#file-input', [fx('renamed_column', 'logs/dbt.log')]);
+  await page.waitForSelector('#summary');
+  assert.match(await page.textContent('#summary'), /1 problem/);
+  assert.match(await page.textContent('.missing'), /add manifest\.json to see lineage and affected reports/);
+  assert.match(await page.locator('article.problem .roots').first().textContent(), /stg_customers/);
+  await shot(page, '10-log-only');
+  assertOffline(t);
+  await t.context.close();
+});

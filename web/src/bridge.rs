@@ -1,0 +1,146 @@
+//! The page's side of the worker: spawns it (by a relative path, so the app works under any
+//! sub-path), queues messages until it says it is ready, turns its replies into actions, and
+//! cancels a load by terminating it and starting a fresh one.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker};
+
+use crate::protocol::{Reply, Request};
+use crate::state::{Action, Picked, Progress};
+
+/// Where Trunk puts the worker's loader, relative to the page.
+const WORKER_PATH: &str = "worker_loader.js";
+
+pub type Dispatch = Rc<dyn Fn(Action)>;
+
+/// A handle on the worker; clones share it.
+#[derive(Clone)]
+pub struct Bridge(Rc<RefCell<Inner>>);
+
+struct Inner {
+    worker: Option<Worker>,
+    ready: bool,
+    loading: bool,
+    queue: Vec<JsValue>,
+    dispatch: Dispatch,
+    onmessage: Option<Closure<dyn FnMut(MessageEvent)>>,
+}
+
+impl Bridge {
+    pub fn new(dispatch: Dispatch) -> Bridge {
+        let b = Bridge(Rc::new(RefCell::new(Inner {
+            worker: None,
+            ready: false,
+            loading: false,
+            queue: Vec::new(),
+            dispatch,
+            onmessage: None,
+        })));
+        b.spawn();
+        b
+    }
+
+    fn spawn(&self) {
+        let mut inner = self.0.borrow_mut();
+        if let Some(w) = inner.worker.take() {
+            w.terminate();
+        }
+        inner.ready = false;
+        inner.loading = false;
+        inner.queue.clear();
+        let worker = match Worker::new(WORKER_PATH) {
+            Ok(w) => w,
+            Err(_) => {
+                (inner.dispatch)(Action::Failed(format!(
+                    "The page could not start its worker ({WORKER_PATH}); reload the page"
+                )));
+                return;
+            }
+        };
+        let me = self.clone();
+        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            if let Some(text) = e.data().as_string() {
+                if let Ok(reply) = serde_json::from_str::<Reply>(&text) {
+                    me.receive(reply);
+                }
+            }
+        });
+        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        inner.onmessage = Some(onmessage);
+        inner.worker = Some(worker);
+    }
+
+    fn receive(&self, reply: Reply) {
+        let dispatch = {
+            let mut inner = self.0.borrow_mut();
+            if let Reply::Ready = reply {
+                inner.ready = true;
+                let queue = std::mem::take(&mut inner.queue);
+                if let Some(w) = &inner.worker {
+                    for m in queue {
+                        let _ = w.post_message(&m);
+                    }
+                }
+                return;
+            }
+            if matches!(reply, Reply::Loaded { .. } | Reply::Failed { .. }) {
+                inner.loading = false;
+            }
+            inner.dispatch.clone()
+        };
+        match reply {
+            Reply::Ready => {}
+            Reply::Progress { text, done, total } => {
+                dispatch(Action::Progress(Progress { text, done, total }))
+            }
+            Reply::Loaded { view, read_errors } => dispatch(Action::Loaded { view, read_errors }),
+            Reply::Layout { token, layout } => dispatch(Action::Laid { token, layout }),
+            Reply::Failed { text } => dispatch(Action::Failed(text)),
+        }
+    }
+
+    fn send(&self, message: JsValue) {
+        let mut inner = self.0.borrow_mut();
+        if inner.ready {
+            if let Some(w) = &inner.worker {
+                let _ = w.post_message(&message);
+            }
+        } else {
+            inner.queue.push(message);
+        }
+    }
+
+    /// Reads and analyses these files, cancelling a load still under way.
+    pub fn load(&self, files: &[Picked]) {
+        if self.0.borrow().loading {
+            self.spawn();
+        }
+        if files.is_empty() {
+            return;
+        }
+        let pairs = Array::new();
+        for p in files {
+            pairs.push(&Array::of2(&JsValue::from_str(&p.name), &p.file));
+        }
+        self.0.borrow_mut().loading = true;
+        self.send(pairs.into());
+    }
+
+    /// Stops a load under way.
+    pub fn cancel(&self) {
+        if self.0.borrow().loading {
+            self.spawn();
+        }
+    }
+
+    pub fn layout(&self, request: &Request) {
+        if let Ok(text) = serde_json::to_string(request) {
+            self.send(JsValue::from_str(&text));
+        }
+    }
+}

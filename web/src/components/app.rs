@@ -1,0 +1,221 @@
+//! The page: loading, then the diagnosis (summary, one card per problem, warnings), then the
+//! lineage graph with the selected node's details. Owns the one reducer and the worker bridge;
+//! the page-wide drop lands here.
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use dbt_triage::diagnose::Status;
+use yew::prelude::*;
+
+use crate::bridge::Bridge;
+use crate::components::inputs::Inputs;
+use crate::components::lineage_graph::LineageGraph;
+use crate::components::loader::{dropped, walk, Dropped, Loader};
+use crate::components::node_panel::NodePanel;
+use crate::components::problem_card::ProblemCard;
+use crate::protocol::Request;
+use crate::shared::Shared;
+use crate::state::{Action, Picked, Scope, State};
+use dbt_triage::view;
+
+#[function_component]
+pub fn App() -> Html {
+    let state = use_reducer(State::default);
+    let dragging = use_state(|| false);
+    let bridge = {
+        let dispatcher = state.dispatcher();
+        use_memo((), move |_| {
+            Bridge::new(Rc::new(move |a: Action| dispatcher.dispatch(a)))
+        })
+    };
+
+    // Send the files to the worker whenever they change.
+    {
+        let bridge = bridge.clone();
+        let files = state.files.clone();
+        use_effect_with(state.generation, move |_| bridge.load(&files));
+    }
+    // Ask for a layout whenever the shown nodes change.
+    {
+        let bridge = bridge.clone();
+        let view = state.view.clone();
+        let shown = state.shown.clone();
+        use_effect_with(state.layout_token, move |token| {
+            if let Some(v) = view {
+                bridge.layout(&Request::Layout {
+                    token: *token,
+                    nodes: shown.to_vec(),
+                    edges: view::edges_among(&v, &shown),
+                });
+            }
+        });
+    }
+
+    let on_files = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |files: Vec<Picked>| dispatcher.dispatch(Action::Add(files)))
+    };
+    let on_cancel = {
+        let dispatcher = state.dispatcher();
+        let bridge = bridge.clone();
+        Callback::from(move |_| {
+            bridge.cancel();
+            dispatcher.dispatch(Action::Cancel);
+        })
+    };
+    let on_clear = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(Action::Clear))
+    };
+    let on_error = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: String| dispatcher.dispatch(Action::Failed(e)))
+    };
+    let on_drag_over = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !*dragging {
+                dragging.set(true);
+            }
+        })
+    };
+    let on_drag_leave = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            // Only when leaving the window, not when moving between children.
+            if e.related_target().is_none() {
+                dragging.set(false);
+            }
+        })
+    };
+    let on_drop = {
+        let dragging = dragging.clone();
+        let on_files = on_files.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            match dropped(&e) {
+                Dropped::Files(files) => on_files.emit(files),
+                Dropped::Entries(entries) => {
+                    let on_files = on_files.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        on_files.emit(walk(entries).await);
+                    });
+                }
+            }
+        })
+    };
+
+    let index: Shared<HashMap<String, u32>> = {
+        let view = state.view.clone();
+        let memo = use_memo(view, |view| {
+            view.as_ref()
+                .map(|v| {
+                    v.nodes
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| (n.id.clone(), i as u32))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        Shared(memo)
+    };
+    let highlight: Option<Shared<HashSet<u32>>> = {
+        let view = state.view.clone();
+        let selected = state.selected_problem;
+        let memo = use_memo((view, selected), |(view, selected)| {
+            let v = view.as_ref()?;
+            let p = v.problems.get((*selected)?)?;
+            Some(p.nodes.iter().copied().collect::<HashSet<u32>>())
+        });
+        (*memo).clone().map(Shared::new)
+    };
+
+    let on_select_problem = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |i: usize| dispatcher.dispatch(Action::SelectProblem(Some(i))))
+    };
+    let on_reveal = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |n: u32| dispatcher.dispatch(Action::Reveal(n)))
+    };
+    let on_select_node = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |n: Option<u32>| dispatcher.dispatch(Action::SelectNode(n)))
+    };
+    let on_scope = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |s: Scope| dispatcher.dispatch(Action::SetScope(s)))
+    };
+    let on_close_panel = on_select_node.reform(|_: ()| None);
+
+    html! {
+        <div class={classes!("page", dragging.then_some("dragging"))}
+             ondragover={on_drag_over} ondragenter={Callback::from(|e: DragEvent| e.prevent_default())}
+             ondragleave={on_drag_leave} ondrop={on_drop}>
+            <header class="top">
+                <h1>{ "dbt-triage" }</h1>
+                <p class="tagline">
+                    { "Why did our dbt run fail, and what does it break? Everything runs in this page: your files never leave your computer." }
+                </p>
+            </header>
+            <main>
+                <Loader progress={state.progress.clone()} has_files={!state.files.is_empty()}
+                        {on_files} {on_cancel} {on_clear} {on_error} />
+                if let Some(e) = &state.error {
+                    <p class="error" role="alert">{ e }</p>
+                }
+                if let Some(v) = &state.view {
+                    <Inputs view={v.clone()} read_errors={state.read_errors.clone()} />
+                    if let Some(d) = &v.diagnosis {
+                        <section class="diagnosis" aria-label="Diagnosis">
+                            <p id="summary" class={classes!("summary", match d.status {
+                                Status::Success => "ok",
+                                Status::Failed => "failed",
+                                Status::NoResults => "no-results",
+                            })}>{ &v.summary }</p>
+                            if let Some(inv) = Some(&d.invocation).filter(|i| i.command.is_some() || i.dbt_version.is_some()) {
+                                <p class="invocation muted">
+                                    { [
+                                        inv.command.as_ref().map(|c| format!("dbt {c}")),
+                                        inv.dbt_version.as_ref().map(|v| format!("dbt {v}")),
+                                        inv.adapter.clone(),
+                                        inv.generated_at.clone(),
+                                    ].into_iter().flatten().collect::<Vec<_>>().join(" · ") }
+                                </p>
+                            }
+                            if !d.warnings.is_empty() {
+                                <ul class="warnings">
+                                    { for d.warnings.iter().map(|w| html! {
+                                        <li class={format!("warning w-{}", w.code)}><strong>{ w.code.replace('_', " ") }</strong>{ ": " }{ &w.message }</li>
+                                    }) }
+                                </ul>
+                            }
+                            { for (0..d.problems.len()).map(|i| html! {
+                                <ProblemCard view={v.clone()} index={index.clone()} at={i}
+                                             selected={state.selected_problem == Some(i)}
+                                             on_select={on_select_problem.clone()} on_node={on_reveal.clone()} />
+                            }) }
+                        </section>
+                    }
+                    if !v.nodes.is_empty() {
+                        <div class="explore">
+                            <LineageGraph view={v.clone()} shown={state.shown.clone()} layout={state.layout.clone()}
+                                          scope={state.scope} selected={state.selected_node} highlight={highlight}
+                                          on_select={on_select_node} on_scope={on_scope} on_reveal={on_reveal} />
+                            if let Some(n) = state.selected_node {
+                                <NodePanel view={v.clone()} node={n} on_close={on_close_panel} />
+                            }
+                        </div>
+                    }
+                }
+            </main>
+            if *dragging {
+                <div class="drop-overlay" aria-hidden="true"><p>{ "Drop the files or the target/ folder" }</p></div>
+            }
+        </div>
+    }
+}

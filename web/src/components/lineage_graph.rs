@@ -1,0 +1,502 @@
+//! The lineage graph: an SVG of the laid-out nodes (left → right layers) coloured by status, with
+//! exposures as pills and Power BI ones marked; scope controls (the failure's neighbourhood ± N
+//! levels, or the whole project), search, pan and zoom by mouse, trackpad and keyboard. Only the
+//! nodes and edges inside the viewport are drawn, and labels are dropped when zoomed far out, so
+//! thousands of nodes stay responsive. Positions come from the worker; nothing is computed here
+//! but what is visible.
+
+use std::collections::{HashMap, HashSet};
+
+use dbt_triage::layout::{self, Layout, Position};
+use dbt_triage::view::{self, ProjectView};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{AddEventListenerOptions, Element, HtmlInputElement, WheelEvent};
+use yew::prelude::*;
+
+use crate::shared::Shared;
+use crate::state::Scope;
+
+#[derive(Properties, PartialEq)]
+pub struct LineageGraphProps {
+    pub view: Shared<ProjectView>,
+    pub shown: Shared<Vec<u32>>,
+    pub layout: Option<Shared<Layout>>,
+    pub scope: Scope,
+    pub selected: Option<u32>,
+    /// Nodes to highlight (a problem's subgraph); the rest are dimmed.
+    pub highlight: Option<Shared<HashSet<u32>>>,
+    pub on_select: Callback<Option<u32>>,
+    pub on_scope: Callback<Scope>,
+    pub on_reveal: Callback<u32>,
+}
+
+/// Pan and zoom: screen = layout * k + (tx, ty).
+#[derive(Clone, Copy, PartialEq)]
+struct View {
+    tx: f64,
+    ty: f64,
+    k: f64,
+    /// The viewport's size in CSS pixels.
+    w: f64,
+    h: f64,
+}
+
+const MIN_K: f64 = 0.02;
+const MAX_K: f64 = 3.0;
+/// Below this zoom, boxes are drawn without labels.
+const LABEL_K: f64 = 0.35;
+
+#[function_component]
+pub fn LineageGraph(props: &LineageGraphProps) -> Html {
+    let svg_ref = use_node_ref();
+    let tf = use_state(|| View {
+        tx: 20.0,
+        ty: 20.0,
+        k: 1.0,
+        w: 800.0,
+        h: 500.0,
+    });
+    let drag = use_mut_ref(|| None::<(f64, f64, f64, f64, bool)>);
+    let query = use_state(String::new);
+    let cfg = layout::Config::default();
+
+    // Fit the drawing when a new layout arrives.
+    {
+        let tf = tf.clone();
+        let svg_ref = svg_ref.clone();
+        use_effect_with(props.layout.clone(), move |layout| {
+            if let (Some(l), Some(el)) = (layout, svg_ref.cast::<Element>()) {
+                tf.set(fit(l, &el));
+            }
+        });
+    }
+    // Bring a selected node into view when it is off screen.
+    {
+        let tf = tf.clone();
+        use_effect_with(
+            (props.selected, props.layout.clone()),
+            move |(sel, layout)| {
+                if let (Some(n), Some(l)) = (sel, layout) {
+                    if let Some(p) = l.positions.iter().find(|p| p.node == *n) {
+                        let v = *tf;
+                        let (sx, sy) = (p.x * v.k + v.tx, p.y * v.k + v.ty);
+                        if sx < 0.0 || sy < 0.0 || sx + 200.0 * v.k > v.w || sy > v.h - 36.0 * v.k {
+                            let k = v.k.max(0.6);
+                            tf.set(View {
+                                k,
+                                tx: v.w / 2.0 - (p.x + 100.0) * k,
+                                ty: v.h / 2.0 - (p.y + 18.0) * k,
+                                ..v
+                            });
+                        }
+                    }
+                }
+            },
+        );
+    }
+    // Wheel zoom needs a non-passive native listener to keep the page from scrolling.
+    {
+        let tf = tf.clone();
+        let svg_ref = svg_ref.clone();
+        use_effect_with((), move |_| {
+            let el = svg_ref.cast::<Element>();
+            let listener = Closure::<dyn FnMut(WheelEvent)>::new(move |e: WheelEvent| {
+                e.prevent_default();
+                let Some(target) = e
+                    .current_target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                else {
+                    return;
+                };
+                let rect = target.get_bounding_client_rect();
+                let (mx, my) = (
+                    f64::from(e.client_x()) - rect.left(),
+                    f64::from(e.client_y()) - rect.top(),
+                );
+                tf.set(zoom_at(*tf, (-e.delta_y() * 0.0015).exp(), mx, my));
+            });
+            if let Some(el) = &el {
+                let opts = AddEventListenerOptions::new();
+                opts.set_passive(false);
+                let _ = el.add_event_listener_with_callback_and_add_event_listener_options(
+                    "wheel",
+                    listener.as_ref().unchecked_ref(),
+                    &opts,
+                );
+            }
+            move || {
+                if let Some(el) = el {
+                    let _ = el.remove_event_listener_with_callback(
+                        "wheel",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(listener);
+            }
+        });
+    }
+
+    let v = &props.view;
+    let on_pointer_down = {
+        let drag = drag.clone();
+        let tf = tf.clone();
+        Callback::from(move |e: PointerEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            *drag.borrow_mut() = Some((
+                f64::from(e.client_x()),
+                f64::from(e.client_y()),
+                tf.tx,
+                tf.ty,
+                false,
+            ));
+        })
+    };
+    let on_pointer_move = {
+        let drag = drag.clone();
+        let tf = tf.clone();
+        Callback::from(move |e: PointerEvent| {
+            let mut d = drag.borrow_mut();
+            if let Some((x0, y0, tx0, ty0, moved)) = d.as_mut() {
+                let (dx, dy) = (f64::from(e.client_x()) - *x0, f64::from(e.client_y()) - *y0);
+                if !*moved && dx.abs() + dy.abs() < 4.0 {
+                    return;
+                }
+                *moved = true;
+                tf.set(View {
+                    tx: *tx0 + dx,
+                    ty: *ty0 + dy,
+                    ..*tf
+                });
+            }
+        })
+    };
+    let on_pointer_up = {
+        let drag = drag.clone();
+        Callback::from(move |_: PointerEvent| {
+            // Keep "moved" until the click that follows has been seen.
+            let mut d = drag.borrow_mut();
+            if let Some((_, _, _, _, false)) = *d {
+                *d = None;
+            }
+        })
+    };
+    let on_background_click = {
+        let drag = drag.clone();
+        let on_select = props.on_select.clone();
+        Callback::from(move |_: MouseEvent| {
+            let moved = matches!(drag.borrow_mut().take(), Some((_, _, _, _, true)));
+            if !moved {
+                on_select.emit(None);
+            }
+        })
+    };
+    let on_key = {
+        let tf = tf.clone();
+        let layout = props.layout.clone();
+        let svg_ref = svg_ref.clone();
+        let on_select = props.on_select.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let v = *tf;
+            let step = 60.0;
+            let next = match e.key().as_str() {
+                "ArrowLeft" => View {
+                    tx: v.tx + step,
+                    ..v
+                },
+                "ArrowRight" => View {
+                    tx: v.tx - step,
+                    ..v
+                },
+                "ArrowUp" => View {
+                    ty: v.ty + step,
+                    ..v
+                },
+                "ArrowDown" => View {
+                    ty: v.ty - step,
+                    ..v
+                },
+                "+" | "=" => zoom_at(v, 1.25, v.w / 2.0, v.h / 2.0),
+                "-" | "_" => zoom_at(v, 0.8, v.w / 2.0, v.h / 2.0),
+                "0" => match (&layout, svg_ref.cast::<Element>()) {
+                    (Some(l), Some(el)) => fit(l, &el),
+                    _ => v,
+                },
+                "Escape" => {
+                    on_select.emit(None);
+                    return;
+                }
+                _ => return,
+            };
+            e.prevent_default();
+            tf.set(next);
+        })
+    };
+    let zoom_button = |factor: f64| {
+        let tf = tf.clone();
+        Callback::from(move |_: MouseEvent| {
+            let v = *tf;
+            tf.set(zoom_at(v, factor, v.w / 2.0, v.h / 2.0))
+        })
+    };
+    let on_fit = {
+        let tf = tf.clone();
+        let layout = props.layout.clone();
+        let svg_ref = svg_ref.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let (Some(l), Some(el)) = (&layout, svg_ref.cast::<Element>()) {
+                tf.set(fit(l, &el));
+            }
+        })
+    };
+
+    // Scope controls.
+    let depth = match props.scope {
+        Scope::Focus { depth } => Some(depth),
+        Scope::Whole => None,
+    };
+    let set_depth = |d: u32| {
+        props
+            .on_scope
+            .reform(move |_: MouseEvent| Scope::Focus { depth: d })
+    };
+    let whole = props.on_scope.reform(|_: MouseEvent| Scope::Whole);
+
+    // Search.
+    let on_query = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            query.set(input.value());
+        })
+    };
+    let hits = view::search(v, &query, 12);
+    let on_search_key = {
+        let first = hits.first().copied();
+        let on_reveal = props.on_reveal.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                if let Some(n) = first {
+                    on_reveal.emit(n);
+                }
+            }
+        })
+    };
+
+    // What is visible.
+    let t = *tf;
+    let (vx0, vy0) = ((-t.tx) / t.k, (-t.ty) / t.k);
+    let (vx1, vy1) = (vx0 + t.w / t.k, vy0 + t.h / t.k);
+    let margin = 40.0;
+    let visible = |x: f64, y: f64, w: f64, h: f64| {
+        x + w >= vx0 - margin && x <= vx1 + margin && y + h >= vy0 - margin && y <= vy1 + margin
+    };
+    let labels = t.k >= LABEL_K;
+    let (nw, nh) = (cfg.node_width, cfg.node_height);
+
+    let drawing = props.layout.as_ref().map(|l| {
+        let at: HashMap<u32, &Position> = l.positions.iter().map(|p| (p.node, p)).collect();
+        let hl = props.highlight.as_ref();
+        let edges_html: Vec<Html> = view::edges_among(v, &props.shown)
+            .into_iter()
+            .filter_map(|(a, b)| {
+                let (pa, pb) = (at.get(&a)?, at.get(&b)?);
+                let (x1, y1, x2, y2) = (pa.x + nw, pa.y + nh / 2.0, pb.x, pb.y + nh / 2.0);
+                let (bx, by) = (x1.min(x2), y1.min(y2));
+                if !visible(bx, by, (x2 - x1).abs(), (y2 - y1).abs()) {
+                    return None;
+                }
+                let on = hl.is_some_and(|h| h.contains(&a) && h.contains(&b));
+                let c = (x2 - x1).abs().max(40.0) / 2.0;
+                Some(html! {
+                    <path class={classes!("edge", on.then_some("hl"))}
+                          d={format!("M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}", x1 + c, x2 - c)} />
+                })
+            })
+            .collect();
+        let nodes_html: Vec<Html> = l
+            .positions
+            .iter()
+            .filter(|p| visible(p.x, p.y, nw, nh))
+            .filter_map(|p| {
+                let n = v.nodes.get(p.node as usize)?;
+                let idx = p.node;
+                let pbi = n.exposure.as_ref().is_some_and(|e| e.tool == "powerbi");
+                let is_exposure = n.exposure.is_some();
+                let label = n
+                    .exposure
+                    .as_ref()
+                    .map(|e| e.label.clone())
+                    .unwrap_or_else(|| n.name.clone());
+                let class = classes!(
+                    "node",
+                    format!("st-{}", n.status.as_str()),
+                    format!("kind-{}", n.resource_type),
+                    pbi.then_some("powerbi"),
+                    (props.selected == Some(idx)).then_some("selected"),
+                    hl.is_some_and(|h| h.contains(&idx)).then_some("hl"),
+                );
+                let on_click = {
+                    let on_select = props.on_select.clone();
+                    Callback::from(move |e: MouseEvent| {
+                        e.stop_propagation();
+                        on_select.emit(Some(idx));
+                    })
+                };
+                let on_node_key = {
+                    let on_select = props.on_select.clone();
+                    Callback::from(move |e: KeyboardEvent| {
+                        if e.key() == "Enter" || e.key() == " " {
+                            e.prevent_default();
+                            e.stop_propagation();
+                            on_select.emit(Some(idx));
+                        }
+                    })
+                };
+                let short = truncate(&label, 24);
+                Some(html! {
+                    <g class={class} transform={format!("translate({:.1},{:.1})", p.x, p.y)}
+                       data-id={n.id.clone()} data-status={n.status.as_str()}
+                       tabindex={if labels { "0" } else { "-1" }} role="button"
+                       aria-label={format!("{} {} ({})", n.resource_type, label, n.status.as_str().replace('_', " "))}
+                       onclick={on_click} onkeydown={on_node_key} onpointerdown={Callback::from(|e: PointerEvent| e.stop_propagation())}>
+                        <rect width={nw.to_string()} height={nh.to_string()} rx={if is_exposure { "18" } else { "5" }} />
+                        if labels {
+                            <text x="12" y="23">{ short }</text>
+                            if pbi {
+                                <g class="pbi-badge" transform={format!("translate({},8)", nw - 40.0)}>
+                                    <rect width="32" height="20" rx="4" />
+                                    <text x="16" y="14">{ "PBI" }</text>
+                                </g>
+                            } else if is_exposure {
+                                <text class="kind-tag" x={(nw - 10.0).to_string()} y="23">{ "exposure" }</text>
+                            }
+                            <title>{ &n.id }</title>
+                        }
+                    </g>
+                })
+            })
+            .collect();
+        html! {
+            <g transform={format!("translate({:.2},{:.2}) scale({:.4})", t.tx, t.ty, t.k)}>
+                <g class="edges">{ edges_html }</g>
+                <g class="nodes">{ nodes_html }</g>
+            </g>
+        }
+    });
+
+    let total = v.nodes.len();
+    html! {
+        <section class="graph" aria-label="Lineage graph">
+            <div class="graph-controls">
+                <div class="group" role="group" aria-label="How much to show">
+                    <span class="label">{ "Show:" }</span>
+                    <button class={classes!("button", "small", depth.is_some().then_some("on"))}
+                            onclick={set_depth(depth.unwrap_or(1))} aria-pressed={depth.is_some().to_string()}>
+                        { match depth { Some(d) => format!("failure ±{d}"), None => "failure ±1".to_string() } }
+                    </button>
+                    <button class="button small" aria-label="One level less" disabled={depth.is_none_or(|d| d == 0)}
+                            onclick={set_depth(depth.unwrap_or(1).saturating_sub(1))}>{ "−" }</button>
+                    <button class="button small" aria-label="One level more"
+                            onclick={set_depth(depth.map_or(1, |d| d + 1))}>{ "+" }</button>
+                    <button id="whole-project" class={classes!("button", "small", depth.is_none().then_some("on"))}
+                            aria-pressed={depth.is_none().to_string()} onclick={whole}>
+                        { format!("whole project ({total})") }
+                    </button>
+                </div>
+                <div class="group" role="group" aria-label="Zoom">
+                    <button class="button small" aria-label="Zoom out" onclick={zoom_button(0.8)}>{ "−" }</button>
+                    <button class="button small" aria-label="Zoom in" onclick={zoom_button(1.25)}>{ "+" }</button>
+                    <button class="button small" onclick={on_fit}>{ "Fit" }</button>
+                </div>
+                <div class="group search">
+                    <label for="node-search" class="label">{ "Find:" }</label>
+                    <input id="node-search" type="search" placeholder="node name" autocomplete="off"
+                           value={(*query).clone()} oninput={on_query} onkeydown={on_search_key}
+                           aria-controls="search-results" />
+                    if !query.trim().is_empty() {
+                        <ul id="search-results" class="search-results" role="listbox">
+                            if hits.is_empty() { <li class="none">{ "no node by that name" }</li> }
+                            { for hits.iter().map(|&i| {
+                                let n = &v.nodes[i as usize];
+                                let pick = {
+                                    let on_reveal = props.on_reveal.clone();
+                                    let query = query.clone();
+                                    Callback::from(move |_: MouseEvent| { on_reveal.emit(i); query.set(String::new()); })
+                                };
+                                html! {
+                                    <li role="option">
+                                        <button class={classes!("link", format!("st-{}", n.status.as_str()))} onclick={pick}>
+                                            { &n.name }<span class="muted">{ format!(" {}", n.resource_type) }</span>
+                                        </button>
+                                    </li>
+                                }
+                            }) }
+                        </ul>
+                    }
+                </div>
+            </div>
+            <div class="graph-frame">
+                <svg ref={svg_ref} class={classes!("graph-svg", props.highlight.is_some().then_some("dimmed"))}
+                     tabindex="0" role="application"
+                     aria-label="Lineage: arrow keys pan, + and − zoom, 0 fits, Tab moves between nodes"
+                     onpointerdown={on_pointer_down} onpointermove={on_pointer_move}
+                     onpointerup={on_pointer_up} onclick={on_background_click} onkeydown={on_key}>
+                    { drawing.unwrap_or_default() }
+                </svg>
+                if props.layout.is_none() {
+                    <p class="graph-wait" role="status">{ format!("Laying out {} nodes…", props.shown.len()) }</p>
+                }
+                <ul class="legend" aria-label="Legend">
+                    <li><span class="swatch st-failed"></span>{ "failed" }</li>
+                    <li><span class="swatch st-skipped"></span>{ "skipped" }</li>
+                    <li><span class="swatch st-passed"></span>{ "passed" }</li>
+                    <li><span class="swatch st-warned"></span>{ "warned" }</li>
+                    <li><span class="swatch st-not_run"></span>{ "not run" }</li>
+                    <li><span class="swatch st-affected pill"></span>{ "affected exposure" }</li>
+                    <li><span class="pbi-mark">{ "PBI" }</span>{ "Power BI" }</li>
+                </ul>
+                <p class="graph-count muted">{ format!("{} of {} nodes", props.shown.len(), total) }</p>
+            </div>
+        </section>
+    }
+}
+
+fn fit(l: &Layout, el: &Element) -> View {
+    let r = el.get_bounding_client_rect();
+    let (w, h) = (r.width().max(100.0), r.height().max(100.0));
+    let pad = 24.0;
+    let k = ((w - 2.0 * pad) / l.width.max(1.0))
+        .min((h - 2.0 * pad) / l.height.max(1.0))
+        .clamp(MIN_K, 1.0);
+    View {
+        tx: (w - l.width * k) / 2.0,
+        ty: (h - l.height * k) / 2.0,
+        k,
+        w,
+        h,
+    }
+}
+
+fn zoom_at(v: View, factor: f64, mx: f64, my: f64) -> View {
+    let k = (v.k * factor).clamp(MIN_K, MAX_K);
+    let f = k / v.k;
+    View {
+        tx: mx - (mx - v.tx) * f,
+        ty: my - (my - v.ty) * f,
+        k,
+        ..v
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,10 @@
+//! The page's components, one a file.
+
+pub mod app;
+pub mod copy_button;
+pub mod highlight;
+pub mod inputs;
+pub mod lineage_graph;
+pub mod loader;
+pub mod node_panel;
+pub mod problem_card;

@@ -1,0 +1,61 @@
+//! The details of the node selected in the graph: type, materialization, path, status, timing,
+//! message and where its compiled SQL is.
+
+use dbt_triage::view::ProjectView;
+use yew::prelude::*;
+
+use crate::components::problem_card::is_web_url;
+use crate::shared::Shared;
+
+#[derive(Properties, PartialEq)]
+pub struct NodePanelProps {
+    pub view: Shared<ProjectView>,
+    pub node: u32,
+    pub on_close: Callback<()>,
+}
+
+#[function_component]
+pub fn NodePanel(props: &NodePanelProps) -> Html {
+    let Some(n) = props.view.nodes.get(props.node as usize) else {
+        return html! {};
+    };
+    let close = props.on_close.reform(|_: MouseEvent| ());
+    let row = |k: &'static str, v: Option<String>| -> Html {
+        match v {
+            Some(v) => html! { <><dt>{ k }</dt><dd>{ v }</dd></> },
+            None => html! {},
+        }
+    };
+    html! {
+        <aside id="node-panel" class="node-panel" aria-label="Node details">
+            <header>
+                <h3 class={classes!("status-text", format!("st-{}", n.status.as_str()))}>{ &n.name }</h3>
+                <button class="button small" onclick={close} aria-label="Close the details">{ "×" }</button>
+            </header>
+            <dl>
+                { row("id", Some(n.id.clone())) }
+                { row("type", Some(n.resource_type.clone())) }
+                { row("status", Some(match &n.dbt_status {
+                    Some(s) => s.clone(),
+                    None => n.status.as_str().replace('_', " "),
+                })) }
+                { row("materialized", n.materialized.clone()) }
+                { row("path", n.path.clone()) }
+                { row("relation", n.relation.clone()) }
+                { row("time", n.execution_time.map(|t| format!("{t:.2} s"))) }
+                { row("compiled SQL", n.compiled_path.clone()) }
+                if let Some(e) = &n.exposure {
+                    { row("exposure", Some(e.label.clone())) }
+                    { row("tool", Some(if e.tool == "powerbi" { "Power BI".to_string() } else { e.tool.clone() })) }
+                    if let Some(url) = e.url.as_deref().filter(|u| is_web_url(u)) {
+                        <dt>{ "link" }</dt>
+                        <dd><a href={url.to_string()} target="_blank" rel="noopener noreferrer">{ url }</a></dd>
+                    }
+                }
+            </dl>
+            if let Some(m) = &n.message {
+                <pre class="message-text">{ m }</pre>
+            }
+        </aside>
+    }
+}

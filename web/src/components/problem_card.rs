@@ -1,0 +1,200 @@
+//! One problem of the diagnosis: category, the cause with its evidence marked, the message
+//! verbatim, the compiled SQL with the line the warehouse complains about, the fix with copy
+//! buttons, the roots, the skipped nodes it caused and the exposures it breaks (Power BI marked).
+
+use std::collections::HashMap;
+
+use dbt_triage::diagnose::Problem;
+use dbt_triage::view::ProjectView;
+use yew::prelude::*;
+
+use crate::components::copy_button::CopyButton;
+use crate::components::highlight::Highlight;
+use crate::shared::Shared;
+
+#[derive(Properties, PartialEq)]
+pub struct ProblemCardProps {
+    pub view: Shared<ProjectView>,
+    pub index: Shared<HashMap<String, u32>>,
+    /// Position in the diagnosis' problems.
+    pub at: usize,
+    pub selected: bool,
+    pub on_select: Callback<usize>,
+    pub on_node: Callback<u32>,
+}
+
+#[function_component]
+pub fn ProblemCard(props: &ProblemCardProps) -> Html {
+    let Some(d) = &props.view.diagnosis else {
+        return html! {};
+    };
+    let Some(p) = d.problems.get(props.at) else {
+        return html! {};
+    };
+    let extra = props.view.problems.get(props.at);
+    let marks = evidence_marks(p);
+    let at = props.at;
+    let on_select = props.on_select.reform(move |_: MouseEvent| at);
+    let node_link = |id: &String| -> Html {
+        let name = dbt_triage::report::short(id).to_string();
+        match props.index.get(id) {
+            Some(&i) => {
+                let on_node = props.on_node.reform(move |_: MouseEvent| i);
+                html! { <button class="link node-link" onclick={on_node} title={id.clone()}>{ name }</button> }
+            }
+            None => html! { <span title={id.clone()}>{ name }</span> },
+        }
+    };
+    let exposures: Vec<_> = p
+        .affected_exposures
+        .iter()
+        .filter_map(|id| d.exposures.iter().find(|e| &e.id == id))
+        .collect();
+    html! {
+        <article class={classes!("problem", props.selected.then_some("selected"))}
+                 aria-labelledby={format!("problem-{}-title", p.id)}>
+            <header class="problem-head">
+                <span class={classes!("category", format!("cat-{}", p.category.as_str()))}>
+                    { p.category.label() }
+                </span>
+                <h3 id={format!("problem-{}-title", p.id)} class="problem-title">
+                    <Highlight text={p.title.clone()} marks={marks.clone()} />
+                </h3>
+                <button class="button small" aria-pressed={props.selected.to_string()} onclick={on_select}>
+                    { if props.selected { "Unmark in graph" } else { "Show in graph" } }
+                </button>
+            </header>
+            if !p.evidence.is_empty() {
+                <dl class="evidence">
+                    { for evidence_pairs(p).into_iter().map(|(k, v)| html! {
+                        <><dt>{ k }</dt><dd><code>{ v }</code></dd></>
+                    }) }
+                </dl>
+            }
+            <div class="roots">
+                <span class="label">{ if p.roots.len() == 1 { "Failed: " } else { "Failed (roots): " } }</span>
+                { for p.roots.iter().map(|r| html! { <span class="root">{ node_link(r) }</span> }) }
+            </div>
+            <details class="message" open=true>
+                <summary>{ "What dbt said" }{ p.error_type.as_ref().map(|t| format!(" ({t})")).unwrap_or_default() }</summary>
+                <pre class="message-text"><Highlight text={p.message.clone()} marks={marks.clone()} /></pre>
+            </details>
+            if let Some(sql) = extra.and_then(|e| e.sql.as_ref()) {
+                <details class="sql" open={sql.line.is_some()}>
+                    <summary>
+                        { format!("Compiled SQL of {}", dbt_triage::report::short(&sql.node)) }
+                        if let Some(l) = sql.line { { format!(" — line {l} highlighted") } }
+                    </summary>
+                    <div class="code-actions"><CopyButton text={sql.code.clone()} label="Copy SQL" /></div>
+                    <pre class="code"><code>
+                        { for sql.code.lines().enumerate().map(|(i, line)| {
+                            let hit = sql.line == Some(i as u32 + 1);
+                            html! {
+                                <span class={classes!("code-line", hit.then_some("hit"))}>
+                                    <span class="ln" aria-hidden="true">{ i + 1 }</span>{ line }{ "\n" }
+                                </span>
+                            }
+                        }) }
+                    </code></pre>
+                </details>
+            }
+            <section class="fix" aria-label="How to fix it">
+                <h4>{ "Fix" }</h4>
+                <ol>
+                    { for p.fix.iter().map(|f| html! {
+                        <li>
+                            <span>{ &f.say }</span>
+                            if let Some(run) = &f.run {
+                                <div class="command"><code>{ run }</code><CopyButton text={run.clone()} /></div>
+                            }
+                        </li>
+                    }) }
+                </ol>
+                <div class="rerun">
+                    <span class="label">{ "Then rerun: " }</span>
+                    <div class="command"><code>{ &p.rerun }</code><CopyButton text={p.rerun.clone()} /></div>
+                </div>
+            </section>
+            if !p.skipped.is_empty() {
+                <details class="skipped">
+                    <summary>{ format!("{} skipped because of this", p.skipped.len()) }</summary>
+                    <ul class="node-list">
+                        { for p.skipped.iter().map(|s| html! { <li>{ node_link(s) }</li> }) }
+                    </ul>
+                </details>
+            }
+            if !exposures.is_empty() {
+                <div class="exposures">
+                    <span class="label">{ "Breaks: " }</span>
+                    <ul class="exposure-list">
+                        { for exposures.iter().map(|e| {
+                            let pbi = e.tool == "powerbi";
+                            html! {
+                                <li class={classes!("exposure", pbi.then_some("powerbi"))}>
+                                    if pbi { <span class="pbi-mark" title="Power BI">{ "Power BI" }</span> }
+                                    { match e.url.as_deref().filter(|u| is_web_url(u)) {
+                                        Some(url) => html! {
+                                            <a href={url.to_string()} target="_blank" rel="noopener noreferrer">{ &e.label }</a>
+                                        },
+                                        None => html! { <span>{ &e.label }</span> },
+                                    } }
+                                    if !pbi {
+                                        <span class="exposure-type">{ e.exposure_type.clone().unwrap_or_else(|| e.tool.clone()) }</span>
+                                    }
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                </div>
+            }
+        </article>
+    }
+}
+
+/// Only http(s) links are made clickable: a `javascript:` URL in an artifact stays text.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+fn evidence_marks(p: &Problem) -> Vec<String> {
+    let e = &p.evidence;
+    [
+        &e.column,
+        &e.object,
+        &e.function,
+        &e.relation,
+        &e.privilege,
+        &e.env_var,
+        &e.profile,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect()
+}
+
+fn evidence_pairs(p: &Problem) -> Vec<(&'static str, String)> {
+    let e = &p.evidence;
+    let mut v = Vec::new();
+    for (k, val) in [
+        ("column", &e.column),
+        ("object", &e.object),
+        ("relation", &e.relation),
+        ("function", &e.function),
+        ("privilege", &e.privilege),
+        ("role", &e.role),
+        ("user", &e.user),
+        ("env var", &e.env_var),
+        ("profile", &e.profile),
+        ("target", &e.target),
+    ] {
+        if let Some(val) = val {
+            v.push((k, val.clone()));
+        }
+    }
+    if let Some(l) = e.line {
+        v.push(("line (as the warehouse counts)", l.to_string()));
+    }
+    v
+}

@@ -1,0 +1,196 @@
+//! The page's state: one reducer and its actions. It holds what was picked, what the worker said
+//! and what the user selected; the analysis itself always comes from the worker (the core).
+
+use std::rc::Rc;
+
+use dbt_triage::layout::Layout;
+use dbt_triage::view::{self, ProjectView};
+use web_sys::File;
+use yew::Reducible;
+
+use crate::shared::Shared;
+
+/// A file the user gave, under the name it is shown with (a folder's files keep their path).
+#[derive(Clone)]
+pub struct Picked {
+    pub name: String,
+    pub file: File,
+}
+
+impl Picked {
+    fn same_as(&self, other: &Picked) -> bool {
+        self.name == other.name
+            && self.file.size() == other.file.size()
+            && self.file.last_modified() == other.file.last_modified()
+    }
+}
+
+/// How much of the lineage the graph shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The failure's nodes and `depth` levels around them.
+    Focus {
+        depth: u32,
+    },
+    Whole,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub text: String,
+    pub done: u32,
+    pub total: u32,
+}
+
+#[derive(Clone)]
+pub struct State {
+    /// Everything picked so far; each load re-reads all of it, so a bad file never loses the rest.
+    pub files: Vec<Picked>,
+    /// Bumped whenever `files` changes: the effect that sends them to the worker watches it.
+    pub generation: u32,
+    pub progress: Option<Progress>,
+    pub view: Option<Shared<ProjectView>>,
+    pub read_errors: Vec<String>,
+    pub error: Option<String>,
+    pub scope: Scope,
+    /// The nodes the graph shows, and the layout once the worker sent it.
+    pub shown: Shared<Vec<u32>>,
+    pub layout: Option<Shared<Layout>>,
+    pub layout_token: u32,
+    pub selected_node: Option<u32>,
+    pub selected_problem: Option<usize>,
+}
+
+impl Default for State {
+    fn default() -> State {
+        State {
+            files: Vec::new(),
+            generation: 0,
+            progress: None,
+            view: None,
+            read_errors: Vec::new(),
+            error: None,
+            scope: Scope::Focus { depth: 1 },
+            shown: Shared::new(Vec::new()),
+            layout: None,
+            layout_token: 0,
+            selected_node: None,
+            selected_problem: None,
+        }
+    }
+}
+
+pub enum Action {
+    /// Files were dropped or picked; replaces same-named identical files.
+    Add(Vec<Picked>),
+    Clear,
+    Cancel,
+    Progress(Progress),
+    Loaded {
+        view: Box<ProjectView>,
+        read_errors: Vec<String>,
+    },
+    Failed(String),
+    SetScope(Scope),
+    Laid {
+        token: u32,
+        layout: Layout,
+    },
+    SelectNode(Option<u32>),
+    SelectProblem(Option<usize>),
+    /// Show a node, widening the graph to the whole project when it is not shown.
+    Reveal(u32),
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Add(picked) => {
+                if picked.is_empty() {
+                    return self;
+                }
+                for p in picked {
+                    s.files.retain(|f| !f.same_as(&p));
+                    s.files.push(p);
+                }
+                s.generation += 1;
+                s.error = None;
+                s.progress = Some(Progress {
+                    text: "Starting".into(),
+                    done: 0,
+                    total: 1,
+                });
+            }
+            Action::Clear => {
+                s = State {
+                    generation: s.generation + 1,
+                    layout_token: s.layout_token,
+                    ..State::default()
+                };
+            }
+            Action::Cancel => {
+                s.progress = None;
+            }
+            Action::Progress(p) => {
+                if s.progress.is_some() {
+                    s.progress = Some(p);
+                }
+            }
+            Action::Loaded { view, read_errors } => {
+                s.progress = None;
+                s.view = Some(Shared(Rc::new(*view)));
+                s.read_errors = read_errors;
+                s.selected_node = None;
+                s.selected_problem = None;
+                s.scope = Scope::Focus { depth: 1 };
+                s.relayout();
+            }
+            Action::Failed(text) => {
+                s.progress = None;
+                s.error = Some(text);
+            }
+            Action::SetScope(scope) => {
+                s.scope = scope;
+                s.relayout();
+            }
+            Action::Laid { token, layout } => {
+                if token != s.layout_token {
+                    return self;
+                }
+                s.layout = Some(Shared::new(layout));
+            }
+            Action::SelectNode(n) => s.selected_node = n,
+            Action::SelectProblem(p) => {
+                s.selected_problem = if s.selected_problem == p { None } else { p };
+            }
+            Action::Reveal(n) => {
+                s.selected_node = Some(n);
+                if !s.shown.contains(&n) {
+                    s.scope = Scope::Whole;
+                    s.relayout();
+                }
+            }
+        }
+        Rc::new(s)
+    }
+}
+
+impl State {
+    /// Chooses the nodes to show for the scope and asks for a new layout (the effect that talks
+    /// to the worker watches `layout_token`).
+    fn relayout(&mut self) {
+        let Some(v) = &self.view else {
+            return;
+        };
+        let shown = match self.scope {
+            Scope::Whole => (0..v.nodes.len() as u32).collect(),
+            Scope::Focus { depth } => view::neighborhood(v, &view::failure_nodes(v), depth),
+        };
+        self.shown = Shared::new(shown);
+        self.layout = None;
+        self.layout_token += 1;
+    }
+}

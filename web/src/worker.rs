@@ -1,0 +1,114 @@
+//! The web worker: `[name, File]` pairs in → bytes → the core → progress and the view out; layout
+//! requests in → positions out. It holds no state between messages, so the page may terminate it
+//! at any time (that is how a load is cancelled) and start a fresh one.
+
+use dbt_triage::artifacts::InputFile;
+use dbt_triage::layout;
+use dbt_triage::view;
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
+
+use crate::protocol::{Reply, Request};
+
+/// Installs the message handler and says it is ready.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        post(&Reply::Failed {
+            text: format!("the analysis stopped unexpectedly: {info}"),
+        });
+    }));
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| {
+        let data = e.data();
+        if let Some(text) = data.as_string() {
+            match serde_json::from_str::<Request>(&text) {
+                Ok(request) => post(&answer(request)),
+                Err(e) => post(&Reply::Failed {
+                    text: format!("bad request: {e}"),
+                }),
+            }
+        } else if Array::is_array(&data) {
+            wasm_bindgen_futures::spawn_local(load(data.unchecked_into()));
+        }
+    });
+    scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    post(&Reply::Ready);
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(reply: &Reply) {
+    if let Ok(text) = serde_json::to_string(reply) {
+        let _ = scope().post_message(&JsValue::from_str(&text));
+    }
+}
+
+fn answer(request: Request) -> Reply {
+    match request {
+        Request::Layout {
+            token,
+            nodes,
+            edges,
+        } => Reply::Layout {
+            token,
+            layout: layout::layout(&nodes, &edges, &layout::Config::default()),
+        },
+    }
+}
+
+async fn load(pairs: Array) {
+    let total = pairs.length() + 1;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut read_errors = Vec::new();
+    for (i, pair) in pairs.iter().enumerate() {
+        let pair: Array = pair.unchecked_into();
+        let name = pair.get(0).as_string().unwrap_or_default();
+        let file: File = pair.get(1).unchecked_into();
+        post(&Reply::Progress {
+            text: format!("Reading {name} ({})", size_text(file.size())),
+            done: i as u32,
+            total,
+        });
+        match JsFuture::from(file.array_buffer()).await {
+            Ok(buffer) => files.push((name, Uint8Array::new(&buffer).to_vec())),
+            Err(e) => read_errors.push(format!(
+                "{name}: the browser could not read this file ({}) — add it again",
+                e.as_string()
+                    .or_else(|| js_sys::Error::from(e).message().as_string())
+                    .unwrap_or_else(|| "unknown error".into())
+            )),
+        }
+    }
+    post(&Reply::Progress {
+        text: "Analysing".into(),
+        done: total - 1,
+        total,
+    });
+    let inputs: Vec<InputFile<'_>> = files
+        .iter()
+        .map(|(name, bytes)| InputFile { name, bytes })
+        .collect();
+    let artifacts = dbt_triage::read(&inputs);
+    drop(inputs);
+    drop(files);
+    let lineage = dbt_triage::lineage(&artifacts);
+    let diagnosis = dbt_triage::diagnose(&artifacts, &lineage);
+    let view = view::view(&artifacts, &lineage, &diagnosis);
+    post(&Reply::Loaded {
+        view: Box::new(view),
+        read_errors,
+    });
+}
+
+fn size_text(bytes: f64) -> String {
+    if bytes >= 1_048_576.0 {
+        format!("{:.1} MB", bytes / 1_048_576.0)
+    } else {
+        format!("{:.0} KB", (bytes / 1024.0).ceil())
+    }
+}
