@@ -30,7 +30,6 @@ pub struct Node {
     pub contract_enforced: bool,
     pub depends_on: Vec<String>,
     pub compiled_code: Option<String>,
-    pub raw_code: Option<String>,
     pub tags: Vec<String>,
     /// The model a test is attached to (manifest v10+).
     pub attached_node: Option<String>,
@@ -72,13 +71,15 @@ struct Raw {
     #[serde(default)]
     sources: BTreeMap<String, RawNode>,
     #[serde(default)]
-    exposures: BTreeMap<String, RawNode>,
+    exposures: BTreeMap<String, RawExposure>,
     #[serde(default)]
     unit_tests: BTreeMap<String, RawNode>,
     #[serde(default)]
     parent_map: Option<BTreeMap<String, Vec<String>>>,
 }
 
+/// A node of `nodes`, `sources` or `unit_tests`: only the fields the diagnosis uses. Everything
+/// else (columns, descriptions, raw code, meta, checksums …) is skipped by serde unparsed.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct RawNode {
@@ -104,11 +105,25 @@ struct RawNode {
     depends_on: Option<RawDependsOn>,
     #[serde(alias = "compiled_sql", deserialize_with = "lenient_string")]
     compiled_code: Option<String>,
-    #[serde(alias = "raw_sql", deserialize_with = "lenient_string")]
-    raw_code: Option<String>,
     tags: Option<Tags>,
     attached_node: Option<String>,
-    // Exposures.
+    // Unit tests name the model they test.
+    #[serde(deserialize_with = "lenient_string")]
+    model: Option<String>,
+}
+
+/// An exposure: few per project, so its `meta` is read too (to recognize BI tools).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawExposure {
+    unique_id: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    name: Option<String>,
+    package_name: Option<String>,
+    original_file_path: Option<String>,
+    depends_on: Option<RawDependsOn>,
+    tags: Option<Tags>,
+    config: Option<RawExposureConfig>,
     #[serde(deserialize_with = "lenient_string")]
     label: Option<String>,
     #[serde(rename = "type", deserialize_with = "lenient_string")]
@@ -119,9 +134,6 @@ struct RawNode {
     #[serde(deserialize_with = "lenient_string")]
     maturity: Option<String>,
     meta: Option<serde_json::Map<String, serde_json::Value>>,
-    // Unit tests name the model they test.
-    #[serde(deserialize_with = "lenient_string")]
-    model: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -132,6 +144,12 @@ struct RawConfig {
     #[serde(deserialize_with = "lenient_string")]
     on_schema_change: Option<String>,
     contract: Option<RawContract>,
+    tags: Option<Tags>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawExposureConfig {
     meta: Option<serde_json::Map<String, serde_json::Value>>,
     tags: Option<Tags>,
 }
@@ -183,13 +201,16 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Manifest, serde_json::Error> {
     for (kind, map) in [
         ("", raw.nodes),
         ("source", raw.sources),
-        ("exposure", raw.exposures),
         ("unit_test", raw.unit_tests),
     ] {
         for (key, node) in map {
-            let node = convert(key, node, kind, &nodes);
+            let node = convert(key, node, kind);
             nodes.insert(node.unique_id.clone(), node);
         }
+    }
+    for (key, e) in raw.exposures {
+        let node = convert_exposure(key, e);
+        nodes.insert(node.unique_id.clone(), node);
     }
     link_unit_tests(&mut nodes);
     let parent_map = raw
@@ -204,53 +225,27 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Manifest, serde_json::Error> {
     })
 }
 
-fn convert(key: String, raw: RawNode, default_type: &str, _seen: &BTreeMap<String, Node>) -> Node {
+fn convert(key: String, raw: RawNode, default_type: &str) -> Node {
     let unique_id = raw.unique_id.unwrap_or(key);
     let resource_type = raw
         .resource_type
         .unwrap_or_else(|| default_type.to_string())
         .to_ascii_lowercase();
-    let name = raw.name.unwrap_or_else(|| {
-        // The unique_id's last part is the name: `model.shop.orders` → `orders`.
-        unique_id.rsplit('.').next().unwrap_or_default().to_string()
-    });
-    let (materialized, on_schema_change, contract_enforced, config_meta, config_tags) =
-        match raw.config {
-            Some(c) => (
-                c.materialized,
-                c.on_schema_change,
-                c.contract.is_some_and(|c| c.enforced),
-                c.meta,
-                c.tags,
-            ),
-            None => (None, None, false, None, None),
-        };
-    let mut tags = raw.tags.map(Tags::into_vec).unwrap_or_default();
-    for t in config_tags.map(Tags::into_vec).unwrap_or_default() {
-        if !tags.contains(&t) {
-            tags.push(t);
-        }
+    let name = raw.name.unwrap_or_else(|| name_from_id(&unique_id));
+    let (materialized, on_schema_change, contract_enforced, config_tags) = match raw.config {
+        Some(c) => (
+            c.materialized,
+            c.on_schema_change,
+            c.contract.is_some_and(|c| c.enforced),
+            c.tags,
+        ),
+        None => (None, None, false, None),
+    };
+    let mut attached_node = raw.attached_node;
+    if resource_type == "unit_test" {
+        // Resolved from a name to a unique_id in `link_unit_tests`.
+        attached_node = attached_node.or(raw.model);
     }
-    let exposure = (resource_type == "exposure").then(|| {
-        let mut meta = Vec::new();
-        for map in [raw.meta.as_ref(), config_meta.as_ref()]
-            .into_iter()
-            .flatten()
-        {
-            flatten_meta("", map, &mut meta);
-        }
-        ExposureInfo {
-            label: raw.label.filter(|l| !l.trim().is_empty()),
-            exposure_type: raw.exposure_type,
-            url: raw.url.filter(|u| !u.trim().is_empty()),
-            owner: raw.owner.and_then(|o| o.name.or(o.email)),
-            maturity: raw.maturity,
-            meta,
-        }
-    });
-    let mut depends_on = raw.depends_on.map(|d| d.nodes).unwrap_or_default();
-    depends_on.sort();
-    depends_on.dedup();
     Node {
         unique_id,
         resource_type,
@@ -265,26 +260,72 @@ fn convert(key: String, raw: RawNode, default_type: &str, _seen: &BTreeMap<Strin
         materialized,
         on_schema_change,
         contract_enforced,
-        depends_on,
+        depends_on: sorted(raw.depends_on),
         compiled_code: raw.compiled_code,
-        raw_code: raw.raw_code,
-        tags,
-        attached_node: raw.attached_node,
+        tags: merge_tags(raw.tags, config_tags),
+        attached_node,
         source_name: raw.source_name,
-        exposure,
-        // A unit test's `model` is resolved to a unique_id in `link_unit_tests`.
+        exposure: None,
     }
-    .with_model(raw.model)
+}
+
+fn convert_exposure(key: String, raw: RawExposure) -> Node {
+    let unique_id = raw.unique_id.unwrap_or(key);
+    let name = raw.name.unwrap_or_else(|| name_from_id(&unique_id));
+    let (config_meta, config_tags) = match raw.config {
+        Some(c) => (c.meta, c.tags),
+        None => (None, None),
+    };
+    let mut meta = Vec::new();
+    for map in [raw.meta.as_ref(), config_meta.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        flatten_meta("", map, &mut meta);
+    }
+    Node {
+        unique_id,
+        resource_type: "exposure".to_string(),
+        name,
+        package_name: raw.package_name,
+        original_file_path: raw.original_file_path,
+        depends_on: sorted(raw.depends_on),
+        tags: merge_tags(raw.tags, config_tags),
+        exposure: Some(ExposureInfo {
+            label: raw.label.filter(|l| !l.trim().is_empty()),
+            exposure_type: raw.exposure_type,
+            url: raw.url.filter(|u| !u.trim().is_empty()),
+            owner: raw.owner.and_then(|o| o.name.or(o.email)),
+            maturity: raw.maturity,
+            meta,
+        }),
+        ..Node::default()
+    }
+}
+
+/// The unique_id's last part is the name: `model.shop.orders` → `orders`.
+fn name_from_id(id: &str) -> String {
+    id.rsplit('.').next().unwrap_or_default().to_string()
+}
+
+fn sorted(d: Option<RawDependsOn>) -> Vec<String> {
+    let mut v = d.map(|d| d.nodes).unwrap_or_default();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn merge_tags(tags: Option<Tags>, config_tags: Option<Tags>) -> Vec<String> {
+    let mut out = tags.map(Tags::into_vec).unwrap_or_default();
+    for t in config_tags.map(Tags::into_vec).unwrap_or_default() {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
 }
 
 impl Node {
-    fn with_model(mut self, model: Option<String>) -> Node {
-        if self.resource_type == "unit_test" {
-            self.attached_node = self.attached_node.or(model);
-        }
-        self
-    }
-
     /// The name dbt's `--select` takes for this node.
     pub fn selector_name(&self) -> &str {
         &self.name
