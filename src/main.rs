@@ -227,10 +227,13 @@ fn collect(path: &Path, files: &mut Vec<(String, Vec<u8>)>) -> io::Result<usize>
             }
             let bytes = std::fs::read(&f)?;
             // Inside folders only what is recognized counts; other JSON (graph_summary.json, …) is skipped.
-            if matches!(
-                artifacts::recognize(&bytes),
-                Some(InputKind::RunResults | InputKind::Manifest | InputKind::Log)
-            ) {
+            let archive = bytes.starts_with(b"PK\x03\x04");
+            if archive
+                || matches!(
+                    artifacts::recognize(&bytes),
+                    Some(InputKind::RunResults | InputKind::Manifest | InputKind::Log)
+                )
+            {
                 files.push((f.display().to_string(), bytes));
                 added += 1;
             }
@@ -241,10 +244,9 @@ fn collect(path: &Path, files: &mut Vec<(String, Vec<u8>)>) -> io::Result<usize>
 
 fn is_candidate(p: &Path) -> bool {
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    name.ends_with(".json")
-        || name.ends_with(".log")
-        || name.ends_with(".txt")
-        || name.ends_with(".out")
+    [".json", ".log", ".txt", ".out", ".zip"]
+        .iter()
+        .any(|e| name.ends_with(e))
 }
 
 fn classify() -> io::Result<u8> {

@@ -312,3 +312,32 @@ fn results_and_manifest_from_different_projects() {
     let codes: Vec<&str> = d.warnings.iter().map(|w| w.code.as_str()).collect();
     assert!(codes.contains(&"version_mismatch"), "{codes:?}");
 }
+
+#[test]
+fn a_zipped_target_folder_is_opened() {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for rel in [
+        "target/run_results.json",
+        "target/manifest.json",
+        "logs/dbt.log",
+    ] {
+        w.start_file(format!("dbt-artifacts/{rel}"), opts).unwrap();
+        w.write_all(&fixture(&format!("permission_denied/{rel}")))
+            .unwrap();
+    }
+    let z = w.finish().unwrap().into_inner();
+    let got = taken(&[("dbt-artifacts.zip", &z)]);
+    let kinds: Vec<InputKind> = got.iter().map(|g| g.0).collect();
+    assert_eq!(
+        kinds,
+        [InputKind::RunResults, InputKind::Manifest, InputKind::Log]
+    );
+    let (_, d) = dbt_triage::diagnose_files(&[InputFile {
+        name: "dbt-artifacts.zip",
+        bytes: &z,
+    }]);
+    assert_eq!(d.problems.len(), 1);
+    assert_eq!(d.problems[0].roots.len(), 3);
+}

@@ -2,6 +2,7 @@
 //! leniently. Total: every input ends up in [`Artifacts::inputs`], taken as something or explained
 //! as unusable in words that name the file and say what to do; nothing here panics on any bytes.
 
+mod archive;
 pub mod log;
 pub mod manifest;
 pub mod run_results;
@@ -104,6 +105,40 @@ pub fn read(files: &[InputFile<'_>]) -> Artifacts {
 
 fn read_one(f: &InputFile<'_>, out: &mut Artifacts) {
     let name = f.name.to_string();
+    if is_zip(f.bytes) {
+        match archive::entries(f.name, f.bytes) {
+            Ok(entries) if entries.is_empty() => out.inputs.push(InputReport {
+                name,
+                kind: InputKind::Unreadable,
+                detail: String::new(),
+                problem: Some(
+                    "this ZIP archive holds no run_results.json, manifest.json or log — zip the \
+                     dbt project's target/ folder (and logs/)"
+                        .into(),
+                ),
+            }),
+            Ok(entries) => {
+                for (entry_name, bytes) in &entries {
+                    // Entries are read like dropped files; ZIPs inside ZIPs are not opened.
+                    let inner = InputFile {
+                        name: entry_name,
+                        bytes,
+                    };
+                    if is_zip(bytes) {
+                        continue;
+                    }
+                    read_one(&inner, out);
+                }
+            }
+            Err(problem) => out.inputs.push(InputReport {
+                name,
+                kind: InputKind::Unreadable,
+                detail: String::new(),
+                problem: Some(problem),
+            }),
+        }
+        return;
+    }
     let unreadable = |problem: String| InputReport {
         name: name.clone(),
         kind: InputKind::Unreadable,
@@ -243,9 +278,9 @@ pub(crate) fn sniff(bytes: &[u8]) -> Sniffed {
     };
     let body = &bytes[start..];
     if body.starts_with(b"PK\x03\x04") {
+        // Only reached for ZIPs inside ZIPs: `read` opens archives before sniffing.
         return Sniffed::Unreadable(
-            "this is a ZIP archive — unzip it and add the target/ folder or its run_results.json \
-             and manifest.json"
+            "this is a ZIP archive inside a ZIP archive — unzip it and add the target/ folder"
                 .into(),
         );
     }
@@ -423,6 +458,10 @@ impl Artifacts {
             })
             .map(|(_, m)| m)
     }
+}
+
+fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
 }
 
 /// What a file's content says it is, without parsing all of it: `None` when it is no input at all.
