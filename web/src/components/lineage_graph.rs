@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use dbt_triage::layout::{self, Layout, Position};
-use dbt_triage::view::{self, ProjectView};
+use dbt_triage::view::{self, NodeStatus, ProjectView};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AddEventListenerOptions, Element, HtmlInputElement, WheelEvent};
@@ -61,13 +61,26 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     let query = use_state(String::new);
     let cfg = layout::Config::default();
 
-    // Fit the drawing when a new layout arrives.
+    // Fit the drawing when a new layout arrives; when that would be too small to read, start
+    // at a readable zoom on the first failed node instead.
     {
         let tf = tf.clone();
         let svg_ref = svg_ref.clone();
+        let view = props.view.clone();
         use_effect_with(props.layout.clone(), move |layout| {
             if let (Some(l), Some(el)) = (layout, svg_ref.cast::<Element>()) {
-                tf.set(fit(l, &el));
+                let mut v = fit(l, &el);
+                let failed = l.positions.iter().find(|p| {
+                    view.nodes
+                        .get(p.node as usize)
+                        .is_some_and(|n| n.status == NodeStatus::Failed)
+                });
+                if let (true, Some(p)) = (v.k < LABEL_K, failed) {
+                    v.k = 0.8;
+                    v.tx = v.w / 4.0 - p.x * v.k;
+                    v.ty = v.h / 2.0 - (p.y + 18.0) * v.k;
+                }
+                tf.set(v);
             }
         });
     }
