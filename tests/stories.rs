@@ -148,7 +148,7 @@ fn contract_mismatch() {
         "contract_mismatch",
         r#"
         failed run duckdb
-        #1 contract [customer_revenue] {}
+        #1 contract [customer_revenue] {column=lifetime_revenue}
           rerun: dbt run --select customer_revenue+
           breaks: executive_revenue
         "#,

@@ -30,18 +30,96 @@ pub(super) const RULES: &[Rule] = &[
 
 use super::fix::{FixContext, FixStep};
 
+/// One row of dbt's contract mismatch table:
+/// `| lifetime_revenue | DECIMAL(18,2) |               | missing in contract |`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Mismatch {
+    pub column: String,
+    pub sql_type: String,
+    pub contract_type: String,
+    pub reason: String,
+}
+
+/// The rows of the mismatch table in dbt's message (dbt ≥ 1.5), header and rule lines left out.
+pub(super) fn mismatches(message: &str) -> Vec<Mismatch> {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with('|') && l.ends_with('|'))
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+            if cells.len() != 4 || cells[0] == "column_name" || cells[0].starts_with('-') {
+                return None;
+            }
+            Some(Mismatch {
+                column: cells[0].to_string(),
+                sql_type: cells[1].to_string(),
+                contract_type: cells[2].to_string(),
+                reason: cells[3].to_string(),
+            })
+        })
+        .collect()
+}
+
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let node = cx.node();
-    vec![
-        FixStep::say(format!(
+    let rows = mismatches(cx.message);
+    let only_sql: Vec<&Mismatch> = rows
+        .iter()
+        .filter(|m| m.reason.contains("missing in contract"))
+        .collect();
+    let only_contract: Vec<&Mismatch> = rows
+        .iter()
+        .filter(|m| m.reason.contains("missing in definition"))
+        .collect();
+    let mut steps = Vec::new();
+    if let ([sql], [contract]) = (only_sql.as_slice(), only_contract.as_slice()) {
+        steps.push(FixStep::run(
+            format!(
+                "{node}'s SQL returns {} where its contract names {}: rename it in the SQL (or \
+                 change the contract if the new name is intended — a breaking change for consumers)",
+                sql.column, contract.column
+            ),
+            format!("{} as {}", sql.column, contract.column),
+        ));
+    } else {
+        for m in &only_sql {
+            steps.push(FixStep::say(format!(
+                "{node}'s SQL returns {} ({}), which the contract does not list: add it to the \
+                 contract or drop it from the SQL",
+                m.column, m.sql_type
+            )));
+        }
+        for m in &only_contract {
+            steps.push(FixStep::say(format!(
+                "The contract lists {} ({}), which {node}'s SQL does not return",
+                m.column, m.contract_type
+            )));
+        }
+    }
+    for m in rows.iter().filter(|m| m.reason.contains("type")) {
+        steps.push(FixStep::run(
+            format!(
+                "{} is {} in the SQL but {} in the contract: cast it",
+                m.column, m.sql_type, m.contract_type
+            ),
+            format!(
+                "cast({} as {}) as {}",
+                m.column,
+                m.contract_type.to_ascii_lowercase(),
+                m.column
+            ),
+        ));
+    }
+    if steps.is_empty() {
+        steps.push(FixStep::say(format!(
             "dbt's message lists each column whose name or type differs between {node}'s contract \
-             (its YAML columns) and its SQL: cast the SQL's columns to the contracted types, or \
-             change the contract if the change is intended (a breaking change for its consumers — \
-             consider a new model version)"
-        )),
-        FixStep::run(
-            format!("See the columns and types {node}'s SQL returns now"),
-            format!("dbt show --select {node} --limit 1{}", cx.target_flag()),
-        ),
-    ]
+             (its YAML columns) and its SQL: make them match"
+        )));
+    }
+    steps.push(FixStep::run(
+        format!("See the columns and types {node}'s SQL returns now"),
+        format!("dbt show --select {node} --limit 1{}", cx.target_flag()),
+    ));
+    steps
 }

@@ -331,6 +331,13 @@ pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
             decided_by = Some(quote);
         }
     }
+    // A contract's first mismatched column is the evidence.
+    if category == Category::Contract && evidence.column.is_none() {
+        evidence.column = contract::mismatches(message)
+            .into_iter()
+            .next()
+            .map(|m| m.column);
+    }
     // Names that are no column: generated SQL rendered a null (`Invalid column name 'None'`).
     if category == Category::MissingColumn
         && evidence.column.as_deref().is_some_and(|c| {
