@@ -38,10 +38,67 @@ pub(super) const RULES: &[Rule] = &[
 
 use super::fix::{FixContext, FixStep};
 
+/// The columns the warehouse offers instead: DuckDB's `Candidate bindings: "a", "b"`, Postgres'
+/// `Perhaps you meant to reference the column "t.a"`, BigQuery's `Did you mean a?`, Databricks'
+/// `Did you mean one of the following? [`a`, `b`]`.
+pub(super) fn suggestions(message: &str) -> Vec<String> {
+    const MARKERS: [&str; 4] = [
+        "Candidate bindings:",
+        "Perhaps you meant to reference the column",
+        "Did you mean one of the following?",
+        "Did you mean",
+    ];
+    for m in MARKERS {
+        let Some(at) = message.find(m) else { continue };
+        let rest = &message[at + m.len()..];
+        let line = rest.lines().next().unwrap_or_default().trim_start();
+        // A bracketed list ends at its bracket; a sentence at `;` or BigQuery's ` at [l:c]`.
+        let line = match line.strip_prefix('[') {
+            Some(list) => list.split(']').next().unwrap_or(list),
+            None => line
+                .split(" at [")
+                .next()
+                .unwrap_or(line)
+                .split("; ")
+                .next()
+                .unwrap_or(line),
+        };
+        let names: Vec<String> = line
+            .split(|c: char| c == ',' || c == ';' || c == '[' || c == ']' || c.is_whitespace())
+            .map(|w| w.trim_matches(|c| matches!(c, '"' | '`' | '\'' | '?' | '.' | ')' | '(')))
+            .filter(|w| {
+                !w.is_empty()
+                    && w.chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '`' | '$'))
+            })
+            .map(|w| w.replace('`', ""))
+            .filter(|w| {
+                !matches!(
+                    w.to_ascii_lowercase().as_str(),
+                    "or" | "and" | "the" | "column"
+                )
+            })
+            .take(8)
+            .collect();
+        if !names.is_empty() {
+            return names;
+        }
+    }
+    Vec::new()
+}
+
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let ev = cx.ev();
     let column = ev.column.clone().unwrap_or_else(|| "the column".into());
     let mut steps = Vec::new();
+    let offered = suggestions(cx.message);
+    if !offered.is_empty() {
+        steps.push(FixStep::say(format!(
+            "The warehouse offers these instead of {column}: {} — if {column} was renamed, the new \
+             name is likely among them",
+            offered.join(", ")
+        )));
+    }
     if cx.parents.is_empty() {
         steps.push(FixStep::say(format!(
             "Find where {column} went: check the columns of the relations {} reads, then update the SQL",
@@ -69,4 +126,36 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         ));
     }
     steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::suggestions;
+
+    #[track_caller]
+    fn check(message: &str, expected: &[&str]) {
+        assert_eq!(suggestions(message), expected);
+    }
+
+    #[test]
+    fn suggestions_as_each_warehouse_writes_them() {
+        // Real messages: tests/fixtures/renamed_column (DuckDB), tests/messages dbx-001, pg-004.
+        check(
+            "Binder Error: Referenced column \"first_name\" not found in FROM clause!\nCandidate bindings: \"last_name\", \"given_name\", \"id\"",
+            &["last_name", "given_name", "id"],
+        );
+        check(
+            "[UNRESOLVED_COLUMN] A column or function parameter with name `id` cannot be resolved. Did you mean one of the following? [`source`.`customer_id`, `source`.`lifetime_spend`]; line 29 pos 8",
+            &["source.customer_id", "source.lifetime_spend"],
+        );
+        check(
+            "ERROR: column \"jobs_high_stress\" does not exist at character 68\nHINT: Perhaps you meant to reference the column \"neighborhood_census_blocks.pop_high_stress\".",
+            &["neighborhood_census_blocks.pop_high_stress"],
+        );
+        check(
+            "Unrecognized name: amount; Did you mean amount_usd? at [3:5]",
+            &["amount_usd"],
+        );
+        check("invalid identifier 'FIRST_NAME'", &[]);
+    }
 }
