@@ -211,6 +211,9 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
     let command = rr
         .and_then(|r| r.command.clone())
         .or_else(|| log_inv.and_then(|l| l.command.clone()));
+    let rerun_cmd = command
+        .clone()
+        .or_else(|| log_inv.and_then(LogInvocation::command_or_guess));
     let target = rr
         .and_then(|r| r.target.clone())
         .or_else(|| log_inv.and_then(|l| l.target.clone()));
@@ -230,7 +233,7 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
         manifest,
         lineage,
         adapter: adapter.clone(),
-        command: rerun_command(command.as_deref()).to_string(),
+        command: rerun_command(rerun_cmd.as_deref()).to_string(),
         target: target.clone(),
         retry_available,
     };
@@ -264,19 +267,23 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
         .iter()
         .map(|r| (r.id.clone(), effective_descendants(&r.id, &ctx)))
         .collect();
-    let skipped_ids: Vec<String> = rr
-        .map(|rr| {
-            let mut v: Vec<String> = rr
-                .results
-                .iter()
-                .filter(|r| r.is_skipped())
-                .map(|r| r.unique_id.clone())
-                .collect();
-            v.sort();
-            v.dedup();
-            v
-        })
-        .unwrap_or_default();
+    let mut skipped_ids: Vec<String> = match (rr, log_inv) {
+        (Some(rr), _) => rr
+            .results
+            .iter()
+            .filter(|r| r.is_skipped())
+            .map(|r| r.unique_id.clone())
+            .collect(),
+        // Without results, the log's SKIP lines say what was skipped.
+        (None, Some(inv)) => inv
+            .skipped
+            .iter()
+            .map(|s| resolve_log_skip(s, manifest))
+            .collect(),
+        (None, None) => Vec::new(),
+    };
+    skipped_ids.sort();
+    skipped_ids.dedup();
     let skipped: Vec<Skipped> = skipped_ids
         .iter()
         .map(|s| Skipped {
@@ -714,6 +721,35 @@ fn resolve_log_node<'a>(
         }
     }
     (format!("{resource_type}.{name}"), None)
+}
+
+/// The unique_id of a node the log reports as skipped: its own, or the manifest's node with that
+/// relation or name, or `<resource_type>.<name>` as the contract says for log-only nodes.
+fn resolve_log_skip(s: &crate::artifacts::LogSkip, manifest: Option<&Manifest>) -> String {
+    if let Some(id) = &s.unique_id {
+        return id.clone();
+    }
+    let last = s.name.rsplit('.').next().unwrap_or(&s.name);
+    if s.kind == "relation" {
+        if let Some(m) = manifest {
+            let wanted = normalize_relation(&s.name);
+            let found = m.nodes.values().find(|n| {
+                matches!(n.resource_type.as_str(), "model" | "seed" | "snapshot")
+                    && n.alias.as_deref().is_some_and(|a| {
+                        let rel = match &n.schema {
+                            Some(schema) => format!("{schema}.{a}"),
+                            None => a.to_string(),
+                        };
+                        normalize_relation(&rel) == wanted || a.eq_ignore_ascii_case(&wanted)
+                    })
+            });
+            if let Some(n) = found {
+                return n.unique_id.clone();
+            }
+        }
+        return format!("model.{last}");
+    }
+    resolve_log_node(None, &s.kind, last, manifest).0
 }
 
 /// A node a fatal message names: `Model 'model.shop.x' (models/x.sql)`, dbt's

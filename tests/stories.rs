@@ -12,16 +12,24 @@ use dbt_triage::InputFile;
 
 /// Reads every file dbt left for a story (target/*.json, logs/dbt.log, console.txt).
 fn load(story: &str) -> Vec<(String, Vec<u8>)> {
+    load_only(
+        story,
+        &[
+            "target/run_results.json",
+            "target/manifest.json",
+            "logs/dbt.log",
+            "console.txt",
+        ],
+    )
+}
+
+/// Reads some of the files dbt left for a story.
+fn load_only(story: &str, rels: &[&str]) -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(story);
     let mut files = Vec::new();
-    for rel in [
-        "target/run_results.json",
-        "target/manifest.json",
-        "logs/dbt.log",
-        "console.txt",
-    ] {
+    for rel in rels {
         let p = dir.join(rel);
         if let Ok(bytes) = std::fs::read(&p) {
             files.push((rel.to_string(), bytes));
@@ -97,7 +105,12 @@ fn compact(d: &Diagnosis) -> String {
 
 #[track_caller]
 fn check(story: &str, expected: &str) {
-    let d = diagnose(&load(story));
+    check_files(story, &load(story), expected);
+}
+
+#[track_caller]
+fn check_files(story: &str, files: &[(String, Vec<u8>)], expected: &str) {
+    let d = diagnose(files);
     let got = compact(&d);
     let want: String = expected
         .lines()
@@ -633,6 +646,74 @@ fn two_roots_dbt_1_8() {
           rerun: dbt run --select stg_sessions+
           skipped: fct_sessions
           breaks: web_traffic
+        "#,
+    );
+}
+
+// The same runs when only the console output was kept (a CI log), with and without the manifest.
+
+#[test]
+fn renamed_column_console_only() {
+    check_files(
+        "renamed_column",
+        &load_only("renamed_column", &["console.txt"]),
+        r#"
+        no_results - duckdb
+        #1 missing_column [stg_customers] {column=first_name,line=7}
+          rerun: dbt run --select stg_customers+
+        orphans: customer_revenue,dim_customers,int_customer_orders
+        warn missing_manifest
+        "#,
+    );
+}
+
+#[test]
+fn renamed_column_console_and_manifest() {
+    check_files(
+        "renamed_column",
+        &load_only("renamed_column", &["console.txt", "target/manifest.json"]),
+        r#"
+        no_results - duckdb
+        #1 missing_column [stg_customers] {column=first_name,line=7}
+          rerun: dbt run --select stg_customers+
+          skipped: customer_revenue,dim_customers,int_customer_orders
+          breaks: customer_360,executive_revenue
+        "#,
+    );
+}
+
+#[test]
+fn test_failure_build_console_and_manifest() {
+    check_files(
+        "test_failure_build",
+        &load_only(
+            "test_failure_build",
+            &["console.txt", "target/manifest.json"],
+        ),
+        r#"
+        no_results - duckdb
+        #1 test_failure [unique_stg_orders_order_id] {}
+          rerun: dbt build --select stg_orders+
+          skipped: customer_360,executive_revenue,finance_kpis,order_forecast,customer_revenue,daily_revenue,dim_customers,fct_orders,int_customer_orders,int_order_payments,orders_incremental,assert_net_amount_not_negative,not_null_fct_orders_order_id,unique_dim_customers_customer_id,unique_fct_orders_order_id,dim_customers_segments
+          breaks: customer_360,executive_revenue,finance_kpis,order_forecast
+        "#,
+    );
+}
+
+#[test]
+fn renamed_column_json_log_and_manifest() {
+    check_files(
+        "renamed_column_jsonlog",
+        &load_only(
+            "renamed_column_jsonlog",
+            &["console.txt", "target/manifest.json"],
+        ),
+        r#"
+        no_results - duckdb
+        #1 missing_column [stg_customers] {column=first_name,line=7}
+          rerun: dbt run --select stg_customers+
+          skipped: customer_revenue,dim_customers,int_customer_orders
+          breaks: customer_360,executive_revenue
         "#,
     );
 }

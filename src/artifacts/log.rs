@@ -31,8 +31,43 @@ pub struct LogInvocation {
     pub fatal: Option<String>,
     /// Whether the invocation reached its end (`Completed …`, `Finished running`, or an error).
     pub finished: bool,
-    /// Count of nodes the log reports as skipped.
-    pub skipped: usize,
+    /// Nodes the log reports as skipped, in the order it reports them.
+    pub skipped: Vec<LogSkip>,
+    /// The kinds of node it started (`model`, `test`, `seed`, `snapshot`, `unit_test`), to tell
+    /// `run` from `build` when the log does not name its command (console output).
+    pub ran: Vec<String>,
+}
+
+impl LogInvocation {
+    /// The command, as logged or as told by what it ran: models and tests → `build`, …
+    pub fn command_or_guess(&self) -> Option<String> {
+        if let Some(c) = &self.command {
+            return Some(c.clone());
+        }
+        let ran = |k: &str| self.ran.iter().any(|r| r == k);
+        let tests = ran("test") || ran("unit_test");
+        let builds = ran("model") || ran("snapshot") || ran("seed");
+        let guess = match (builds, tests) {
+            (true, true) => "build",
+            (false, true) => "test",
+            (true, false) if ran("model") => "run",
+            (true, false) if ran("snapshot") => "snapshot",
+            (true, false) => "seed",
+            (false, false) => return None,
+        };
+        Some(guess.to_string())
+    }
+}
+
+/// A node the log reports as skipped: `7 of 14 SKIP relation main.int_customer_orders`, or a JSON
+/// `SkippingDetails` event with its unique_id.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LogSkip {
+    /// `relation` (models, seeds, snapshots by their relation), `test`, `unit_test`, …
+    pub kind: String,
+    /// The relation (`main.int_customer_orders`) or the node's name.
+    pub name: String,
+    pub unique_id: Option<String>,
 }
 
 /// A node's error as the log reports it.
@@ -45,6 +80,32 @@ pub struct LogNodeError {
     pub unique_id: Option<String>,
     pub path: Option<String>,
     pub message: String,
+}
+
+/// Adds a node's error, or completes the one already there: dbt ≥ 1.8 prints `Failure in model
+/// x (path)` and then the error itself as a separate event, whose text is the real message.
+fn merge_node_error(inv: &mut LogInvocation, err: LogNodeError) {
+    let same = inv
+        .node_errors
+        .iter_mut()
+        .find(|e| e.name == err.name && e.resource_type == err.resource_type);
+    match same {
+        Some(e) if e.error_type == "Failure" && e.message_is_header() => {
+            let unique_id = e.unique_id.take().or(err.unique_id.clone());
+            *e = err;
+            e.unique_id = e.unique_id.take().or(unique_id);
+        }
+        Some(_) => {}
+        None => inv.node_errors.push(err),
+    }
+}
+
+impl LogNodeError {
+    /// Whether the message is still only the summary's header line (its body comes next).
+    fn message_is_header(&self) -> bool {
+        self.message.is_empty()
+            || self.message.starts_with("Failure in ") && !self.message.contains('\n')
+    }
 }
 
 /// Whether text looks like dbt's log or console output.
@@ -112,6 +173,7 @@ struct JsonFields {
     exc: Option<String>,
     node: Option<LogNodeError>,
     node_status: Option<String>,
+    skipped: Option<LogSkip>,
 }
 
 fn json_event(v: &Value) -> Option<Event> {
@@ -134,6 +196,13 @@ fn json_event(v: &Value) -> Option<Event> {
     }
     if let Some(ni) = node_info {
         fields.node_status = s(ni, "node_status");
+        if name == "SkippingDetails" {
+            fields.skipped = Some(LogSkip {
+                kind: s(ni, "resource_type").unwrap_or_else(|| "model".into()),
+                name: s(ni, "node_name").unwrap_or_default(),
+                unique_id: s(ni, "unique_id"),
+            });
+        }
         if matches!(
             name.as_str(),
             "RunResultError" | "RunResultFailure" | "RunResultErrorNoMessage"
@@ -160,7 +229,7 @@ fn json_event(v: &Value) -> Option<Event> {
         boundary: None,
         time: s(info, "ts"),
         invocation_id: s(info, "invocation_id"),
-        text: s(info, "msg").unwrap_or_default(),
+        text: strip_ansi(&s(info, "msg").unwrap_or_default()).into_owned(),
         json: Some(fields),
     })
 }
@@ -321,6 +390,11 @@ fn apply(log: &mut Log, ev: Event) {
     }
     if let Some(j) = &ev.json {
         apply_json(inv, j, text);
+        if let Some(kind) = start_line(first) {
+            if !inv.ran.iter().any(|r| r == kind) {
+                inv.ran.push(kind.to_string());
+            }
+        }
         if j.name != "RunResultError"
             && j.name != "RunResultFailure"
             && j.name != "MainEncounteredError"
@@ -368,15 +442,22 @@ fn apply(log: &mut Log, ev: Event) {
         || first.starts_with("Finished running")
     {
         inv.finished = true;
-    } else if first.contains(" SKIP ") || first.contains("SKIP relation") {
-        inv.skipped += 1;
+    } else if let Some(kind) = start_line(first) {
+        if !inv.ran.iter().any(|r| r == kind) {
+            inv.ran.push(kind.to_string());
+        }
+    } else if let Some(skip) = skip_line(first) {
+        if !inv.skipped.contains(&skip) {
+            inv.skipped.push(skip);
+        }
     } else if let Some(err) = summary_error(text) {
-        if !inv
-            .node_errors
-            .iter()
-            .any(|e| e.name == err.name && e.resource_type == err.resource_type)
-        {
-            inv.node_errors.push(err);
+        merge_node_error(inv, err);
+    } else if !first.is_empty() {
+        // A continuation event of the last `Failure in …` header (`  Got 1 result, …`).
+        if let Some(e) = inv.node_errors.last_mut() {
+            if e.error_type == "Failure" && e.message_is_header() && text.starts_with("  ") {
+                e.message = dedent(text);
+            }
         }
     }
 }
@@ -402,26 +483,77 @@ fn apply_json(inv: &mut LogInvocation, j: &JsonFields, text: &str) {
             if let Some(node) = &j.node {
                 let mut node = node.clone();
                 // The same text as the console's summary: take the wrapper from it when present.
-                if let Some(parsed) = summary_error(text) {
+                if let Some(parsed) = summary_error(text.trim_start()) {
                     node.error_type = parsed.error_type;
                     if node.name.is_empty() {
                         node.name = parsed.name;
                     }
                     node.path = node.path.or(parsed.path);
                     node.message = parsed.message;
+                } else if node.message.is_empty() {
+                    node.message = dedent(text);
                 }
+                merge_node_error(inv, node);
+            }
+        }
+        "SkippingDetails" => {
+            let skip = j
+                .skipped
+                .clone()
+                .or_else(|| skip_line(text.lines().next().unwrap_or_default()));
+            if let Some(skip) = skip {
                 if !inv
-                    .node_errors
+                    .skipped
                     .iter()
-                    .any(|e| e.name == node.name && e.resource_type == node.resource_type)
+                    .any(|s| s.name == skip.name && s.kind == skip.kind)
                 {
-                    inv.node_errors.push(node);
+                    inv.skipped.push(skip);
                 }
             }
         }
-        "SkippingDetails" => inv.skipped += 1,
         _ => {}
     }
+}
+
+/// `1 of 14 START sql view model main.stg_customers …… [RUN]` → `model`.
+fn start_line(line: &str) -> Option<&'static str> {
+    let at = line.find(" START ")?;
+    if !line[..at].contains(" of ") {
+        return None;
+    }
+    let rest = &line[at..];
+    const KINDS: [(&str, &str); 5] = [
+        (" unit_test ", "unit_test"),
+        (" test ", "test"),
+        (" seed file ", "seed"),
+        (" snapshot ", "snapshot"),
+        (" model ", "model"),
+    ];
+    KINDS
+        .iter()
+        .find(|(w, _)| rest.contains(w))
+        .map(|(_, k)| *k)
+}
+
+/// `7 of 14 SKIP relation main.int_customer_orders ....... [SKIP]` → the skipped node.
+fn skip_line(line: &str) -> Option<LogSkip> {
+    let at = line.find(" SKIP ")?;
+    let head = &line[..at];
+    // `N of M` before SKIP: a progress line, not a message that mentions SKIP.
+    if !head.contains(" of ") || !head.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut words = line[at + " SKIP ".len()..].split_whitespace();
+    let kind = words.next()?.to_string();
+    let name = words.next()?.trim_end_matches('.').to_string();
+    if name.is_empty() || name.starts_with('.') {
+        return None;
+    }
+    Some(LogSkip {
+        kind,
+        name,
+        unique_id: None,
+    })
 }
 
 /// A summary block: `Database Error in model stg_orders (models/staging/stg_orders.sql)` or

@@ -9,7 +9,7 @@ pub mod run_results;
 
 use serde::{Deserialize, Serialize};
 
-pub use log::{Log, LogInvocation, LogNodeError};
+pub use log::{Log, LogInvocation, LogNodeError, LogSkip};
 pub use manifest::{ExposureInfo, Manifest, Node};
 pub use run_results::{NodeResult, RunResults};
 

@@ -14,7 +14,10 @@ pub fn short(id: &str) -> &str {
     let mut parts = id.splitn(3, '.');
     let kind = parts.next().unwrap_or_default();
     let _package = parts.next();
-    let rest = parts.next().unwrap_or(id);
+    let Some(rest) = parts.next() else {
+        // `model.stg_orders`, as log-only diagnoses name nodes without a manifest.
+        return id.split_once('.').map_or(id, |(_, name)| name);
+    };
     match kind {
         // Generic tests end with a hash: the name is the part before it.
         "test" => match rest.rsplit_once('.') {
