@@ -14,6 +14,7 @@ pub mod classify;
 pub mod diagnose;
 pub mod graph;
 pub mod layout;
+pub mod powerbi;
 pub mod report;
 pub mod share;
 pub mod view;
