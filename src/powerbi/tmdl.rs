@@ -120,6 +120,9 @@ pub(crate) fn looks_like_tmdl(text: &str) -> bool {
                         "hierarchy",
                         "linguisticMetadata",
                         "isHidden",
+                        "perspectiveTable",
+                        "perspectiveColumn",
+                        "perspectiveMeasure",
                     ]
                     .contains(&w))
         })
