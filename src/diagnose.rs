@@ -94,6 +94,17 @@ pub struct Exposure {
     pub owner: Option<String>,
     pub affected: bool,
     pub caused_by: Vec<String>,
+    /// For Power BI semantic models: the tables tied to dbt nodes by their source.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matched_by: Vec<MatchedBy>,
+}
+
+/// A Power BI table whose source is a dbt node's relation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchedBy {
+    pub table: String,
+    pub relation: String,
+    pub node: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -335,7 +346,8 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
         .map(|r| r.id.as_str())
         .chain(skipped_ids.iter().map(String::as_str))
         .collect();
-    let exposures = exposures(manifest, lineage, &bad, &reach);
+    let mut exposures = exposures(manifest, lineage, &bad, &reach);
+    exposures.extend(powerbi_exposures(a, lineage, &bad, &reach, &mut warnings));
 
     // Problems.
     let mut problems = group(&roots, &ctx, &skipped, &exposures);
@@ -973,9 +985,99 @@ fn exposures(
                 owner: info.owner.clone(),
                 affected,
                 caused_by,
+                matched_by: Vec::new(),
             }
         })
         .collect()
+}
+
+/// Power BI semantic models tied to dbt nodes by their tables' sources, and their reports; a
+/// warning per model for the sources no dbt node builds.
+fn powerbi_exposures(
+    a: &Artifacts,
+    lineage: &Lineage,
+    bad: &HashSet<&str>,
+    reach: &BTreeMap<String, HashSet<String>>,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Exposure> {
+    let mut out: Vec<Exposure> = Vec::new();
+    for m in a.powerbi_matches() {
+        let ancestors = lineage.ancestors(&m.id);
+        let affected = ancestors.iter().any(|x| bad.contains(x));
+        let caused_by: Vec<String> = reach
+            .iter()
+            .filter(|(_, d)| d.contains(&m.id))
+            .map(|(r, _)| r.clone())
+            .collect();
+        let url = match (&m.workspace, &m.dataset_id) {
+            (Some(w), Some(id)) => {
+                w.id.as_ref()
+                    .map(|w| format!("https://app.powerbi.com/groups/{w}/datasets/{id}/details"))
+            }
+            _ => None,
+        };
+        if !m.unmatched.is_empty() {
+            let list: Vec<String> = m
+                .unmatched
+                .iter()
+                .map(|u| {
+                    format!(
+                        "{} reads {} ({})",
+                        u.table,
+                        u.relation.as_deref().unwrap_or("an unresolved source"),
+                        u.reason
+                    )
+                })
+                .collect();
+            warnings.push(Warning::new(
+                "unmatched_powerbi_source",
+                format!(
+                    "Power BI semantic model {}: {} source(s) match no dbt node — {}",
+                    m.model,
+                    m.unmatched.len(),
+                    list.join("; ")
+                ),
+            ));
+        }
+        for r in &m.reports {
+            out.push(Exposure {
+                id: crate::graph::report_id(r),
+                kind: "report".to_string(),
+                label: r.name.clone(),
+                exposure_type: Some("report".to_string()),
+                tool: "powerbi".to_string(),
+                url: r.url.clone(),
+                owner: None,
+                affected,
+                caused_by: caused_by.clone(),
+                matched_by: Vec::new(),
+            });
+        }
+        out.push(Exposure {
+            id: m.id.clone(),
+            kind: "semantic_model".to_string(),
+            label: m.model.clone(),
+            exposure_type: Some("semantic_model".to_string()),
+            tool: "powerbi".to_string(),
+            url,
+            owner: None,
+            affected,
+            caused_by,
+            matched_by: m
+                .matched
+                .iter()
+                .map(|s| MatchedBy {
+                    table: s.table.clone(),
+                    relation: s.relation.clone(),
+                    node: s.node.clone(),
+                })
+                .collect(),
+        });
+    }
+    // A model read twice (TMDL and scanner output) is one entry.
+    let mut seen = HashSet::new();
+    out.retain(|e| seen.insert(e.id.clone()));
+    out
 }
 
 /// Which BI tool an exposure lives in, from its URL, then its name, label, tags and meta.
@@ -1527,7 +1629,10 @@ pub struct Counts {
     pub roots: usize,
     pub skipped: usize,
     pub exposures: usize,
+    /// Affected Power BI reports and dashboards (declared exposures and reports from Power BI files).
     pub powerbi: usize,
+    /// Affected Power BI semantic models matched by their sources.
+    pub powerbi_models: usize,
 }
 
 impl Diagnosis {
@@ -1537,7 +1642,14 @@ impl Diagnosis {
             roots: self.problems.iter().map(|p| p.roots.len()).sum(),
             skipped: self.skipped.len(),
             exposures: self.exposures.iter().filter(|e| e.affected).count(),
-            powerbi: self.affected_powerbi().count(),
+            powerbi: self
+                .affected_powerbi()
+                .filter(|e| e.kind != "semantic_model")
+                .count(),
+            powerbi_models: self
+                .affected_powerbi()
+                .filter(|e| e.kind == "semantic_model")
+                .count(),
         }
     }
 }

@@ -29,7 +29,24 @@ pub fn lineage(a: &Artifacts) -> Lineage {
             l.add(&r.unique_id);
         }
     }
+    // Power BI semantic models hang below the nodes that build the tables they read; their
+    // reports below them.
+    let mut seen = HashSet::new();
+    for m in a.powerbi_matches() {
+        l.add(&m.id);
+        for s in &m.matched {
+            l.edge(&s.node, &m.id, &mut seen);
+        }
+        for r in &m.reports {
+            l.edge(&m.id, &report_id(r), &mut seen);
+        }
+    }
     l
+}
+
+/// The lineage/exposure id of a Power BI report: `powerbi.report.<id, else name>`.
+pub fn report_id(r: &crate::powerbi::Report) -> String {
+    format!("powerbi.report.{}", r.id.as_deref().unwrap_or(&r.name))
 }
 
 fn from_manifest(l: &mut Lineage, m: &Manifest) {

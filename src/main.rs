@@ -198,7 +198,8 @@ fn diagnose(args: &[String]) -> io::Result<u8> {
 }
 
 /// Reads a file, or the inputs inside a folder: its JSON and log files, those of `target/` and
-/// `logs/` inside it, and `logs/` beside it when it is a target folder. Returns how many were added.
+/// `logs/` inside it, `logs/` beside it when it is a target folder, and the files of any Power BI
+/// project (`*.SemanticModel`, `*.Dataset`, `*.Report` folders) below it. Returns how many were added.
 fn collect(path: &Path, files: &mut Vec<(String, Vec<u8>)>) -> io::Result<usize> {
     if !path.is_dir() {
         let bytes = std::fs::read(path)?;
@@ -209,6 +210,7 @@ fn collect(path: &Path, files: &mut Vec<(String, Vec<u8>)>) -> io::Result<usize>
     if let Some(parent) = path.parent() {
         dirs.push(parent.join("logs"));
     }
+    powerbi_dirs(path, 0, &mut dirs);
     let mut added = 0;
     let mut seen = std::collections::HashSet::new();
     for dir in dirs {
@@ -226,15 +228,15 @@ fn collect(path: &Path, files: &mut Vec<(String, Vec<u8>)>) -> io::Result<usize>
                 continue;
             }
             let bytes = std::fs::read(&f)?;
+            let name = f.display().to_string();
             // Inside folders only what is recognized counts; other JSON (graph_summary.json, …) is skipped.
             let archive = bytes.starts_with(b"PK\x03\x04");
-            if archive
-                || matches!(
-                    artifacts::recognize(&bytes),
-                    Some(InputKind::RunResults | InputKind::Manifest | InputKind::Log)
-                )
-            {
-                files.push((f.display().to_string(), bytes));
+            let dbt = matches!(
+                artifacts::recognize(&bytes),
+                Some(InputKind::RunResults | InputKind::Manifest | InputKind::Log)
+            );
+            if archive || dbt || dbt_triage::powerbi::sniff(&name, &bytes).is_some() {
+                files.push((name, bytes));
                 added += 1;
             }
         }
@@ -242,11 +244,58 @@ fn collect(path: &Path, files: &mut Vec<(String, Vec<u8>)>) -> io::Result<usize>
     Ok(added)
 }
 
+/// The folders of Power BI projects below `dir` (a few levels deep), with their subfolders.
+fn powerbi_dirs(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    if depth > 6 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut subdirs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    subdirs.sort();
+    let inside = is_powerbi_dir(dir);
+    for d in subdirs {
+        let name = d.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if matches!(
+            name,
+            "target" | "dbt_packages" | "node_modules" | ".git" | "logs"
+        ) {
+            continue;
+        }
+        if inside || is_powerbi_dir(&d) {
+            out.push(d.clone());
+        }
+        powerbi_dirs(&d, depth + 1, out);
+    }
+    if inside && depth == 0 {
+        out.push(dir.to_path_buf());
+    }
+}
+
+fn is_powerbi_dir(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    [".SemanticModel", ".Dataset", ".Report"]
+        .iter()
+        .any(|s| name.ends_with(s))
+        || p.ancestors().skip(1).any(|a| {
+            let n = a.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            [".SemanticModel", ".Dataset", ".Report"]
+                .iter()
+                .any(|s| n.ends_with(s))
+        })
+}
+
 fn is_candidate(p: &Path) -> bool {
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    [".json", ".log", ".txt", ".out", ".zip"]
-        .iter()
-        .any(|e| name.ends_with(e))
+    [
+        ".json", ".log", ".txt", ".out", ".zip", ".tmdl", ".bim", ".pbir",
+    ]
+    .iter()
+    .any(|e| name.ends_with(e))
 }
 
 fn classify() -> io::Result<u8> {

@@ -384,6 +384,7 @@ fn kind_name(k: InputKind) -> &'static str {
         InputKind::RunResults => "run_results",
         InputKind::Manifest => "manifest",
         InputKind::Log => "log",
+        InputKind::PowerBi => "power_bi",
         InputKind::Ignored => "ignored",
         InputKind::Unreadable => "unreadable",
     }

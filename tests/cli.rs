@@ -257,3 +257,66 @@ fn share_base_puts_the_link_last() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn power_bi_models_matched_by_source_are_exposures() {
+    let pbip = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/powerbi/pbip");
+    let pbip = pbip.to_str().unwrap();
+    let o = run(&["diagnose", "two_roots", pbip, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let exposures = v["exposures"].as_array().unwrap();
+    let model = exposures
+        .iter()
+        .find(|e| e["kind"] == "semantic_model")
+        .expect("the PBIP model is an exposure");
+    assert_eq!(model["id"], "powerbi.semantic_model.Shop Sales");
+    assert_eq!(model["label"], "Shop Sales");
+    assert_eq!(model["tool"], "powerbi");
+    assert_eq!(model["affected"], true);
+    // Both roots feed it: fct_orders (Orders) and stg_sessions → fct_sessions (Sessions).
+    assert_eq!(
+        model["caused_by"],
+        serde_json::json!(["model.shop.fct_orders", "model.shop.stg_sessions"])
+    );
+    let orders = model["matched_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["table"] == "Orders")
+        .unwrap();
+    assert_eq!(orders["node"], "model.shop.fct_orders");
+    let report = exposures.iter().find(|e| e["kind"] == "report").unwrap();
+    assert_eq!(report["label"], "Shop Sales");
+    assert_eq!(report["affected"], true);
+    let problem_breaks: Vec<&str> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["affected_exposures"].as_array().unwrap())
+        .filter_map(|e| e.as_str())
+        .collect();
+    assert!(problem_breaks.contains(&"powerbi.semantic_model.Shop Sales"));
+    let warning = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "unmatched_powerbi_source")
+        .expect("unmatched sources are listed");
+    assert!(warning["message"]
+        .as_str()
+        .unwrap()
+        .contains("Revenue Targets reads SHOP.FINANCE.REVENUE_TARGETS"));
+
+    // The same model on a green run: listed, not affected.
+    let o = run(&["diagnose", "all_green", pbip, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let model = v["exposures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "semantic_model")
+        .unwrap();
+    assert_eq!(model["affected"], false);
+}

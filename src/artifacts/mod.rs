@@ -49,6 +49,8 @@ pub enum InputKind {
     RunResults,
     Manifest,
     Log,
+    /// A Power BI file (PBIP TMDL, model.bim, scanner result, report definition).
+    PowerBi,
     /// A file that is not one of the inputs (a catalog.json, a semantic_manifest.json, …): named, unused.
     Ignored,
     /// A file that could not be read; `InputReport::problem` says why and what to do.
@@ -80,6 +82,8 @@ pub struct Artifacts {
     pub run_results: Vec<Loaded<RunResults>>,
     pub manifests: Vec<Loaded<Manifest>>,
     pub logs: Vec<Loaded<Log>>,
+    /// Power BI semantic models and reports, read from all Power BI files together.
+    pub powerbi: crate::powerbi::PowerBi,
     pub inputs: Vec<InputReport>,
 }
 
@@ -97,13 +101,29 @@ pub(crate) enum Sniffed {
 /// Reads every input. Pure: the caller did the I/O.
 pub fn read(files: &[InputFile<'_>]) -> Artifacts {
     let mut out = Artifacts::default();
+    let mut powerbi: Vec<(String, Vec<u8>)> = Vec::new();
     for f in files {
-        read_one(f, &mut out);
+        read_one(f, &mut out, &mut powerbi);
+    }
+    if !powerbi.is_empty() {
+        let pairs: Vec<(&str, &[u8])> = powerbi
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        out.powerbi = crate::powerbi::read(&pairs);
+        for issue in &out.powerbi.issues {
+            out.inputs.push(InputReport {
+                name: issue.file.clone(),
+                kind: InputKind::Unreadable,
+                detail: String::new(),
+                problem: Some(issue.problem.clone()),
+            });
+        }
     }
     out
 }
 
-fn read_one(f: &InputFile<'_>, out: &mut Artifacts) {
+fn read_one(f: &InputFile<'_>, out: &mut Artifacts, powerbi: &mut Vec<(String, Vec<u8>)>) {
     let name = f.name.to_string();
     if is_zip(f.bytes) {
         match archive::entries(f.name, f.bytes) {
@@ -127,7 +147,7 @@ fn read_one(f: &InputFile<'_>, out: &mut Artifacts) {
                     if is_zip(bytes) {
                         continue;
                     }
-                    read_one(&inner, out);
+                    read_one(&inner, out, powerbi);
                 }
             }
             Err(problem) => out.inputs.push(InputReport {
@@ -208,7 +228,29 @@ fn read_one(f: &InputFile<'_>, out: &mut Artifacts) {
             detail: what.to_string(),
             problem: None,
         }),
-        Sniffed::Unreadable(why) => out.inputs.push(unreadable(why)),
+        Sniffed::Unreadable(why) => match crate::powerbi::sniff(f.name, f.bytes) {
+            // Power BI files are read together at the end: a model spans many TMDL files.
+            Some(kind) => {
+                out.inputs.push(InputReport {
+                    name: name.clone(),
+                    kind: InputKind::PowerBi,
+                    detail: powerbi_detail(kind).to_string(),
+                    problem: None,
+                });
+                powerbi.push((name, f.bytes.to_vec()));
+            }
+            None => out.inputs.push(unreadable(why)),
+        },
+    }
+}
+
+fn powerbi_detail(kind: crate::powerbi::PowerBiKind) -> &'static str {
+    use crate::powerbi::PowerBiKind;
+    match kind {
+        PowerBiKind::Tmdl => "Power BI semantic model (TMDL)",
+        PowerBiKind::ModelBim => "Power BI semantic model (model.bim)",
+        PowerBiKind::Scanner => "Power BI admin scanner result",
+        PowerBiKind::ReportDefinition => "Power BI report definition (definition.pbir)",
     }
 }
 
@@ -432,6 +474,16 @@ impl Artifacts {
             .map(|(_, l)| l)
     }
 
+    /// The Power BI semantic models matched to the manifest's relations (empty without either).
+    pub fn powerbi_matches(&self) -> Vec<crate::powerbi::ModelMatch> {
+        match self.manifest() {
+            Some(m) if !self.powerbi.models.is_empty() => {
+                crate::powerbi::match_sources(&self.powerbi, m, m.metadata.adapter_type.as_deref())
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// The manifest the diagnosis uses: the one holding most of the results' nodes, then the
     /// one from the same invocation, then the newest.
     pub fn manifest(&self) -> Option<&Manifest> {
@@ -462,6 +514,20 @@ impl Artifacts {
 
 fn is_zip(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
+}
+
+impl InputKind {
+    /// The stable name: `run_results`, `manifest`, `log`, `power_bi`, `ignored`, `unreadable`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputKind::RunResults => "run_results",
+            InputKind::Manifest => "manifest",
+            InputKind::Log => "log",
+            InputKind::PowerBi => "power_bi",
+            InputKind::Ignored => "ignored",
+            InputKind::Unreadable => "unreadable",
+        }
+    }
 }
 
 /// What a file's content says it is, without parsing all of it: `None` when it is no input at all.

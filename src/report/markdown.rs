@@ -82,10 +82,23 @@ pub fn render(d: &Diagnosis) -> String {
     if !pbi.is_empty() {
         o.push_str("\n### Affected Power BI reports\n\n");
         for e in pbi {
+            let kind = match e.kind.as_str() {
+                "semantic_model" => " — semantic model, matched by source",
+                "report" => " — report",
+                _ => "",
+            };
             o.push_str(&format!(
-                "- {}\n",
+                "- {}{kind}\n",
                 link(&e.label, e.url.as_deref(), &e.tool)
             ));
+            for m in &e.matched_by {
+                o.push_str(&format!(
+                    "  - table {} reads `{}` (`{}`)\n",
+                    escape(&m.table),
+                    code(&m.relation),
+                    code(short(&m.node))
+                ));
+            }
         }
     }
     if !d.warnings.is_empty() {

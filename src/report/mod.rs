@@ -55,12 +55,20 @@ pub fn summary(d: &Diagnosis) -> String {
     if c.skipped > 0 {
         s.push_str(&format!(", {} skipped", plural(c.skipped, "node", "nodes")));
     }
-    if c.powerbi > 0 {
-        s.push_str(&format!(
-            ", {} affected",
-            plural(c.powerbi, "Power BI report", "Power BI reports")
-        ));
-        let others = c.exposures - c.powerbi;
+    if c.powerbi + c.powerbi_models > 0 {
+        let mut what = Vec::new();
+        if c.powerbi > 0 {
+            what.push(plural(c.powerbi, "Power BI report", "Power BI reports"));
+        }
+        if c.powerbi_models > 0 {
+            what.push(plural(
+                c.powerbi_models,
+                "Power BI semantic model",
+                "Power BI semantic models",
+            ));
+        }
+        s.push_str(&format!(", {} affected", what.join(" and ")));
+        let others = c.exposures - c.powerbi - c.powerbi_models;
         if others > 0 {
             s.push_str(&format!(
                 " and {} more",

@@ -93,15 +93,44 @@ pub fn render(d: &Diagnosis) -> String {
             orphans.join(", ")
         ));
     }
-    let pbi: Vec<_> = d.affected_powerbi().collect();
+    let pbi: Vec<_> = d
+        .affected_powerbi()
+        .filter(|e| e.kind != "semantic_model")
+        .collect();
     if !pbi.is_empty() {
         o.push_str("Affected Power BI reports:\n");
         for e in pbi {
+            o.push_str(&format!("  {}", e.label));
+            if e.kind == "report" {
+                o.push_str(" (report, from the Power BI files)");
+            }
+            if let Some(u) = &e.url {
+                o.push_str(&format!("  {u}"));
+            }
+            o.push('\n');
+        }
+        o.push('\n');
+    }
+    let models: Vec<_> = d
+        .affected_powerbi()
+        .filter(|e| e.kind == "semantic_model")
+        .collect();
+    if !models.is_empty() {
+        o.push_str("Affected Power BI semantic models (matched by source):\n");
+        for e in models {
             o.push_str(&format!("  {}", e.label));
             if let Some(u) = &e.url {
                 o.push_str(&format!("  {u}"));
             }
             o.push('\n');
+            for m in &e.matched_by {
+                o.push_str(&format!(
+                    "    table {} reads {} ← {}\n",
+                    m.table,
+                    m.relation,
+                    short(&m.node)
+                ));
+            }
         }
         o.push('\n');
     }
