@@ -8,6 +8,10 @@
 //! the pipeline already computed and holds plain data only (`Serialize` + `Deserialize`, so the web
 //! worker can hand it to the page). Data tests are folded away unless they went wrong themselves:
 //! a whole project's tests would triple the graph and say nothing about the failure.
+//!
+//! A shared link's [`Snapshot`] becomes a view too ([`from_snapshot`]): the same diagnosis and its
+//! subgraph, with no files behind it — so the page draws a shared diagnosis with the same
+//! components as a loaded one.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -18,6 +22,7 @@ use crate::classify::Evidence;
 use crate::diagnose::Diagnosis;
 use crate::graph::Lineage;
 use crate::report;
+use crate::share::{Role, Snapshot};
 
 /// Everything the page shows about a set of dropped files.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -115,6 +120,10 @@ pub struct ProblemView {
     /// The problem's subgraph: its roots, the skipped nodes it caused and its affected exposures,
     /// as indices into `nodes`.
     pub nodes: Vec<u32>,
+    /// How many nodes it skipped in all, when the diagnosis names only some of them (a shared
+    /// link shortens long lists).
+    #[serde(default)]
+    pub skipped_total: Option<usize>,
 }
 
 /// A root's compiled SQL and the line the warehouse complains about.
@@ -231,10 +240,114 @@ pub fn view(a: &Artifacts, l: &Lineage, d: &Diagnosis) -> ProjectView {
                 from: from.to_string(),
             })
         });
-        out.problems.push(ProblemView { sql, nodes });
+        out.problems.push(ProblemView {
+            sql,
+            nodes,
+            skipped_total: None,
+        });
     }
     out.diagnosis = Some(d.clone());
     out
+}
+
+/// The view of a shared link: its diagnosis and subgraph. Nodes are named from their ids; the
+/// context nodes the link carries are `NotRun` (the link does not say how they fared); counts in
+/// the summary and the cards are the link's totals where it named only some skipped nodes. Total:
+/// a decoded snapshot's edges are already checked against its nodes, and any that are not are
+/// dropped here too.
+pub fn from_snapshot(s: &Snapshot) -> ProjectView {
+    let d = &s.diagnosis;
+    let exposures: HashMap<&str, &crate::diagnose::Exposure> =
+        d.exposures.iter().map(|e| (e.id.as_str(), e)).collect();
+    let mut out = ProjectView {
+        summary: report::summary(&with_skipped_total(d, s.skipped_total)),
+        diagnosis: Some(d.clone()),
+        ..ProjectView::default()
+    };
+    let mut index: HashMap<&str, u32> = HashMap::new();
+    // Snapshot index → view index, for the edges.
+    let mut at: Vec<Option<u32>> = vec![None; s.nodes.len()];
+    for (i, n) in s.nodes.iter().enumerate() {
+        if let Some(&j) = index.get(n.id.as_str()) {
+            at[i] = Some(j);
+            continue;
+        }
+        let resource_type = n.id.split('.').next().unwrap_or_default();
+        // Tests are folded away unless they failed, as in `view`.
+        if matches!(resource_type, "test" | "unit_test") && n.role != Role::Failed {
+            continue;
+        }
+        let exposure = exposures.get(n.id.as_str());
+        // As in `status_of`: an exposure is marked by whether it is affected, whatever its role.
+        let status = match (n.role, exposure) {
+            (Role::Failed, _) => NodeStatus::Failed,
+            (_, Some(e)) if e.affected => NodeStatus::Affected,
+            (Role::Exposure, _) => NodeStatus::Affected,
+            (_, Some(_)) => NodeStatus::NotRun,
+            (Role::Skipped, None) => NodeStatus::Skipped,
+            (Role::Context, None) => NodeStatus::NotRun,
+        };
+        index.insert(&n.id, out.nodes.len() as u32);
+        at[i] = Some(out.nodes.len() as u32);
+        out.nodes.push(ViewNode {
+            id: n.id.clone(),
+            name: report::short(&n.id).to_string(),
+            resource_type: resource_type.to_string(),
+            status,
+            dbt_status: None,
+            materialized: None,
+            path: None,
+            relation: None,
+            execution_time: None,
+            message: None,
+            compiled_path: None,
+            exposure: exposure.map(|e| ExposureMark {
+                label: e.label.clone(),
+                tool: e.tool.clone(),
+                url: e.url.clone(),
+                exposure_type: e.exposure_type.clone(),
+            }),
+        });
+    }
+    out.edges = s
+        .edges
+        .iter()
+        .filter_map(|&(a, b)| Some((at.get(a as usize).copied()??, at.get(b as usize).copied()??)))
+        .collect();
+    for (i, p) in d.problems.iter().enumerate() {
+        let mut nodes: Vec<u32> = p
+            .roots
+            .iter()
+            .chain(&p.skipped)
+            .chain(&p.affected_exposures)
+            .filter_map(|id| index.get(id.as_str()).copied())
+            .collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        let skipped_total = s
+            .problem_skipped_total
+            .get(i)
+            .copied()
+            .filter(|t| *t > p.skipped.len());
+        out.problems.push(ProblemView {
+            sql: None,
+            nodes,
+            skipped_total,
+        });
+    }
+    out
+}
+
+/// The diagnosis with its skipped list padded to `total` entries, for counting only.
+fn with_skipped_total(d: &Diagnosis, total: usize) -> Diagnosis {
+    let mut d = d.clone();
+    let missing = total.saturating_sub(d.skipped.len()).min(200_000);
+    d.skipped
+        .extend((0..missing).map(|_| crate::diagnose::Skipped {
+            node: String::new(),
+            caused_by: Vec::new(),
+        }));
+    d
 }
 
 /// The failure's nodes: every problem's roots, the skipped nodes and the affected exposures.
@@ -588,6 +701,67 @@ mod tests {
         );
         check_line(code, "no line here", None, None);
         check_line("", "LINE 1: x", Some("x"), None);
+    }
+
+    #[test]
+    fn a_shared_snapshot_draws_like_the_run_it_came_from() {
+        let rr = include_bytes!("../tests/fixtures/test_failure_build/target/run_results.json");
+        let m = include_bytes!("../tests/fixtures/test_failure_build/target/manifest.json");
+        let files = [
+            crate::artifacts::InputFile {
+                name: "run_results.json",
+                bytes: rr,
+            },
+            crate::artifacts::InputFile {
+                name: "manifest.json",
+                bytes: m,
+            },
+        ];
+        let a = crate::artifacts::read(&files);
+        let l = crate::graph::lineage(&a);
+        let d = crate::diagnose::diagnose(&a, &l);
+        let loaded = view(&a, &l, &d);
+        let mut snap = crate::share::snapshot(&d, &l);
+        let shared = from_snapshot(&snap);
+        assert_eq!(shared.summary, loaded.summary);
+        assert_eq!(shared.diagnosis, loaded.diagnosis);
+        let status =
+            |v: &ProjectView, id: &str| v.nodes.iter().find(|n| n.id == id).map(|n| n.status);
+        for n in &loaded.nodes {
+            if matches!(
+                n.status,
+                NodeStatus::Failed | NodeStatus::Skipped | NodeStatus::Affected
+            ) {
+                assert_eq!(status(&shared, &n.id), Some(n.status), "{}", n.id);
+            }
+        }
+        let powerbi = shared
+            .nodes
+            .iter()
+            .filter(|n| n.exposure.as_ref().is_some_and(|e| e.tool == "powerbi"));
+        assert_eq!(powerbi.count(), 3);
+        assert_eq!(
+            shared.problems[0].nodes.len(),
+            loaded.problems[0].nodes.len()
+        );
+        // A shortened list keeps its totals; edges to nodes the snapshot lacks are dropped.
+        snap.skipped_total = 40;
+        snap.problem_skipped_total = vec![40];
+        snap.edges.push((0, 9_999));
+        let shared = from_snapshot(&snap);
+        assert!(
+            shared.summary.contains("40 nodes skipped"),
+            "{}",
+            shared.summary
+        );
+        assert_eq!(shared.problems[0].skipped_total, Some(40));
+        assert!(
+            shared
+                .edges
+                .iter()
+                .all(|(a, b)| (*a as usize) < shared.nodes.len()
+                    && (*b as usize) < shared.nodes.len())
+        );
     }
 
     #[test]

@@ -88,7 +88,7 @@ impl Bridge {
                 }
                 return;
             }
-            if matches!(reply, Reply::Loaded { .. } | Reply::Failed { .. }) {
+            if matches!(reply, Reply::Loaded(_) | Reply::Failed { .. }) {
                 inner.loading = false;
             }
             inner.dispatch.clone()
@@ -98,7 +98,7 @@ impl Bridge {
             Reply::Progress { text, done, total } => {
                 dispatch(Action::Progress(Progress { text, done, total }))
             }
-            Reply::Loaded { view, read_errors } => dispatch(Action::Loaded { view, read_errors }),
+            Reply::Loaded(loaded) => dispatch(Action::Loaded(loaded)),
             Reply::Layout { token, layout } => dispatch(Action::Laid { token, layout }),
             Reply::Failed { text } => dispatch(Action::Failed(text)),
         }
@@ -115,15 +115,16 @@ impl Bridge {
         }
     }
 
-    /// Reads and analyses these files, cancelling a load still under way.
-    pub fn load(&self, files: &[Picked]) {
+    /// Reads and analyses these files, cancelling a load still under way; `base` is the page's
+    /// URL without its fragment, for the share link.
+    pub fn load(&self, files: &[Picked], base: &str) {
         if self.0.borrow().loading {
             self.spawn();
         }
         if files.is_empty() {
             return;
         }
-        let pairs = Array::new();
+        let pairs = Array::of1(&JsValue::from_str(base));
         for p in files {
             pairs.push(&Array::of2(&JsValue::from_str(&p.name), &p.file));
         }
@@ -138,7 +139,20 @@ impl Bridge {
         }
     }
 
-    pub fn layout(&self, request: &Request) {
+    /// Opens a share link's fragment, cancelling a load still under way.
+    pub fn open(&self, base: &str, fragment: &str) {
+        if self.0.borrow().loading {
+            self.spawn();
+        }
+        self.0.borrow_mut().loading = true;
+        self.request(&Request::Open {
+            base: base.to_string(),
+            fragment: fragment.to_string(),
+        });
+    }
+
+    /// Sends a request.
+    pub fn request(&self, request: &Request) {
         if let Ok(text) = serde_json::to_string(request) {
             self.send(JsValue::from_str(&text));
         }

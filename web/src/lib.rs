@@ -3,10 +3,14 @@
 //! events — and holds UI state; every judgement about the run comes from `dbt_triage`.
 
 pub mod bridge;
+pub mod clipboard;
 pub mod components;
+pub mod download;
+pub mod page;
 pub mod protocol;
 pub mod shared;
 pub mod state;
+pub mod svg;
 pub mod worker;
 
 /// Starts the page (the `app` binary).

@@ -1,6 +1,7 @@
-//! What the page and the worker say to each other. The page sends a JS array of `[name, File]`
-//! pairs to load (a structured clone of `File` handles is cheap; the worker reads the bytes), or a
-//! JSON [`Request`]; the worker answers with JSON [`Reply`]s.
+//! What the page and the worker say to each other. The page sends a JS array to load: the page's
+//! own URL without its fragment (the base for share links), then `[name, File]` pairs (a
+//! structured clone of `File` handles is cheap; the worker reads the bytes); or a JSON
+//! [`Request`]. The worker answers with JSON [`Reply`]s.
 
 use dbt_triage::layout::Layout;
 use dbt_triage::view::ProjectView;
@@ -15,6 +16,8 @@ pub enum Request {
         nodes: Vec<u32>,
         edges: Vec<(u32, u32)>,
     },
+    /// Open a share link's fragment (`#d=…`); `base` is the page's URL without it.
+    Open { base: String, fragment: String },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -28,11 +31,9 @@ pub enum Reply {
         done: u32,
         total: u32,
     },
-    /// The files could be read (some maybe not: `read_errors` names them and says why).
-    Loaded {
-        view: Box<ProjectView>,
-        read_errors: Vec<String>,
-    },
+    /// The files (or a share link) could be read; for files, some maybe not: `read_errors` names
+    /// them and says why.
+    Loaded(Box<Loaded>),
     Layout {
         token: u32,
         layout: Layout,
@@ -41,4 +42,24 @@ pub enum Reply {
     Failed {
         text: String,
     },
+}
+
+/// A diagnosed project, with what the page exports from it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Loaded {
+    pub view: ProjectView,
+    pub read_errors: Vec<String>,
+    /// The diagnosis as the CLI's `--format markdown` prints it.
+    pub markdown: String,
+    /// The share link, or why there is none (the diagnosis does not fit a link).
+    pub share: Result<String, String>,
+    /// Set when this came from a share link rather than files.
+    pub shared: Option<SharedFrom>,
+}
+
+/// What the banner over a shared diagnosis says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedFrom {
+    /// What the link left out to fit, in words.
+    pub omitted: Vec<String>,
 }

@@ -8,6 +8,7 @@ use dbt_triage::view::{self, ProjectView};
 use web_sys::File;
 use yew::Reducible;
 
+use crate::protocol::{Loaded, SharedFrom};
 use crate::shared::Shared;
 
 /// A file the user gave, under the name it is shown with (a folder's files keep their path).
@@ -46,12 +47,18 @@ pub struct Progress {
 pub struct State {
     /// Everything picked so far; each load re-reads all of it, so a bad file never loses the rest.
     pub files: Vec<Picked>,
+    /// The files of the view shown: a cancelled load goes back to them.
+    pub loaded_files: Vec<Picked>,
     /// Bumped whenever `files` changes: the effect that sends them to the worker watches it.
     pub generation: u32,
     pub progress: Option<Progress>,
     pub view: Option<Shared<ProjectView>>,
     pub read_errors: Vec<String>,
     pub error: Option<String>,
+    /// The view's Markdown report and share link (or why there is none).
+    pub exports: Option<Shared<Exports>>,
+    /// Set while the view comes from a share link.
+    pub shared: Option<SharedFrom>,
     pub scope: Scope,
     /// The nodes the graph shows, and the layout once the worker sent it.
     pub shown: Shared<Vec<u32>>,
@@ -65,11 +72,14 @@ impl Default for State {
     fn default() -> State {
         State {
             files: Vec::new(),
+            loaded_files: Vec::new(),
             generation: 0,
             progress: None,
             view: None,
             read_errors: Vec::new(),
             error: None,
+            exports: None,
+            shared: None,
             scope: Scope::Focus { depth: 1 },
             shown: Shared::new(Vec::new()),
             layout: None,
@@ -80,16 +90,23 @@ impl Default for State {
     }
 }
 
+/// What the page exports from the view shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exports {
+    pub markdown: String,
+    pub share: Result<String, String>,
+}
+
 pub enum Action {
     /// Files were dropped or picked; replaces same-named identical files.
     Add(Vec<Picked>),
     Clear,
+    /// Stops a load: the files go back to those of the view shown.
     Cancel,
+    /// A share link is being opened.
+    Opening,
     Progress(Progress),
-    Loaded {
-        view: Box<ProjectView>,
-        read_errors: Vec<String>,
-    },
+    Loaded(Box<Loaded>),
     Failed(String),
     SetScope(Scope),
     Laid {
@@ -133,16 +150,35 @@ impl Reducible for State {
             }
             Action::Cancel => {
                 s.progress = None;
+                s.files = s.loaded_files.clone();
+            }
+            Action::Opening => {
+                s.error = None;
+                s.progress = Some(Progress {
+                    text: "Opening the shared link".into(),
+                    done: 0,
+                    total: 1,
+                });
             }
             Action::Progress(p) => {
                 if s.progress.is_some() {
                     s.progress = Some(p);
                 }
             }
-            Action::Loaded { view, read_errors } => {
+            Action::Loaded(loaded) => {
+                let Loaded {
+                    view,
+                    read_errors,
+                    markdown,
+                    share,
+                    shared,
+                } = *loaded;
                 s.progress = None;
-                s.view = Some(Shared(Rc::new(*view)));
+                s.view = Some(Shared::new(view));
                 s.read_errors = read_errors;
+                s.exports = Some(Shared::new(Exports { markdown, share }));
+                s.shared = shared;
+                s.loaded_files = s.files.clone();
                 s.selected_node = None;
                 s.selected_problem = None;
                 s.scope = Scope::Focus { depth: 1 };

@@ -1,9 +1,12 @@
-//! The web worker: `[name, File]` pairs in → bytes → the core → progress and the view out; layout
-//! requests in → positions out. It holds no state between messages, so the page may terminate it
-//! at any time (that is how a load is cancelled) and start a fresh one.
+//! The web worker: `[name, File]` pairs in → bytes → the core → progress, the view, the Markdown
+//! report and the share link out; a share link's fragment in → the same out; layout requests in →
+//! positions out. It holds no state between messages, so the page may terminate it at any time
+//! (that is how a load is cancelled) and start a fresh one.
 
 use dbt_triage::artifacts::InputFile;
 use dbt_triage::layout;
+use dbt_triage::report;
+use dbt_triage::share;
 use dbt_triage::view;
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -11,7 +14,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
-use crate::protocol::{Reply, Request};
+use crate::protocol::{Loaded, Reply, Request, SharedFrom};
 
 /// Installs the message handler and says it is ready.
 pub fn start() {
@@ -58,10 +61,38 @@ fn answer(request: Request) -> Reply {
             token,
             layout: layout::layout(&nodes, &edges, &layout::Config::default()),
         },
+        Request::Open { base, fragment } => match share::decode(&fragment) {
+            Ok(snapshot) => Reply::Loaded(Box::new(Loaded {
+                view: view::from_snapshot(&snapshot),
+                read_errors: Vec::new(),
+                markdown: report::markdown::render(&snapshot.diagnosis),
+                share: Ok(format!(
+                    "{}#{}",
+                    base.split('#').next().unwrap_or_default(),
+                    fragment.trim_start_matches('#')
+                )),
+                shared: Some(SharedFrom {
+                    omitted: snapshot.omitted,
+                }),
+            })),
+            Err(e) => Reply::Failed {
+                text: capitalized(&e.to_string()),
+            },
+        },
     }
 }
 
-async fn load(pairs: Array) {
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+async fn load(message: Array) {
+    let base = message.get(0).as_string().unwrap_or_default();
+    let pairs = message.slice(1, message.length());
     let total = pairs.length() + 1;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut read_errors = Vec::new();
@@ -99,10 +130,15 @@ async fn load(pairs: Array) {
     let lineage = dbt_triage::lineage(&artifacts);
     let diagnosis = dbt_triage::diagnose(&artifacts, &lineage);
     let view = view::view(&artifacts, &lineage, &diagnosis);
-    post(&Reply::Loaded {
-        view: Box::new(view),
+    let share = share::link(&diagnosis, &lineage, &base, share::DEFAULT_BUDGET)
+        .map_err(|e| capitalized(&e.to_string()));
+    post(&Reply::Loaded(Box::new(Loaded {
+        view,
         read_errors,
-    });
+        markdown: report::markdown::render(&diagnosis),
+        share,
+        shared: None,
+    })));
 }
 
 fn size_text(bytes: f64) -> String {

@@ -1,19 +1,24 @@
-//! The page: loading, then the diagnosis (summary, one card per problem, warnings), then the
-//! lineage graph with the selected node's details. Owns the one reducer and the worker bridge;
-//! the page-wide drop lands here.
+//! The page: loading, then the diagnosis (summary, share and export, one card per problem,
+//! warnings), then the lineage graph with the selected node's details. Owns the one reducer and
+//! the worker bridge; the page-wide drop lands here, and a share link in the URL is opened here.
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use dbt_triage::diagnose::Status;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::bridge::Bridge;
+use crate::components::exports::ExportButtons;
 use crate::components::inputs::Inputs;
 use crate::components::lineage_graph::LineageGraph;
 use crate::components::loader::{dropped, walk, Dropped, Loader};
 use crate::components::node_panel::NodePanel;
 use crate::components::problem_card::ProblemCard;
+use crate::components::shared_banner::SharedBanner;
+use crate::page;
 use crate::protocol::Request;
 use crate::shared::Shared;
 use crate::state::{Action, Picked, Scope, State};
@@ -34,7 +39,44 @@ pub fn App() -> Html {
     {
         let bridge = bridge.clone();
         let files = state.files.clone();
-        use_effect_with(state.generation, move |_| bridge.load(&files));
+        use_effect_with(state.generation, move |_| {
+            if !files.is_empty() {
+                page::forget_fragment();
+            }
+            bridge.load(&files, &page::base())
+        });
+    }
+    // Open a share link: the one the page was opened with, and any pasted into the address bar
+    // later (only the fragment changes then, so the page is not reloaded).
+    {
+        let bridge = bridge.clone();
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let open = move || {
+                if let Some(fragment) = page::shared_fragment() {
+                    dispatcher.dispatch(Action::Opening);
+                    bridge.open(&page::base(), &fragment);
+                }
+            };
+            open();
+            let listener = Closure::<dyn FnMut()>::new(open);
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(listener);
+            }
+        });
     }
     // Ask for a layout whenever the shown nodes change.
     {
@@ -43,7 +85,7 @@ pub fn App() -> Html {
         let shown = state.shown.clone();
         use_effect_with(state.layout_token, move |token| {
             if let Some(v) = view {
-                bridge.layout(&Request::Layout {
+                bridge.request(&Request::Layout {
                     token: *token,
                     nodes: shown.to_vec(),
                     edges: view::edges_among(&v, &shown),
@@ -66,7 +108,10 @@ pub fn App() -> Html {
     };
     let on_clear = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |_| dispatcher.dispatch(Action::Clear))
+        Callback::from(move |_| {
+            page::forget_fragment();
+            dispatcher.dispatch(Action::Clear)
+        })
     };
     let on_error = {
         let dispatcher = state.dispatcher();
@@ -163,13 +208,18 @@ pub fn App() -> Html {
                 </p>
             </header>
             <main>
-                <Loader progress={state.progress.clone()} has_files={!state.files.is_empty()}
+                <Loader progress={state.progress.clone()} has_files={!state.files.is_empty() || state.view.is_some()}
                         {on_files} {on_cancel} {on_clear} {on_error} />
                 if let Some(e) = &state.error {
                     <p class="error" role="alert">{ e }</p>
                 }
                 if let Some(v) = &state.view {
-                    <Inputs view={v.clone()} read_errors={state.read_errors.clone()} />
+                    if let Some(shared) = &state.shared {
+                        <SharedBanner omitted={shared.omitted.clone()}
+                                      generated_at={v.diagnosis.as_ref().and_then(|d| d.invocation.generated_at.clone()).map(AttrValue::from)} />
+                    } else {
+                        <Inputs view={v.clone()} read_errors={state.read_errors.clone()} />
+                    }
                     if let Some(d) = &v.diagnosis {
                         <section class="diagnosis" aria-label="Diagnosis">
                             <p id="summary" class={classes!("summary", match d.status {
@@ -186,6 +236,9 @@ pub fn App() -> Html {
                                         inv.generated_at.clone(),
                                     ].into_iter().flatten().collect::<Vec<_>>().join(" · ") }
                                 </p>
+                            }
+                            if let Some(exports) = &state.exports {
+                                <ExportButtons exports={exports.clone()} />
                             }
                             if !d.warnings.is_empty() {
                                 <ul class="warnings">

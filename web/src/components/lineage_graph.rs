@@ -14,8 +14,10 @@ use wasm_bindgen::JsCast;
 use web_sys::{AddEventListenerOptions, Element, HtmlInputElement, WheelEvent};
 use yew::prelude::*;
 
+use crate::download;
 use crate::shared::Shared;
 use crate::state::Scope;
+use crate::svg::{self, Palette};
 
 #[derive(Properties, PartialEq)]
 pub struct LineageGraphProps {
@@ -265,6 +267,25 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
         })
     };
 
+    let frame_ref = use_node_ref();
+    let on_download = {
+        let view = props.view.clone();
+        let layout = props.layout.clone();
+        let highlight = props.highlight.clone();
+        let frame_ref = frame_ref.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(l) = &layout else {
+                return;
+            };
+            let palette = frame_ref
+                .cast::<Element>()
+                .map(|el| palette_of(&el))
+                .unwrap_or_default();
+            let text = svg::standalone(&view, l, highlight.as_deref(), &palette);
+            download::save("dbt-triage-lineage.svg", "image/svg+xml", &text);
+        })
+    };
+
     // Scope controls.
     let depth = match props.scope {
         Scope::Focus { depth } => Some(depth),
@@ -424,6 +445,10 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                     <button class="button small" aria-label="Zoom in" onclick={zoom_button(1.25)}>{ "+" }</button>
                     <button class="button small" onclick={on_fit}>{ "Fit" }</button>
                 </div>
+                <div class="group">
+                    <button id="download-svg" class="button small" onclick={on_download} disabled={props.layout.is_none()}
+                            title="The graph as an SVG file, in the colours shown">{ "Download SVG" }</button>
+                </div>
                 <div class="group search">
                     <label for="node-search" class="label">{ "Find:" }</label>
                     <input id="node-search" type="search" placeholder="node name" autocomplete="off"
@@ -451,7 +476,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                     }
                 </div>
             </div>
-            <div class="graph-frame">
+            <div class="graph-frame" ref={frame_ref}>
                 <svg ref={svg_ref} class={classes!("graph-svg", props.highlight.is_some().then_some("dimmed"))}
                      tabindex="0" role="application"
                      aria-label="Lineage: arrow keys pan, + and − zoom, 0 fits, Tab moves between nodes"
@@ -475,6 +500,21 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
             </div>
         </section>
     }
+}
+
+/// The colours the graph is drawn with now (light or dark theme), from the CSS variables.
+fn palette_of(el: &Element) -> Palette {
+    let Some(style) = web_sys::window().and_then(|w| w.get_computed_style(el).ok().flatten())
+    else {
+        return Palette::default();
+    };
+    Palette(
+        svg::COLOR_VARIABLES
+            .iter()
+            .chain(&["--affected-bg"])
+            .filter_map(|v| Some((v.to_string(), style.get_property_value(v).ok()?)))
+            .collect(),
+    )
 }
 
 fn fit(l: &Layout, el: &Element) -> View {

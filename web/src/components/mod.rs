@@ -2,9 +2,11 @@
 
 pub mod app;
 pub mod copy_button;
+pub mod exports;
 pub mod highlight;
 pub mod inputs;
 pub mod lineage_graph;
 pub mod loader;
 pub mod node_panel;
 pub mod problem_card;
+pub mod shared_banner;

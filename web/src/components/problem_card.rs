@@ -117,7 +117,12 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
             </section>
             if !p.skipped.is_empty() {
                 <details class="skipped">
-                    <summary>{ format!("{} skipped because of this", p.skipped.len()) }</summary>
+                    <summary>
+                        { match extra.and_then(|e| e.skipped_total) {
+                            Some(total) => format!("{total} skipped because of this ({} named in the link)", p.skipped.len()),
+                            None => format!("{} skipped because of this", p.skipped.len()),
+                        } }
+                    </summary>
                     <ul class="node-list">
                         { for p.skipped.iter().map(|s| html! { <li>{ node_link(s) }</li> }) }
                     </ul>

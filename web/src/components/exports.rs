@@ -1,0 +1,104 @@
+//! Sharing and exporting the diagnosis shown: a share link (the diagnosis itself, deflated into the
+//! URL's fragment, which browsers never send to a server) and the Markdown report (the same text
+//! as the CLI's `--format markdown`), each copied to the clipboard — and shown to copy by hand
+//! when the browser does not allow that.
+
+use yew::prelude::*;
+
+use crate::clipboard;
+use crate::shared::Shared;
+use crate::state::Exports;
+
+#[derive(Properties, PartialEq)]
+pub struct ExportsProps {
+    pub exports: Shared<Exports>,
+}
+
+#[derive(Clone, PartialEq)]
+enum Shown {
+    Link { url: String, copied: bool },
+    NoLink(String),
+    Markdown { copied: bool },
+}
+
+#[function_component]
+pub fn ExportButtons(props: &ExportsProps) -> Html {
+    let shown = use_state(|| None::<Shown>);
+    // A new diagnosis hides what was shown for the previous one.
+    {
+        let shown = shown.clone();
+        use_effect_with(props.exports.clone(), move |_| shown.set(None));
+    }
+    let on_share = {
+        let shown = shown.clone();
+        let exports = props.exports.clone();
+        Callback::from(move |_: MouseEvent| match &exports.share {
+            Ok(url) => {
+                let (shown, url) = (shown.clone(), url.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let copied = clipboard::copy(&url).await;
+                    shown.set(Some(Shown::Link { url, copied }));
+                });
+            }
+            Err(why) => shown.set(Some(Shown::NoLink(why.clone()))),
+        })
+    };
+    let on_markdown = {
+        let shown = shown.clone();
+        let exports = props.exports.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (shown, exports) = (shown.clone(), exports.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let copied = clipboard::copy(&exports.markdown).await;
+                shown.set(Some(Shown::Markdown { copied }));
+            });
+        })
+    };
+    let select_all = Callback::from(|e: FocusEvent| {
+        if let Some(el) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+            el.select();
+        } else if let Some(el) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
+            el.select();
+        }
+    });
+    html! {
+        <div class="exports">
+            <div class="export-buttons" role="group" aria-label="Share and export">
+                <button id="share-link" class="button small" onclick={on_share}
+                        title="A link that opens this diagnosis; the files are not sent anywhere">
+                    { "Share link" }
+                </button>
+                <button id="copy-markdown" class="button small" onclick={on_markdown}
+                        title="The diagnosis as Markdown, for a ticket or a chat">
+                    { "Copy as Markdown" }
+                </button>
+            </div>
+            { match &*shown {
+                None => html! {},
+                Some(Shown::Link { url, copied }) => html! {
+                    <div class="export-out" role="status">
+                        <label for="share-url">
+                            { if *copied { "Link copied to the clipboard:" } else { "The browser did not allow copying — select the link and copy it:" } }
+                        </label>
+                        <input id="share-url" type="text" readonly=true value={url.clone()} onfocus={select_all.clone()} />
+                        <p class="muted">
+                            { "The diagnosis travels in the link itself, after the #, which browsers never send to a server: whoever opens it sees this diagnosis without your files." }
+                        </p>
+                    </div>
+                },
+                Some(Shown::NoLink(why)) => html! {
+                    <p id="share-error" class="export-out error" role="alert">{ why }</p>
+                },
+                Some(Shown::Markdown { copied: true }) => html! {
+                    <p class="export-out" role="status">{ "The diagnosis was copied to the clipboard as Markdown." }</p>
+                },
+                Some(Shown::Markdown { copied: false }) => html! {
+                    <div class="export-out" role="status">
+                        <label for="markdown-text">{ "The browser did not allow copying — select the Markdown and copy it:" }</label>
+                        <textarea id="markdown-text" readonly=true rows="12" value={props.exports.markdown.clone()} onfocus={select_all} />
+                    </div>
+                },
+            } }
+        </div>
+    }
+}

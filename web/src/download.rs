@@ -1,0 +1,43 @@
+//! Saving a file the page made (the graph as SVG): a Blob behind an object URL, "clicked" as a
+//! download link. Nothing is fetched: under the page's Content-Security-Policy a download is a
+//! navigation, which no directive restricts, so the policy needs no `blob:` source.
+
+use js_sys::Array;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
+
+/// Offers `text` for download as `name`; false when the browser refused.
+pub fn save(name: &str, mime: &str, text: &str) -> bool {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) =
+        Blob::new_with_str_sequence_and_options(&Array::of1(&JsValue::from_str(text)), &options)
+    else {
+        return false;
+    };
+    let Ok(url) = Url::create_object_url_with_blob(&blob) else {
+        return false;
+    };
+    let Some(a) = document
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok())
+    else {
+        return false;
+    };
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // The download has its own reference to the blob once it started.
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = Url::revoke_object_url(&url);
+    });
+    if let Some(w) = web_sys::window() {
+        let _ =
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
+    }
+    true
+}
