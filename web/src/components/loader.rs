@@ -187,8 +187,8 @@ async fn read_entries(reader: &FileSystemDirectoryReader) -> Vec<FileSystemEntry
     }
 }
 
-/// Inside a dropped folder, only files that can be inputs: JSON artifacts and logs, not the
-/// compiled SQL, the pickled graph or the docs site.
+/// Inside a dropped folder, only files that can be inputs: JSON artifacts, logs and ZIPs of them
+/// (the core opens those), not the compiled SQL, the pickled graph or the docs site.
 fn wanted_in_folder(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let skipped_dir = lower.split('/').any(|part| {
@@ -197,7 +197,9 @@ fn wanted_in_folder(path: &str) -> bool {
             "compiled" | "run" | "node_modules" | ".git" | "dbt_packages"
         )
     });
-    let ext_ok = [".json", ".log", ".txt"].iter().any(|e| lower.ends_with(e));
+    let ext_ok = [".json", ".log", ".txt", ".zip"]
+        .iter()
+        .any(|e| lower.ends_with(e));
     ext_ok && !skipped_dir
 }
 
