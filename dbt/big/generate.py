@@ -13,7 +13,7 @@ Shape (see dbt/big/README.md):
              bias towards the first ones (hubs, as in real projects: a few models feed many);
   marts      40 %, tables, 1-5 refs to intermediate / earlier marts;
   tests      unique + not_null on `id` for 90 % of the models, accepted_values on `status` for a
-             third, relationships for a tenth: about 2.3 tests a model;
+             third, relationships for a tenth of the others: about 2.2 tests a model;
   docs       a docs block per domain and per shared column, long descriptions on every model and
              column; a few macros used by the models;
   exposures  one per ~40 marts: most Power BI dashboards (https://app.powerbi.com/...), some
@@ -46,10 +46,6 @@ LOREM = (
     "entity; downstream dashboards rely on its grain, so changes to its key must be announced "
     "in the data-platform channel at least one sprint ahead. Layer: {layer}; rank {rank}."
 )
-
-
-def name(layer, i):
-    return {"stg": "stg", "int": "int", "fct": "fct"}[layer] + f"_{i:04d}" if layer != "int" else f"int_{i:05d}"
 
 
 def biased(rng, n, power):
