@@ -274,7 +274,7 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
     qualify_missing_relations(&mut roots, &ctx);
 
     // Cascade: which roots each skipped node descends from.
-    let reach: BTreeMap<String, HashSet<String>> = roots
+    let reach: BTreeMap<String, HashSet<&str>> = roots
         .iter()
         .map(|r| (r.id.clone(), effective_descendants(&r.id, &ctx)))
         .collect();
@@ -301,7 +301,7 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
             node: s.clone(),
             caused_by: reach
                 .iter()
-                .filter(|(_, d)| d.contains(s))
+                .filter(|(_, d)| d.contains(s.as_str()))
                 .map(|(r, _)| r.clone())
                 .collect(),
         })
@@ -346,8 +346,11 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
         .map(|r| r.id.as_str())
         .chain(skipped_ids.iter().map(String::as_str))
         .collect();
-    let mut exposures = exposures(manifest, lineage, &bad, &reach);
-    exposures.extend(powerbi_exposures(a, lineage, &bad, &reach, &mut warnings));
+    // An exposure is affected when a root or skipped node is among its ancestors: one pass
+    // downstream from all of them.
+    let downstream = lineage.descendants_of_all(bad.iter().copied());
+    let mut exposures = exposures(manifest, &downstream, &reach);
+    exposures.extend(powerbi_exposures(a, &downstream, &reach, &mut warnings));
 
     // Problems.
     let mut problems = group(&roots, &ctx, &skipped, &exposures);
@@ -822,6 +825,16 @@ fn resolve_not_authorized(
     let (Some(rr), Some(m)) = (rr, manifest) else {
         return;
     };
+    let any_ambiguous = roots.iter().any(|r| {
+        r.class.category == Category::MissingRelation
+            && r.class
+                .decided_by
+                .as_deref()
+                .is_some_and(|d| d.contains("not authorized"))
+    });
+    if !any_ambiguous {
+        return;
+    }
     let built: HashSet<String> = rr
         .results
         .iter()
@@ -904,8 +917,8 @@ pub(crate) fn normalize_relation(s: &str) -> String {
 /// nodes downstream of everything it tests (dbt build adds an edge from a test to each node whose
 /// ancestors include all the test's parents), and their descendants; a unit test's are its model
 /// and the model's descendants.
-fn effective_descendants(root: &str, ctx: &Ctx<'_>) -> HashSet<String> {
-    let l = ctx.lineage;
+fn effective_descendants<'l>(root: &str, ctx: &Ctx<'l>) -> HashSet<&'l str> {
+    let l: &'l Lineage = ctx.lineage;
     let node = ctx.manifest.and_then(|m| m.nodes.get(root));
     let rt = resource_type_of(root, node);
     let is_test_node = |id: &str| {
@@ -925,40 +938,28 @@ fn effective_descendants(root: &str, ctx: &Ctx<'_>) -> HashSet<String> {
                 let d = l.descendants(p);
                 common.retain(|n| d.contains(n));
             }
-            let heads: Vec<&str> = common
-                .iter()
-                .copied()
-                .filter(|n| !is_test_node(n))
-                .collect();
-            let mut out: HashSet<String> = HashSet::new();
-            for h in heads {
-                out.insert(h.to_string());
-                out.extend(l.descendants(h).into_iter().map(str::to_string));
-            }
+            let heads: Vec<&'l str> = common.into_iter().filter(|n| !is_test_node(n)).collect();
+            // One breadth-first pass from all heads at once.
+            let mut out = l.descendants_of_all(heads.iter().copied());
+            out.extend(heads);
             out
         }
         "unit_test" => {
-            let model = node.and_then(|n| n.attached_node.clone());
             let mut out = HashSet::new();
-            if let Some(m) = model {
-                out.extend(l.descendants(&m).into_iter().map(str::to_string));
-                out.insert(m);
+            if let Some(m) = node.and_then(|n| n.attached_node.as_deref()) {
+                out = l.descendants(m);
+                out.extend(l.get(m));
             }
             out
         }
-        _ => l
-            .descendants(root)
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
+        _ => l.descendants(root),
     }
 }
 
 fn exposures(
     manifest: Option<&Manifest>,
-    lineage: &Lineage,
-    bad: &HashSet<&str>,
-    reach: &BTreeMap<String, HashSet<String>>,
+    downstream: &HashSet<&str>,
+    reach: &BTreeMap<String, HashSet<&str>>,
 ) -> Vec<Exposure> {
     let Some(m) = manifest else {
         return Vec::new();
@@ -968,11 +969,10 @@ fn exposures(
         .filter(|n| n.resource_type == "exposure")
         .map(|n| {
             let info = n.exposure.clone().unwrap_or_default();
-            let ancestors = lineage.ancestors(&n.unique_id);
-            let affected = ancestors.iter().any(|a| bad.contains(a));
+            let affected = downstream.contains(n.unique_id.as_str());
             let caused_by: Vec<String> = reach
                 .iter()
-                .filter(|(_, d)| d.contains(&n.unique_id))
+                .filter(|(_, d)| d.contains(n.unique_id.as_str()))
                 .map(|(r, _)| r.clone())
                 .collect();
             Exposure {
@@ -995,18 +995,16 @@ fn exposures(
 /// warning per model for the sources no dbt node builds.
 fn powerbi_exposures(
     a: &Artifacts,
-    lineage: &Lineage,
-    bad: &HashSet<&str>,
-    reach: &BTreeMap<String, HashSet<String>>,
+    downstream: &HashSet<&str>,
+    reach: &BTreeMap<String, HashSet<&str>>,
     warnings: &mut Vec<Warning>,
 ) -> Vec<Exposure> {
     let mut out: Vec<Exposure> = Vec::new();
     for m in a.powerbi_matches() {
-        let ancestors = lineage.ancestors(&m.id);
-        let affected = ancestors.iter().any(|x| bad.contains(x));
+        let affected = downstream.contains(m.id.as_str());
         let caused_by: Vec<String> = reach
             .iter()
-            .filter(|(_, d)| d.contains(&m.id))
+            .filter(|(_, d)| d.contains(m.id.as_str()))
             .map(|(r, _)| r.clone())
             .collect();
         let url = match (&m.workspace, &m.dataset_id) {
@@ -1215,7 +1213,11 @@ fn group_key(r: &Root<'_>) -> String {
 
 /// The message with the node's own names removed, whitespace collapsed, lower-cased.
 fn strip_names(message: &str, r: &Root<'_>) -> String {
-    let mut m = message.to_ascii_lowercase();
+    let head = message
+        .char_indices()
+        .nth(classify::MATCHED_PREFIX)
+        .map_or(message, |(i, _)| &message[..i]);
+    let mut m = head.to_ascii_lowercase();
     // Drop dbt's first line (`Database Error in model x (path)`) when it names the node.
     if let Some((first, rest)) = m.split_once('\n') {
         if first.contains(&r.name.to_ascii_lowercase()) {

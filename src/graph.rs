@@ -3,18 +3,21 @@
 //! petgraph indices never leave this module; callers speak unique_ids. Without a manifest the
 //! lineage holds only the result nodes and no edges.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc as Rc;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
+use rustc_hash::FxHashMap;
 
 use crate::artifacts::{Artifacts, Manifest};
 
 /// The dependency graph, edges pointing from a node to the nodes that depend on it.
 #[derive(Debug, Clone, Default)]
 pub struct Lineage {
-    graph: DiGraph<String, ()>,
-    index: HashMap<String, NodeIndex>,
+    /// Each unique_id is stored once, shared by the graph's weight and the index's key.
+    graph: DiGraph<Rc<str>, ()>,
+    index: FxHashMap<Rc<str>, NodeIndex>,
 }
 
 /// Builds the lineage from the manifest the diagnosis uses (see [`Artifacts::manifest`]), plus
@@ -50,21 +53,30 @@ pub fn report_id(r: &crate::powerbi::Report) -> String {
 }
 
 fn from_manifest(l: &mut Lineage, m: &Manifest) {
+    l.graph.reserve_nodes(m.nodes.len());
+    l.index.reserve(m.nodes.len());
     for id in m.nodes.keys() {
         l.add(id);
     }
-    let mut seen = HashSet::new();
-    if !m.parent_map.is_empty() {
+    // `depends_on` (sorted and deduplicated by the reader) gives every edge once. `parent_map`
+    // only when no node has any: a manifest written by a tool that keeps just the maps.
+    let any_depends = m.nodes.values().any(|n| !n.depends_on.is_empty());
+    if any_depends {
+        for (id, node) in &m.nodes {
+            let child = l.add(id);
+            for p in &node.depends_on {
+                let parent = l.add(p);
+                if parent != child {
+                    l.graph.add_edge(parent, child, ());
+                }
+            }
+        }
+    } else {
+        let mut seen = HashSet::new();
         for (child, parents) in &m.parent_map {
             for p in parents {
                 l.edge(p, child, &mut seen);
             }
-        }
-    }
-    // depends_on too: parent_map lacks exposures and unit tests in some versions.
-    for (id, node) in &m.nodes {
-        for p in &node.depends_on {
-            l.edge(p, id, &mut seen);
         }
     }
 }
@@ -74,8 +86,9 @@ impl Lineage {
         if let Some(i) = self.index.get(id) {
             return *i;
         }
-        let i = self.graph.add_node(id.to_string());
-        self.index.insert(id.to_string(), i);
+        let id: Rc<str> = Rc::from(id);
+        let i = self.graph.add_node(Rc::clone(&id));
+        self.index.insert(id, i);
         i
     }
 
@@ -98,23 +111,26 @@ impl Lineage {
         self.graph.edge_count()
     }
 
+    /// The lineage's own copy of an id, for borrowing beyond the caller's string.
+    pub fn get(&self, id: &str) -> Option<&str> {
+        self.index.get(id).map(|i| &*self.graph[*i])
+    }
+
     pub fn contains(&self, id: &str) -> bool {
         self.index.contains_key(id)
     }
 
     /// Every node id, in insertion order.
     pub fn nodes(&self) -> impl Iterator<Item = &str> {
-        self.graph.node_weights().map(String::as_str)
+        self.graph.node_weights().map(|w| &**w)
     }
 
     /// Every edge as (parent, child).
     pub fn edges(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.graph.raw_edges().iter().map(|e| {
-            (
-                self.graph[e.source()].as_str(),
-                self.graph[e.target()].as_str(),
-            )
-        })
+        self.graph
+            .raw_edges()
+            .iter()
+            .map(|e| (&*self.graph[e.source()], &*self.graph[e.target()]))
     }
 
     pub fn parents(&self, id: &str) -> Vec<&str> {
@@ -132,7 +148,7 @@ impl Lineage {
         let mut v: Vec<&str> = self
             .graph
             .neighbors_directed(i, dir)
-            .map(|n| self.graph[n].as_str())
+            .map(|n| &*self.graph[n])
             .collect();
         v.sort_unstable();
         v.dedup();
@@ -142,6 +158,26 @@ impl Lineage {
     /// Every node reachable downstream of `id`, excluding `id`.
     pub fn descendants(&self, id: &str) -> HashSet<&str> {
         self.reach(id, Direction::Outgoing)
+    }
+
+    /// Every node reachable downstream of any of `ids`, excluding those not reached from another.
+    pub fn descendants_of_all<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> HashSet<&str> {
+        let mut seen = vec![false; self.graph.node_count()];
+        let mut queue: VecDeque<NodeIndex> = ids
+            .into_iter()
+            .filter_map(|id| self.index.get(id).copied())
+            .collect();
+        let mut out = HashSet::new();
+        while let Some(i) = queue.pop_front() {
+            for n in self.graph.neighbors_directed(i, Direction::Outgoing) {
+                if !seen[n.index()] {
+                    seen[n.index()] = true;
+                    out.insert(&*self.graph[n]);
+                    queue.push_back(n);
+                }
+            }
+        }
+        out
     }
 
     /// Every node reachable upstream of `id`, excluding `id`.
@@ -161,7 +197,7 @@ impl Lineage {
             for n in self.graph.neighbors_directed(i, dir) {
                 if !seen[n.index()] {
                     seen[n.index()] = true;
-                    out.insert(self.graph[n].as_str());
+                    out.insert(&*self.graph[n]);
                     queue.push_back(n);
                 }
             }

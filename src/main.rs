@@ -190,6 +190,8 @@ fn diagnose(args: &[String]) -> io::Result<u8> {
         Format::Markdown => report::markdown::render(&diagnosis),
     };
     emit(&text)?;
+    // The process ends here: freeing hundreds of thousands of strings would only cost time.
+    std::mem::forget((arts, lineage));
     Ok(match diagnosis.status {
         _ if diagnosis.has_failures() => 1,
         Status::Failed => 1,

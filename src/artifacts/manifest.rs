@@ -67,15 +67,52 @@ struct Raw {
     #[serde(default)]
     metadata: Metadata,
     #[serde(default)]
-    nodes: BTreeMap<String, RawNode>,
+    nodes: Entries<RawNode>,
     #[serde(default)]
-    sources: BTreeMap<String, RawNode>,
+    sources: Entries<RawNode>,
     #[serde(default)]
-    exposures: BTreeMap<String, RawExposure>,
+    exposures: Entries<RawExposure>,
     #[serde(default)]
-    unit_tests: BTreeMap<String, RawNode>,
+    unit_tests: Entries<RawNode>,
     #[serde(default)]
     parent_map: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// A JSON object read as its entries in order: one allocation-light pass, no map inserts (the
+/// nodes are sorted once at the end instead of inserted into a tree one by one).
+struct Entries<T>(Vec<(String, T)>);
+
+impl<T> Default for Entries<T> {
+    fn default() -> Self {
+        Entries(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+            type Value = Entries<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of nodes by unique_id")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Entries<T>, A::Error> {
+                let mut v = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(entry) = map.next_entry::<String, T>()? {
+                    v.push(entry);
+                }
+                Ok(Entries(v))
+            }
+            // `null` where an object was expected: no nodes.
+            fn visit_unit<E>(self) -> Result<Entries<T>, E> {
+                Ok(Entries(Vec::new()))
+            }
+        }
+        d.deserialize_any(Visit(std::marker::PhantomData))
+    }
 }
 
 /// A node of `nodes`, `sources` or `unit_tests`: only the fields the diagnosis uses. Everything
@@ -197,21 +234,30 @@ impl Tags {
 pub(crate) fn parse(bytes: &[u8]) -> Result<Manifest, serde_json::Error> {
     let raw: Raw = serde_json::from_slice(bytes)?;
     let schema_version = version_of(raw.metadata.dbt_schema_version.as_deref());
-    let mut nodes = BTreeMap::new();
+    let mut all: Vec<Node> = Vec::with_capacity(
+        raw.nodes.0.len() + raw.sources.0.len() + raw.unit_tests.0.len() + raw.exposures.0.len(),
+    );
     for (kind, map) in [
         ("", raw.nodes),
         ("source", raw.sources),
         ("unit_test", raw.unit_tests),
     ] {
-        for (key, node) in map {
-            let node = convert(key, node, kind);
-            nodes.insert(node.unique_id.clone(), node);
-        }
+        all.extend(
+            map.0
+                .into_iter()
+                .map(|(key, node)| convert(key, node, kind)),
+        );
     }
-    for (key, e) in raw.exposures {
-        let node = convert_exposure(key, e);
-        nodes.insert(node.unique_id.clone(), node);
-    }
+    all.extend(
+        raw.exposures
+            .0
+            .into_iter()
+            .map(|(key, e)| convert_exposure(key, e)),
+    );
+    // Sorted once, the tree is built in bulk; a unique_id given twice keeps its last node.
+    all.sort_by(|a, b| a.unique_id.cmp(&b.unique_id));
+    let mut nodes: BTreeMap<String, Node> =
+        all.into_iter().map(|n| (n.unique_id.clone(), n)).collect();
     link_unit_tests(&mut nodes);
     let parent_map = raw
         .parent_map

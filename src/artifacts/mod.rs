@@ -491,6 +491,9 @@ impl Artifacts {
     }
 
     pub(crate) fn manifest_loaded(&self) -> Option<&Loaded<Manifest>> {
+        if self.manifests.len() <= 1 {
+            return self.manifests.first();
+        }
         let rr = self.run_results();
         self.manifests
             .iter()

@@ -276,8 +276,17 @@ pub fn broken_patterns() -> Vec<&'static str> {
         .collect()
 }
 
-/// Classifies one message. Total.
+/// How much of a message the matchers read. What decides a category is at its start; a message
+/// can hold megabytes (a statement echoed back), and matching is linear in what it reads.
+pub const MATCHED_PREFIX: usize = 16 * 1024;
+
+/// Classifies one message. Total, and bounded in time by [`MATCHED_PREFIX`].
 pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
+    let message = prefix(message, MATCHED_PREFIX);
+    let ctx = &Context {
+        compiled_code: ctx.compiled_code.map(|c| prefix(c, 4 * MATCHED_PREFIX)),
+        ..*ctx
+    };
     let detected = detect_adapter(message);
     let adapter = ctx
         .adapter
@@ -379,6 +388,18 @@ pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
         error_type,
         adapter: detected_adapter,
     }
+}
+
+/// The first `max` bytes of `s`, cut on a character boundary.
+fn prefix(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 fn evidence_from(re: &Regex, caps: &Captures<'_>) -> Evidence {

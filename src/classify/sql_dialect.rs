@@ -132,6 +132,10 @@ use super::fix::{FixContext, FixStep};
 /// The call as written, split into its arguments: `dateadd(day, 1, order_date)` →
 /// (`dateadd(day, 1, order_date)`, [`day`, `1`, `order_date`]).
 fn find_call(sql: &str, function: &str) -> Option<(String, Vec<String>)> {
+    // An empty name would match everywhere without advancing (found by fuzzing).
+    if function.trim().is_empty() {
+        return None;
+    }
     let lower = sql.to_ascii_lowercase();
     let f = function.to_ascii_lowercase();
     let mut from = 0;
