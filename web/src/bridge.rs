@@ -8,7 +8,7 @@ use std::rc::Rc;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{MessageEvent, Worker};
+use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use crate::protocol::{Reply, Request};
 use crate::state::{Action, Picked, Progress};
@@ -28,7 +28,11 @@ struct Inner {
     loading: bool,
     queue: Vec<JsValue>,
     dispatch: Dispatch,
+    /// The worker stopped with an uncaught error (e.g. its memory ran out): the next request
+    /// starts a fresh one.
+    broken: bool,
     onmessage: Option<Closure<dyn FnMut(MessageEvent)>>,
+    onerror: Option<Closure<dyn FnMut(ErrorEvent)>>,
 }
 
 impl Bridge {
@@ -39,7 +43,9 @@ impl Bridge {
             loading: false,
             queue: Vec::new(),
             dispatch,
+            broken: false,
             onmessage: None,
+            onerror: None,
         })));
         b.spawn();
         b
@@ -52,6 +58,7 @@ impl Bridge {
         }
         inner.ready = false;
         inner.loading = false;
+        inner.broken = false;
         inner.queue.clear();
         let worker = match Worker::new(WORKER_PATH) {
             Ok(w) => w,
@@ -72,6 +79,13 @@ impl Bridge {
         });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         inner.onmessage = Some(onmessage);
+        let me = self.clone();
+        let onerror = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
+            e.prevent_default();
+            me.crashed(e.message());
+        });
+        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+        inner.onerror = Some(onerror);
         inner.worker = Some(worker);
     }
 
@@ -91,6 +105,10 @@ impl Bridge {
             if matches!(reply, Reply::Loaded(_) | Reply::Failed { .. }) {
                 inner.loading = false;
             }
+            // A panic may leave the worker's memory unusable: the next request gets a fresh one.
+            if matches!(reply, Reply::Failed { .. }) {
+                inner.broken = true;
+            }
             inner.dispatch.clone()
         };
         match reply {
@@ -104,7 +122,25 @@ impl Bridge {
         }
     }
 
+    /// The worker died without answering: say so, and start a fresh one on the next request
+    /// (not from inside its own handler).
+    fn crashed(&self, message: String) {
+        let dispatch = {
+            let mut inner = self.0.borrow_mut();
+            inner.broken = true;
+            inner.loading = false;
+            inner.dispatch.clone()
+        };
+        dispatch(Action::Failed(format!(
+            "The analysis stopped unexpectedly ({message}); the files may be too big for this \
+             browser tab — try fewer files, or the command line"
+        )));
+    }
+
     fn send(&self, message: JsValue) {
+        if self.0.borrow().broken {
+            self.spawn();
+        }
         let mut inner = self.0.borrow_mut();
         if inner.ready {
             if let Some(w) = &inner.worker {

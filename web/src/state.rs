@@ -185,6 +185,10 @@ impl Reducible for State {
                 s.relayout();
             }
             Action::Failed(text) => {
+                // The files that made the worker fail are not read again with the next ones.
+                if s.progress.is_some() {
+                    s.files = s.loaded_files.clone();
+                }
                 s.progress = None;
                 s.error = Some(text);
             }
