@@ -30,6 +30,8 @@ pub struct Node {
     pub contract_enforced: bool,
     pub depends_on: Vec<String>,
     pub compiled_code: Option<String>,
+    /// Tags, read for exposures only (they name BI tools); empty for other nodes, whose tags
+    /// the diagnosis does not use and which are costly to read in big manifests.
     pub tags: Vec<String>,
     /// The model a test is attached to (manifest v10+).
     pub attached_node: Option<String>,
@@ -142,7 +144,6 @@ struct RawNode {
     depends_on: Option<RawDependsOn>,
     #[serde(alias = "compiled_sql", deserialize_with = "lenient_string")]
     compiled_code: Option<String>,
-    tags: Option<Tags>,
     attached_node: Option<String>,
     // Unit tests name the model they test.
     #[serde(deserialize_with = "lenient_string")]
@@ -181,7 +182,6 @@ struct RawConfig {
     #[serde(deserialize_with = "lenient_string")]
     on_schema_change: Option<String>,
     contract: Option<RawContract>,
-    tags: Option<Tags>,
 }
 
 #[derive(Deserialize, Default)]
@@ -278,14 +278,13 @@ fn convert(key: String, raw: RawNode, default_type: &str) -> Node {
         .unwrap_or_else(|| default_type.to_string())
         .to_ascii_lowercase();
     let name = raw.name.unwrap_or_else(|| name_from_id(&unique_id));
-    let (materialized, on_schema_change, contract_enforced, config_tags) = match raw.config {
+    let (materialized, on_schema_change, contract_enforced) = match raw.config {
         Some(c) => (
             c.materialized,
             c.on_schema_change,
             c.contract.is_some_and(|c| c.enforced),
-            c.tags,
         ),
-        None => (None, None, false, None),
+        None => (None, None, false),
     };
     let mut attached_node = raw.attached_node;
     if resource_type == "unit_test" {
@@ -308,9 +307,9 @@ fn convert(key: String, raw: RawNode, default_type: &str) -> Node {
         contract_enforced,
         depends_on: sorted(raw.depends_on),
         compiled_code: raw.compiled_code,
-        tags: merge_tags(raw.tags, config_tags),
         attached_node,
         source_name: raw.source_name,
+        tags: Vec::new(),
         exposure: None,
     }
 }
