@@ -100,8 +100,8 @@ macro_rules! regression {
 regression! {
     /// A SqlDialect message without a function name (DuckDB's real `Could not choose a best
     /// candidate function for the function call`) makes `sql_dialect::fix` call
-    /// `find_call(sql, "")`, whose `lower[from..].find("")` never advances: an endless loop.
-    #[ignore = "fuzz hang: find_call loops forever on an empty function name, fix pending"]
+    /// `find_call(sql, "")`, whose `lower[from..].find("")` never advanced: an endless loop (fixed in
+    /// 2b98931).
     run_results_empty_function_hang => "run_results-empty-function-hang.bin",
 }
 
@@ -146,20 +146,18 @@ fn seeds_pipeline() {
 
 /// Real messages of the SqlDialect category without a function name (DuckDB's `Could not choose
 /// a best candidate function`, Redshift's `Specified types or functions … not supported`) hang
-/// in `sql_dialect::fix`: see `run_results_empty_function_hang`.
+/// hung in `sql_dialect::fix` (fixed in 2b98931): see `run_results_empty_function_hang`.
 #[test]
-#[ignore = "fuzz hang: find_call loops forever on an empty function name, fix pending"]
 fn seeds_classify() {
     replay_seeds("classify");
 }
 
 /// Hostile size rather than hostile bytes (the fuzzer's `-max_len` keeps inputs far smaller): one
-/// run_results.json whose single error message is 1 MB. The classifier runs every rule's regex
+/// run_results.json whose single error message is 1 MB. The classifier ran every rule's regex
 /// over the whole message, ~5 s per MB in a release build (much more in a debug build or in
-/// wasm), so one large message stalls the CLI and the page. Passes once the message the
-/// classifier sees is bounded.
+/// wasm), so one large message stalled the CLI and the page. Passes while the message the
+/// classifier sees is bounded (fixed in 2b98931: matching reads a bounded prefix).
 #[test]
-#[ignore = "fuzz finding: classify is ~5 s per MB of message, unbounded; fix pending"]
 fn a_one_megabyte_error_message_is_diagnosed_quickly() {
     let message =
         "Database Error in model orders (models/orders.sql)\n  column \"x\" does not exist\n"
