@@ -102,7 +102,10 @@ impl Bridge {
                 }
                 return;
             }
-            if matches!(reply, Reply::Loaded(_) | Reply::Failed { .. }) {
+            if matches!(
+                reply,
+                Reply::Loaded(_) | Reply::Failed { .. } | Reply::BadLink { .. }
+            ) {
                 inner.loading = false;
             }
             // A panic may leave the worker's memory unusable: the next request gets a fresh one.
@@ -118,7 +121,7 @@ impl Bridge {
             }
             Reply::Loaded(loaded) => dispatch(Action::Loaded(loaded)),
             Reply::Layout { token, layout } => dispatch(Action::Laid { token, layout }),
-            Reply::Failed { text } => dispatch(Action::Failed(text)),
+            Reply::Failed { text } | Reply::BadLink { text } => dispatch(Action::Failed(text)),
         }
     }
 

@@ -38,6 +38,10 @@ pub enum Reply {
         token: u32,
         layout: Layout,
     },
+    /// The share link could not be read (the worker is fine).
+    BadLink {
+        text: String,
+    },
     /// Something went wrong inside the worker itself.
     Failed {
         text: String,

@@ -75,7 +75,7 @@ fn answer(request: Request) -> Reply {
                     omitted: snapshot.omitted,
                 }),
             })),
-            Err(e) => Reply::Failed {
+            Err(e) => Reply::BadLink {
                 text: capitalized(&e.to_string()),
             },
         },
