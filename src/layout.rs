@@ -6,6 +6,13 @@
 //! DESIGN.md measured to grow about linearly (3,001 nodes in ~0.3 s natively). Every weakly
 //! connected component is laid out on its own and the components are stacked top to bottom,
 //! largest first; nodes without any edge are packed into a grid below them.
+//!
+//! Above [`Config::max_sugiyama`] linked nodes (the whole-project view of a big project) the
+//! layering is this module's own, iterative: longest-path layers (Kahn's order) and one barycenter
+//! sweep per direction. rust-sugiyama's coordinate and ordering phases recurse as deep as the
+//! graph is long, which overflows a web worker's call stack ("Maximum call stack size exceeded",
+//! seen on a real 3,000-model project in Chromium), and a whole project needs no crossing-optimal
+//! drawing: it needs to be drawn at all, fast.
 
 use std::collections::{HashMap, HashSet};
 
@@ -25,6 +32,8 @@ pub struct Config {
     pub row_gap: f64,
     /// The space between two components.
     pub component_gap: f64,
+    /// The most linked nodes laid out with rust-sugiyama; more get the iterative layering.
+    pub max_sugiyama: usize,
 }
 
 impl Default for Config {
@@ -35,6 +44,7 @@ impl Default for Config {
             layer_gap: 70.0,
             row_gap: 14.0,
             component_gap: 40.0,
+            max_sugiyama: 1_000,
         }
     }
 }
@@ -84,7 +94,14 @@ pub fn layout(nodes: &[u32], edges: &[(u32, u32)], cfg: &Config) -> Layout {
     let pitch_x = cfg.node_width + cfg.layer_gap;
     let pitch_y = cfg.node_height + cfg.row_gap;
 
-    if !kept.is_empty() {
+    if linked.len() > cfg.max_sugiyama {
+        let placed = iterative_layers(&order, &linked, &kept, pitch_x, pitch_y);
+        top = placed
+            .iter()
+            .map(|p| p.y + cfg.node_height + cfg.component_gap)
+            .fold(0.0, f64::max);
+        out.positions.extend(placed);
+    } else if !kept.is_empty() {
         // rust-sugiyama lays out top to bottom; its x (within a layer) becomes our y.
         // It numbers vertices by insertion order whatever ids it is given: use compact ids.
         let ids: Vec<u32> = order
@@ -183,6 +200,122 @@ pub fn layout(nodes: &[u32], edges: &[(u32, u32)], cfg: &Config) -> Layout {
     out
 }
 
+/// Longest-path layers without recursion: a node's layer is one more than its deepest parent's,
+/// in Kahn's topological order (nodes left over by a cycle go after their placed parents). Within
+/// a layer, nodes are ordered by the mean row of their parents (a top-down sweep), then of their
+/// children (a bottom-up sweep), ties by the caller's order.
+fn iterative_layers(
+    order: &[u32],
+    linked: &HashSet<u32>,
+    edges: &[(u32, u32)],
+    pitch_x: f64,
+    pitch_y: f64,
+) -> Vec<Position> {
+    let nodes: Vec<u32> = order
+        .iter()
+        .copied()
+        .filter(|n| linked.contains(n))
+        .collect();
+    let index: HashMap<u32, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let n = nodes.len();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut parents: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (a, b) in edges {
+        if let (Some(&ia), Some(&ib)) = (index.get(a), index.get(b)) {
+            children[ia].push(ib);
+            parents[ib].push(ia);
+        }
+    }
+    let mut indegree: Vec<usize> = parents.iter().map(Vec::len).collect();
+    let mut layer = vec![0u32; n];
+    let mut done = vec![false; n];
+    let mut queue: std::collections::VecDeque<usize> =
+        (0..n).filter(|i| indegree[*i] == 0).collect();
+    let mut remaining = n;
+    loop {
+        while let Some(i) = queue.pop_front() {
+            if done[i] {
+                continue;
+            }
+            done[i] = true;
+            remaining -= 1;
+            for &c in &children[i] {
+                if done[c] {
+                    // An edge closing a cycle: it points back, the layering ignores it.
+                    continue;
+                }
+                layer[c] = layer[c].max(layer[i] + 1);
+                indegree[c] = indegree[c].saturating_sub(1);
+                if indegree[c] == 0 {
+                    queue.push_back(c);
+                }
+            }
+        }
+        if remaining == 0 {
+            break;
+        }
+        // A cycle: release its first node as if its unplaced parents were not there.
+        if let Some(i) = (0..n).find(|i| !done[*i]) {
+            indegree[i] = 0;
+            queue.push_back(i);
+        }
+    }
+    let layers = layer.iter().copied().max().unwrap_or(0) as usize + 1;
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); layers];
+    for i in 0..n {
+        rows[layer[i] as usize].push(i);
+    }
+    let mut row_of = vec![0f64; n];
+    for row in &rows {
+        for (k, &i) in row.iter().enumerate() {
+            row_of[i] = k as f64;
+        }
+    }
+    sweep(&mut rows, &mut row_of, &parents, true);
+    sweep(&mut rows, &mut row_of, &children, false);
+    let mut out = Vec::with_capacity(n);
+    for (l, row) in rows.iter().enumerate() {
+        for (k, &i) in row.iter().enumerate() {
+            out.push(Position {
+                node: nodes[i],
+                x: l as f64 * pitch_x,
+                y: k as f64 * pitch_y,
+                layer: l as u32,
+            });
+        }
+    }
+    out
+}
+
+/// One barycenter sweep over the layers (top-down by parents, or bottom-up by children): each
+/// layer is reordered by the mean row of the nodes it links to in the layer before.
+fn sweep(rows: &mut [Vec<usize>], row_of: &mut [f64], by: &[Vec<usize>], down: bool) {
+    let sequence: Vec<usize> = if down {
+        (0..rows.len()).collect()
+    } else {
+        (0..rows.len()).rev().collect()
+    };
+    for l in sequence {
+        let mut keyed: Vec<(f64, usize, usize)> = rows[l]
+            .iter()
+            .enumerate()
+            .map(|(pos, &i)| {
+                let key = if by[i].is_empty() {
+                    row_of[i]
+                } else {
+                    by[i].iter().map(|j| row_of[*j]).sum::<f64>() / by[i].len() as f64
+                };
+                (key, pos, i)
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        rows[l] = keyed.iter().map(|k| k.2).collect();
+        for (r, &i) in rows[l].iter().enumerate() {
+            row_of[i] = r as f64;
+        }
+    }
+}
+
 /// Makes one component's edges point right: the layering's depth axis may come out either way
 /// round, so flip the layers when most of the component's edges point left.
 fn orient_left_to_right(placed: &mut [Position], edges: &[(u32, u32)]) {
@@ -274,5 +407,31 @@ mod tests {
         let nodes: Vec<u32> = (0..1000).collect();
         let edges: Vec<(u32, u32)> = (1..1000).map(|i| (i / 3, i)).collect();
         check_left_to_right(&nodes, &edges);
+    }
+
+    #[test]
+    fn above_the_sugiyama_limit_the_iterative_layering_keeps_the_same_promises() {
+        // A long chain (the depth that overflowed a worker's stack in rust-sugiyama) with fans.
+        let n = 5_000u32;
+        let nodes: Vec<u32> = (0..n).collect();
+        let mut edges: Vec<(u32, u32)> = (1..n).map(|i| (i - 1, i)).collect();
+        edges.extend((2..n).step_by(7).map(|i| (i / 2, i)));
+        let l = check_left_to_right(&nodes, &edges);
+        let cfg = Config::default();
+        let mut seen = HashSet::new();
+        for p in &l.positions {
+            assert!(p.x.is_finite() && p.y.is_finite());
+            assert!(
+                seen.insert((p.layer, (p.y / (cfg.node_height + cfg.row_gap)) as i64)),
+                "overlap at {p:?}"
+            );
+        }
+        // A cycle among many nodes is laid out too.
+        let cyc = Config {
+            max_sugiyama: 2,
+            ..Config::default()
+        };
+        let l = layout(&[0, 1, 2, 3], &[(0, 1), (1, 2), (2, 0), (2, 3)], &cyc);
+        assert_eq!(l.positions.len(), 4);
     }
 }
