@@ -110,6 +110,41 @@ pub struct ExposureMark {
     pub tool: String,
     pub url: Option<String>,
     pub exposure_type: Option<String>,
+    /// `exposure` (declared in dbt), `semantic_model` or `report` (read from Power BI files).
+    #[serde(default)]
+    pub kind: String,
+    /// For semantic models: which table reads which relation of which dbt node — the evidence
+    /// that ties the model to the project without a declared exposure.
+    #[serde(default)]
+    pub matched_by: Vec<crate::diagnose::MatchedBy>,
+}
+
+impl ExposureMark {
+    fn of(e: &crate::diagnose::Exposure) -> ExposureMark {
+        ExposureMark {
+            label: e.label.clone(),
+            tool: e.tool.clone(),
+            url: e.url.clone(),
+            exposure_type: e.exposure_type.clone(),
+            kind: e.kind.clone(),
+            matched_by: e.matched_by.clone(),
+        }
+    }
+
+    /// Read from Power BI files and tied to dbt nodes by their tables' sources, not declared.
+    pub fn matched_by_source(&self) -> bool {
+        self.kind == "semantic_model"
+    }
+}
+
+/// A node's type from its id: `model`, `source`, …; nodes read from Power BI files
+/// (`powerbi.semantic_model.<name>`, `powerbi.report.<id>`) are `semantic_model` or `report`.
+fn type_of_id(id: &str) -> &str {
+    let mut parts = id.splitn(3, '.');
+    match (parts.next(), parts.next()) {
+        (Some("powerbi"), Some(kind)) => kind,
+        (first, _) => first.unwrap_or_default(),
+    }
 }
 
 /// What the page adds to a problem of the diagnosis.
@@ -187,7 +222,7 @@ pub fn view(a: &Artifacts, l: &Lineage, d: &Diagnosis) -> ProjectView {
         let result = results.get(id.as_str()).copied();
         let resource_type = node
             .map(|n| n.resource_type.clone())
-            .unwrap_or_else(|| id.split('.').next().unwrap_or_default().to_string());
+            .unwrap_or_else(|| type_of_id(&id).to_string());
         let status = status_of(&id, result, roots.contains(id.as_str()), &exposures);
         let is_test = matches!(resource_type.as_str(), "test" | "unit_test");
         if is_test && !matches!(status, NodeStatus::Failed | NodeStatus::Warned) {
@@ -272,7 +307,7 @@ pub fn from_snapshot(s: &Snapshot) -> ProjectView {
             at[i] = Some(j);
             continue;
         }
-        let resource_type = n.id.split('.').next().unwrap_or_default();
+        let resource_type = type_of_id(&n.id);
         // Tests are folded away unless they failed, as in `view`.
         if matches!(resource_type, "test" | "unit_test") && n.role != Role::Failed {
             continue;
@@ -301,12 +336,7 @@ pub fn from_snapshot(s: &Snapshot) -> ProjectView {
             execution_time: None,
             message: None,
             compiled_path: None,
-            exposure: exposure.map(|e| ExposureMark {
-                label: e.label.clone(),
-                tool: e.tool.clone(),
-                url: e.url.clone(),
-                exposure_type: e.exposure_type.clone(),
-            }),
+            exposure: exposure.map(|e| ExposureMark::of(e)),
         });
     }
     out.edges = s
@@ -561,12 +591,7 @@ fn view_node(
         Some(n) => n.name.clone(),
         None => report::short(&id).to_string(),
     };
-    let exposure = exposures.get(id.as_str()).map(|e| ExposureMark {
-        label: e.label.clone(),
-        tool: e.tool.clone(),
-        url: e.url.clone(),
-        exposure_type: e.exposure_type.clone(),
-    });
+    let exposure = exposures.get(id.as_str()).map(|e| ExposureMark::of(e));
     ViewNode {
         name,
         resource_type,
@@ -762,6 +787,81 @@ mod tests {
                 .all(|(a, b)| (*a as usize) < shared.nodes.len()
                     && (*b as usize) < shared.nodes.len())
         );
+    }
+
+    #[test]
+    fn semantic_models_matched_by_source_carry_their_evidence() {
+        // As a folder pick names them: by their path inside the picked folder.
+        macro_rules! file {
+            ($name:literal, $path:literal) => {
+                (
+                    $name,
+                    include_bytes!(concat!("../tests/", $path)).as_slice(),
+                )
+            };
+        }
+        let files: Vec<(&str, &[u8])> = vec![
+            file!(
+                "run_results.json",
+                "fixtures/two_roots/target/run_results.json"
+            ),
+            file!("manifest.json", "fixtures/two_roots/target/manifest.json"),
+            file!(
+                "pbip/Shop Sales.Report/definition.pbir",
+                "powerbi/pbip/Shop Sales.Report/definition.pbir"
+            ),
+            file!(
+                "pbip/Shop Sales.SemanticModel/definition/model.tmdl",
+                "powerbi/pbip/Shop Sales.SemanticModel/definition/model.tmdl"
+            ),
+            file!(
+                "pbip/Shop Sales.SemanticModel/definition/expressions.tmdl",
+                "powerbi/pbip/Shop Sales.SemanticModel/definition/expressions.tmdl"
+            ),
+            file!(
+                "pbip/Shop Sales.SemanticModel/definition/tables/Orders.tmdl",
+                "powerbi/pbip/Shop Sales.SemanticModel/definition/tables/Orders.tmdl"
+            ),
+            file!(
+                "pbip/Shop Sales.SemanticModel/definition/tables/Daily Revenue.tmdl",
+                "powerbi/pbip/Shop Sales.SemanticModel/definition/tables/Daily Revenue.tmdl"
+            ),
+            file!(
+                "pbip/Shop Sales.SemanticModel/definition/tables/Sessions.tmdl",
+                "powerbi/pbip/Shop Sales.SemanticModel/definition/tables/Sessions.tmdl"
+            ),
+        ];
+        let inputs: Vec<_> = files
+            .iter()
+            .map(|&(name, bytes)| crate::artifacts::InputFile { name, bytes })
+            .collect();
+        let a = crate::artifacts::read(&inputs);
+        let l = crate::graph::lineage(&a);
+        let d = crate::diagnose::diagnose(&a, &l);
+        let v = view(&a, &l, &d);
+        let model = v
+            .nodes
+            .iter()
+            .find(|n| n.id == "powerbi.semantic_model.Shop Sales")
+            .expect("the semantic model is drawn");
+        assert_eq!(model.resource_type, "semantic_model");
+        assert_eq!(model.status, NodeStatus::Affected);
+        let mark = model.exposure.as_ref().unwrap();
+        assert!(mark.matched_by_source());
+        assert_eq!(mark.tool, "powerbi");
+        assert!(mark
+            .matched_by
+            .iter()
+            .any(|m| m.table == "Orders" && m.node == "model.shop.fct_orders"));
+        let i = v.nodes.iter().position(|n| n.id == model.id).unwrap() as u32;
+        assert!(v.problems.iter().all(|p| p.nodes.contains(&i)));
+        let report = v
+            .nodes
+            .iter()
+            .find(|n| n.id.starts_with("powerbi.report."))
+            .expect("the report is drawn");
+        assert_eq!(report.resource_type, "report");
+        assert!(!report.exposure.as_ref().unwrap().matched_by_source());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use dbt_triage::layout::{Config, Layout, Position};
-use dbt_triage::view::{NodeStatus, ProjectView};
+use dbt_triage::view::{ExposureMark, NodeStatus, ProjectView};
 
 /// The CSS custom properties the graph is drawn with (`--failed`, `--skipped-bg`, …).
 pub const COLOR_VARIABLES: [&str; 18] = [
@@ -148,14 +148,27 @@ pub fn standalone(
             if n.exposure.is_some() { 18 } else { 5 },
             c(fill),
             c(stroke),
-            if n.resource_type == "exposure" { " stroke-dasharray=\"6 3\"" } else { "" }
+            match n.resource_type.as_str() {
+                "exposure" => " stroke-dasharray=\"6 3\"",
+                "semantic_model" => " stroke-dasharray=\"2 3\"",
+                _ => "",
+            }
         );
+        let tag = n.exposure.as_ref().and_then(sub_tag);
         let _ = writeln!(
             s,
-            "<text x=\"12\" y=\"23\" fill=\"{}\">{}</text>",
+            "<text x=\"12\" y=\"{}\" fill=\"{}\">{}</text>",
+            if tag.is_some() { 16 } else { 23 },
             c("--fg"),
             escape(&truncate(label, 24))
         );
+        if let Some(tag) = tag {
+            let _ = writeln!(
+                s,
+                "<text x=\"12\" y=\"30\" font-size=\"9.5\" fill=\"{}\">{tag}</text>",
+                c("--muted")
+            );
+        }
         if pbi {
             let _ = writeln!(
                 s,
@@ -177,6 +190,16 @@ pub fn standalone(
     }
     s.push_str("</g>\n</svg>\n");
     s
+}
+
+/// The second line of a node read from Power BI files: a semantic model tied to dbt by its tables'
+/// sources, or a report on one (declared exposures have none).
+pub fn sub_tag(e: &ExposureMark) -> Option<&'static str> {
+    match e.kind.as_str() {
+        "semantic_model" => Some("model · matched by source"),
+        "report" => Some("report"),
+        _ => None,
+    }
 }
 
 /// (stroke, fill) variables per status, as `app.css` colours the boxes.

@@ -359,6 +359,9 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                 let idx = p.node;
                 let pbi = n.exposure.as_ref().is_some_and(|e| e.tool == "powerbi");
                 let is_exposure = n.exposure.is_some();
+                // A Power BI semantic model tied to dbt nodes by its tables' sources, not declared.
+                let matched = n.exposure.as_ref().is_some_and(|e| e.matched_by_source());
+                let sub_tag = n.exposure.as_ref().and_then(svg::sub_tag);
                 let label = n
                     .exposure
                     .as_ref()
@@ -369,6 +372,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                     format!("st-{}", n.status.as_str()),
                     format!("kind-{}", n.resource_type),
                     pbi.then_some("powerbi"),
+                    matched.then_some("matched"),
                     (props.selected == Some(idx)).then_some("selected"),
                     hl.is_some_and(|h| h.contains(&idx)).then_some("hl"),
                 );
@@ -394,11 +398,17 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                     <g class={class} transform={format!("translate({:.1},{:.1})", p.x, p.y)}
                        data-id={n.id.clone()} data-status={n.status.as_str()}
                        tabindex={if labels { "0" } else { "-1" }} role="button"
-                       aria-label={format!("{} {} ({})", n.resource_type, label, n.status.as_str().replace('_', " "))}
+                       aria-label={format!("{} {} ({}{})", n.resource_type.replace('_', " "), label, n.status.as_str().replace('_', " "),
+                                           if matched { ", matched by source" } else { "" })}
                        onclick={on_click} onkeydown={on_node_key} onpointerdown={Callback::from(|e: PointerEvent| e.stop_propagation())}>
                         <rect width={nw.to_string()} height={nh.to_string()} rx={if is_exposure { "18" } else { "5" }} />
                         if labels {
-                            <text x="12" y="23">{ short }</text>
+                            if let Some(tag) = sub_tag {
+                                <text x="12" y="16">{ short }</text>
+                                <text class="sub-tag" x="12" y="30">{ tag }</text>
+                            } else {
+                                <text x="12" y="23">{ short }</text>
+                            }
                             if pbi {
                                 <g class="pbi-badge" transform={format!("translate({},8)", nw - 40.0)}>
                                     <rect width="32" height="20" rx="4" />
@@ -407,7 +417,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                             } else if is_exposure {
                                 <text class="kind-tag" x={(nw - 10.0).to_string()} y="23">{ "exposure" }</text>
                             }
-                            <title>{ &n.id }</title>
+                            <title>{ node_title(n) }</title>
                         }
                     </g>
                 })
@@ -495,10 +505,30 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                     <li><span class="swatch st-not_run"></span>{ "not run" }</li>
                     <li><span class="swatch st-affected pill"></span>{ "affected exposure" }</li>
                     <li><span class="pbi-mark">{ "PBI" }</span>{ "Power BI" }</li>
+                    <li><span class="swatch st-affected pill matched"></span>{ "matched by source" }</li>
                 </ul>
                 <p class="graph-count muted">{ format!("{} of {} nodes", props.shown.len(), total) }</p>
             </div>
         </section>
+    }
+}
+
+/// A node's tooltip: its id; for a semantic model matched by source, which tables read what.
+fn node_title(n: &view::ViewNode) -> String {
+    match &n.exposure {
+        Some(e) if e.matched_by_source() => {
+            let mut t = format!("{}\nPower BI semantic model, matched by source:", n.id);
+            for m in &e.matched_by {
+                t.push_str(&format!(
+                    "\n  table {} reads {} ← {}",
+                    m.table,
+                    m.relation,
+                    dbt_triage::report::short(&m.node)
+                ));
+            }
+            t
+        }
+        _ => n.id.clone(),
     }
 }
 

@@ -1,5 +1,7 @@
 //! Getting files in: the file and folder pickers, "Try a sample", the progress of a load, and the
-//! page-wide drop (files or whole folders). Only converts browser objects into [`Picked`] files;
+//! page-wide drop (files or whole folders). Only converts browser objects into [`Picked`] files —
+//! a folder's files named by their path inside it (`webkitRelativePath` for a folder pick, the
+//! entry's full path for a drop), which is how the core groups a PBIP model's TMDL files;
 //! recognizing them is the core's job (by content).
 
 use js_sys::{Array, Function, Promise, Reflect};
@@ -66,7 +68,7 @@ pub fn Loader(props: &LoaderProps) -> Html {
             <p class="drop-hint">
                 { "Drop " }<code>{ "run_results.json" }</code>{ ", " }<code>{ "manifest.json" }</code>
                 { " and " }<code>{ "dbt.log" }</code>{ " — or a whole " }<code>{ "target/" }</code>
-                { " folder — anywhere on this page." }
+                { " folder, with a Power BI project's folder to see which semantic models it breaks — anywhere on this page." }
             </p>
             <div class="loader-buttons">
                 <label class="button">
@@ -188,16 +190,24 @@ async fn read_entries(reader: &FileSystemDirectoryReader) -> Vec<FileSystemEntry
 }
 
 /// Inside a dropped folder, only files that can be inputs: JSON artifacts, logs and ZIPs of them
-/// (the core opens those), not the compiled SQL, the pickled graph or the docs site.
+/// (the core opens those), and Power BI files — a PBIP semantic model's TMDL files (kept under
+/// their `<Name>.SemanticModel/…` path, which groups them into one model), `model.bim`, a report's
+/// `definition.pbir`; not the compiled SQL, the pickled graph, the docs site, Power BI's local
+/// cache (`.pbi/`) or a report's pages and visuals.
 fn wanted_in_folder(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    let skipped_dir = lower.split('/').any(|part| {
+    let parts: Vec<&str> = lower.split('/').collect();
+    let dirs = &parts[..parts.len().saturating_sub(1)];
+    let skipped_dir = dirs.iter().any(|part| {
         matches!(
-            part,
-            "compiled" | "run" | "node_modules" | ".git" | "dbt_packages"
+            *part,
+            "compiled" | "run" | "node_modules" | ".git" | "dbt_packages" | ".pbi"
         )
     });
-    let ext_ok = [".json", ".log", ".txt", ".zip"]
+    if dirs.iter().any(|d| d.ends_with(".report")) {
+        return !skipped_dir && lower.ends_with("/definition.pbir");
+    }
+    let ext_ok = [".json", ".log", ".txt", ".zip", ".tmdl", ".bim", ".pbir"]
         .iter()
         .any(|e| lower.ends_with(e));
     ext_ok && !skipped_dir

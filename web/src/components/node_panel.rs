@@ -1,5 +1,6 @@
 //! The details of the node selected in the graph: type, materialization, path, status, timing,
-//! message and where its compiled SQL is.
+//! message and where its compiled SQL is; for a Power BI semantic model matched by source, which
+//! table reads which relation of which dbt node.
 
 use dbt_triage::view::ProjectView;
 use yew::prelude::*;
@@ -34,7 +35,7 @@ pub fn NodePanel(props: &NodePanelProps) -> Html {
             </header>
             <dl>
                 { row("id", Some(n.id.clone())) }
-                { row("type", Some(n.resource_type.clone())) }
+                { row("type", Some(n.resource_type.replace('_', " "))) }
                 { row("status", Some(match &n.dbt_status {
                     Some(s) => s.clone(),
                     None => n.status.as_str().replace('_', " "),
@@ -45,7 +46,7 @@ pub fn NodePanel(props: &NodePanelProps) -> Html {
                 { row("time", n.execution_time.map(|t| format!("{t:.2} s"))) }
                 { row("compiled SQL", n.compiled_path.clone()) }
                 if let Some(e) = &n.exposure {
-                    { row("exposure", Some(e.label.clone())) }
+                    { row(if e.kind.is_empty() || e.kind == "exposure" { "exposure" } else { "name" }, Some(e.label.clone())) }
                     { row("tool", Some(if e.tool == "powerbi" { "Power BI".to_string() } else { e.tool.clone() })) }
                     if let Some(url) = e.url.as_deref().filter(|u| is_web_url(u)) {
                         <dt>{ "link" }</dt>
@@ -53,6 +54,26 @@ pub fn NodePanel(props: &NodePanelProps) -> Html {
                     }
                 }
             </dl>
+            if let Some(e) = n.exposure.as_ref().filter(|e| e.matched_by_source()) {
+                <section class="matched-by" aria-label="Matched by source">
+                    <h4>{ "Matched by source" }</h4>
+                    <p class="muted">
+                        { "Found in the Power BI files, not declared as a dbt exposure: these tables read what dbt builds." }
+                    </p>
+                    <table>
+                        <thead><tr><th>{ "table" }</th><th>{ "reads" }</th><th>{ "dbt node" }</th></tr></thead>
+                        <tbody>
+                            { for e.matched_by.iter().map(|m| html! {
+                                <tr>
+                                    <td>{ &m.table }</td>
+                                    <td><code>{ &m.relation }</code></td>
+                                    <td title={m.node.clone()}>{ dbt_triage::report::short(&m.node) }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </section>
+            }
             if let Some(m) = &n.message {
                 <pre class="message-text">{ m }</pre>
             }

@@ -1,10 +1,11 @@
 //! One problem of the diagnosis: category, the cause with its evidence marked, the message
 //! verbatim, the compiled SQL with the line the warehouse complains about, the fix with copy
-//! buttons, the roots, the skipped nodes it caused and the exposures it breaks (Power BI marked).
+//! buttons, the roots, the skipped nodes it caused and the exposures it breaks (Power BI marked;
+//! semantic models found in Power BI files marked as matched by source).
 
 use std::collections::HashMap;
 
-use dbt_triage::diagnose::Problem;
+use dbt_triage::diagnose::{Exposure, Problem};
 use dbt_triage::view::ProjectView;
 use yew::prelude::*;
 
@@ -134,15 +135,28 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                     <ul class="exposure-list">
                         { for exposures.iter().map(|e| {
                             let pbi = e.tool == "powerbi";
+                            // Read from Power BI files and tied by its tables' sources, not declared.
+                            let matched = e.kind == "semantic_model";
                             html! {
-                                <li class={classes!("exposure", pbi.then_some("powerbi"))}>
+                                <li class={classes!("exposure", pbi.then_some("powerbi"), matched.then_some("matched"))}
+                                    data-id={e.id.clone()}>
                                     if pbi { <span class="pbi-mark" title="Power BI">{ "Power BI" }</span> }
-                                    { match e.url.as_deref().filter(|u| is_web_url(u)) {
-                                        Some(url) => html! {
+                                    { match (e.url.as_deref().filter(|u| is_web_url(u)), props.index.get(&e.id)) {
+                                        (Some(url), _) => html! {
                                             <a href={url.to_string()} target="_blank" rel="noopener noreferrer">{ &e.label }</a>
                                         },
-                                        None => html! { <span>{ &e.label }</span> },
+                                        (None, Some(&i)) if matched => {
+                                            let on_node = props.on_node.reform(move |_: MouseEvent| i);
+                                            html! { <button class="link node-link" onclick={on_node} title={e.id.clone()}>{ &e.label }</button> }
+                                        }
+                                        (None, _) => html! { <span>{ &e.label }</span> },
                                     } }
+                                    if matched {
+                                        <span class="matched-mark" title={matched_title(e)}>{ "semantic model · matched by source" }</span>
+                                    }
+                                    if e.kind == "report" {
+                                        <span class="exposure-type">{ "report" }</span>
+                                    }
                                     if !pbi {
                                         <span class="exposure-type">{ e.exposure_type.clone().unwrap_or_else(|| e.tool.clone()) }</span>
                                     }
@@ -154,6 +168,20 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
             }
         </article>
     }
+}
+
+/// Why a semantic model is listed: which of its tables read which dbt node's relation.
+fn matched_title(e: &Exposure) -> String {
+    let mut t = String::from("Found in the Power BI files, not declared as a dbt exposure:");
+    for m in &e.matched_by {
+        t.push_str(&format!(
+            "\ntable {} reads {} ← {}",
+            m.table,
+            m.relation,
+            dbt_triage::report::short(&m.node)
+        ));
+    }
+    t
 }
 
 /// Only http(s) links are made clickable: a `javascript:` URL in an artifact stays text.
