@@ -1396,22 +1396,16 @@ fn sql_paths(r: &Root<'_>) -> (Option<String>, Option<String>) {
     let Some(n) = r.node else {
         return (None, from_message);
     };
-    let pkg = n.package_name.as_deref().unwrap_or("");
-    let file = match (&n.original_file_path, &n.path) {
-        (Some(o), _) if o.ends_with(".sql") => Some(o.clone()),
-        (Some(o), Some(p)) => Some(format!("{o}/{p}")),
-        _ => None,
-    };
-    let Some(file) = file else {
+    let Some(file) = n.target_file() else {
         return (None, from_message);
     };
-    let compiled = format!("target/compiled/{pkg}/{file}");
+    let compiled = format!("target/compiled/{file}");
     let run = from_message.or_else(|| {
         matches!(
             n.resource_type.as_str(),
             "model" | "seed" | "snapshot" | "test"
         )
-        .then(|| format!("target/run/{pkg}/{file}"))
+        .then(|| format!("target/run/{file}"))
     });
     (Some(compiled), run)
 }

@@ -621,14 +621,8 @@ fn compiled_path(n: &Node) -> Option<String> {
     ) {
         return None;
     }
-    let pkg = n.package_name.as_deref()?;
-    let file = n.original_file_path.as_deref()?;
-    if file.ends_with(".sql") {
-        Some(format!("target/compiled/{pkg}/{file}"))
-    } else {
-        let leaf = n.path.as_deref()?.rsplit('/').next()?;
-        Some(format!("target/compiled/{pkg}/{file}/{leaf}"))
-    }
+    n.package_name.as_deref()?;
+    Some(format!("target/compiled/{}", n.target_file()?))
 }
 
 #[cfg(test)]

@@ -376,6 +376,19 @@ impl Node {
         &self.name
     }
 
+    /// Where dbt writes this node's SQL under `target/compiled/` and `target/run/`:
+    /// `<package>/<sql file>`, or for tests defined in YAML `<package>/<yaml file>/<test>.sql`.
+    pub fn target_file(&self) -> Option<String> {
+        let pkg = self.package_name.as_deref().unwrap_or("");
+        let file = self.original_file_path.as_deref()?;
+        if file.ends_with(".sql") {
+            Some(format!("{pkg}/{file}"))
+        } else {
+            let leaf = self.path.as_deref()?.rsplit('/').next()?;
+            Some(format!("{pkg}/{file}/{leaf}"))
+        }
+    }
+
     /// Whether this node is a data test or unit test rather than something that builds a relation.
     pub fn is_test(&self) -> bool {
         matches!(self.resource_type.as_str(), "test" | "unit_test")
