@@ -172,7 +172,7 @@ pub fn snapshot(d: &Diagnosis, lineage: &Lineage) -> Snapshot {
 pub fn encode(s: &Snapshot) -> String {
     // Plain data with string keys always serializes.
     let json = serde_json::to_vec(s).unwrap_or_default();
-    let deflated = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    let deflated = miniz_oxide::deflate::compress_to_vec(&json, 6);
     URL_SAFE_NO_PAD.encode(deflated)
 }
 
