@@ -128,6 +128,14 @@ impl Diagnosis {
         !self.problems.is_empty()
     }
 
+    /// Skipped nodes with no failed ancestor (`--fail-fast`, a cancelled run, no manifest).
+    pub fn unattributed_skipped(&self) -> impl Iterator<Item = &str> {
+        self.skipped
+            .iter()
+            .filter(|s| s.caused_by.is_empty())
+            .map(|s| s.node.as_str())
+    }
+
     /// Affected exposures that are Power BI artifacts.
     pub fn affected_powerbi(&self) -> impl Iterator<Item = &Exposure> {
         self.exposures

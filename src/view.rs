@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
-use crate::artifacts::{Artifacts, InputKind, Node, NodeResult};
+use crate::artifacts::{Artifacts, Node, NodeResult};
 use crate::classify::Evidence;
 use crate::diagnose::Diagnosis;
 use crate::graph::Lineage;
@@ -198,7 +198,7 @@ pub fn view(a: &Artifacts, l: &Lineage, d: &Diagnosis) -> ProjectView {
             .iter()
             .map(|i| LoadedInput {
                 name: i.name.clone(),
-                kind: kind_name(i.kind).to_string(),
+                kind: i.kind.as_str().to_string(),
                 detail: i.detail.clone(),
                 problem: i.problem.clone(),
             })
@@ -520,17 +520,6 @@ pub fn locate_line(code: &str, message: &str, evidence: &Evidence) -> Option<u32
     .into_iter()
     .flatten()
     .find_map(|s| find(s))
-}
-
-fn kind_name(k: InputKind) -> &'static str {
-    match k {
-        InputKind::RunResults => "run_results",
-        InputKind::Manifest => "manifest",
-        InputKind::Log => "log",
-        InputKind::PowerBi => "power_bi",
-        InputKind::Ignored => "ignored",
-        InputKind::Unreadable => "unreadable",
-    }
 }
 
 fn missing(a: &Artifacts) -> Vec<String> {

@@ -88,12 +88,7 @@ fn compact(d: &Diagnosis) -> String {
             writeln!(o, "  breaks: {}", s.join(",")).unwrap();
         }
     }
-    let orphans: Vec<&str> = d
-        .skipped
-        .iter()
-        .filter(|s| s.caused_by.is_empty())
-        .map(|s| short(&s.node))
-        .collect();
+    let orphans: Vec<&str> = d.unattributed_skipped().map(short).collect();
     if !orphans.is_empty() {
         writeln!(o, "orphans: {}", orphans.join(",")).unwrap();
     }

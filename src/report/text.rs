@@ -80,12 +80,7 @@ pub fn render(d: &Diagnosis) -> String {
         }
         o.push('\n');
     }
-    let orphans: Vec<&str> = d
-        .skipped
-        .iter()
-        .filter(|s| s.caused_by.is_empty())
-        .map(|s| short(&s.node))
-        .collect();
+    let orphans: Vec<&str> = d.unattributed_skipped().map(short).collect();
     if !orphans.is_empty() {
         o.push_str(&format!(
             "{} skipped with no failed ancestor: {}\n\n",
