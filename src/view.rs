@@ -80,7 +80,8 @@ impl NodeStatus {
     }
 }
 
-/// One node of the lineage as the page shows it.
+/// One node of the lineage as the page shows it. (Absent fields are left out of its JSON: a big
+/// project's view is handed from the worker to the page as JSON, node by node.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ViewNode {
     pub id: String,
@@ -89,16 +90,24 @@ pub struct ViewNode {
     pub resource_type: String,
     pub status: NodeStatus,
     /// dbt's own status verbatim, when the node is in the results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dbt_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub materialized: Option<String>,
     /// The file that defines it, relative to the project.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_time: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Where dbt wrote its compiled SQL, when it has any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compiled_path: Option<String>,
     /// For exposures: what it is and where it lives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure: Option<ExposureMark>,
 }
 

@@ -26,6 +26,8 @@ struct Inner {
     worker: Option<Worker>,
     ready: bool,
     loading: bool,
+    /// The last load's share link is still to be asked for (see [`Bridge::ask_share`]).
+    share_wanted: bool,
     queue: Vec<JsValue>,
     dispatch: Dispatch,
     /// The worker stopped with an uncaught error (e.g. its memory ran out): the next request
@@ -41,6 +43,7 @@ impl Bridge {
             worker: None,
             ready: false,
             loading: false,
+            share_wanted: false,
             queue: Vec::new(),
             dispatch,
             broken: false,
@@ -58,6 +61,7 @@ impl Bridge {
         }
         inner.ready = false;
         inner.loading = false;
+        inner.share_wanted = false;
         inner.broken = false;
         inner.queue.clear();
         let worker = match Worker::new(WORKER_PATH) {
@@ -108,6 +112,9 @@ impl Bridge {
             ) {
                 inner.loading = false;
             }
+            if let Reply::Loaded(loaded) = &reply {
+                inner.share_wanted = loaded.share.is_none();
+            }
             // A panic may leave the worker's memory unusable: the next request gets a fresh one.
             if matches!(reply, Reply::Failed { .. }) {
                 inner.broken = true;
@@ -121,6 +128,7 @@ impl Bridge {
             }
             Reply::Loaded(loaded) => dispatch(Action::Loaded(loaded)),
             Reply::Layout { token, layout } => dispatch(Action::Laid { token, layout }),
+            Reply::Share { link } => dispatch(Action::ShareMade(link)),
             Reply::Failed { text } | Reply::BadLink { text } => dispatch(Action::Failed(text)),
         }
     }
@@ -188,6 +196,14 @@ impl Bridge {
             base: base.to_string(),
             fragment: fragment.to_string(),
         });
+    }
+
+    /// Asks for the last load's share link, once per load: called after the first layout is
+    /// asked for, so that the worker lays out the first screen before it makes the link.
+    pub fn ask_share(&self) {
+        if std::mem::take(&mut self.0.borrow_mut().share_wanted) {
+            self.request(&Request::Share);
+        }
     }
 
     /// Sends a request.

@@ -18,6 +18,10 @@ pub enum Request {
     },
     /// Open a share link's fragment (`#d=…`); `base` is the page's URL without it.
     Open { base: String, fragment: String },
+    /// Make the share link of the last files loaded. The page asks once the first screen is
+    /// drawn: building it (serializing and deflating the diagnosis) is a third of a big load's
+    /// work in the worker, and nobody waits for it before they click "Share link".
+    Share,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -38,6 +42,10 @@ pub enum Reply {
         token: u32,
         layout: Layout,
     },
+    /// The share link of the last load, or why there is none.
+    Share {
+        link: Result<String, String>,
+    },
     /// The share link could not be read (the worker is fine).
     BadLink {
         text: String,
@@ -55,8 +63,9 @@ pub struct Loaded {
     pub read_errors: Vec<String>,
     /// The diagnosis as the CLI's `--format markdown` prints it.
     pub markdown: String,
-    /// The share link, or why there is none (the diagnosis does not fit a link).
-    pub share: Result<String, String>,
+    /// The share link, or why there is none (the diagnosis does not fit a link); `None` while
+    /// it is still to be made (see [`Request::Share`]).
+    pub share: Option<Result<String, String>>,
     /// Set when this came from a share link rather than files.
     pub shared: Option<SharedFrom>,
 }

@@ -55,8 +55,10 @@ pub struct State {
     pub view: Option<Shared<ProjectView>>,
     pub read_errors: Vec<String>,
     pub error: Option<String>,
-    /// The view's Markdown report and share link (or why there is none).
+    /// The view's Markdown report.
     pub exports: Option<Shared<Exports>>,
+    /// The view's share link (or why there is none); `None` until the worker made it.
+    pub share: Option<Result<String, String>>,
     /// Set while the view comes from a share link.
     pub shared: Option<SharedFrom>,
     pub scope: Scope,
@@ -79,6 +81,7 @@ impl Default for State {
             read_errors: Vec::new(),
             error: None,
             exports: None,
+            share: None,
             shared: None,
             scope: Scope::Focus { depth: 1 },
             shown: Shared::new(Vec::new()),
@@ -94,7 +97,6 @@ impl Default for State {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exports {
     pub markdown: String,
-    pub share: Result<String, String>,
 }
 
 pub enum Action {
@@ -107,6 +109,8 @@ pub enum Action {
     Opening,
     Progress(Progress),
     Loaded(Box<Loaded>),
+    /// The share link of the view shown was made.
+    ShareMade(Result<String, String>),
     Failed(String),
     SetScope(Scope),
     Laid {
@@ -176,7 +180,8 @@ impl Reducible for State {
                 s.progress = None;
                 s.view = Some(Shared::new(view));
                 s.read_errors = read_errors;
-                s.exports = Some(Shared::new(Exports { markdown, share }));
+                s.exports = Some(Shared::new(Exports { markdown }));
+                s.share = share;
                 s.shared = shared;
                 s.loaded_files = s.files.clone();
                 s.selected_node = None;
@@ -184,6 +189,7 @@ impl Reducible for State {
                 s.scope = Scope::Focus { depth: 1 };
                 s.relayout();
             }
+            Action::ShareMade(link) => s.share = Some(link),
             Action::Failed(text) => {
                 // The files that made the worker fail are not read again with the next ones.
                 if s.progress.is_some() {

@@ -1,9 +1,14 @@
 //! The web worker: `[name, File]` pairs in → bytes → the core → progress, the view, the Markdown
 //! report and the share link out; a share link's fragment in → the same out; layout requests in →
-//! positions out. It holds no state between messages, so the page may terminate it at any time
-//! (that is how a load is cancelled) and start a fresh one.
+//! positions out. The only state it keeps between messages is what the share link of the last
+//! load is made from (asked for separately, after the first screen); the page may terminate it at
+//! any time (that is how a load is cancelled) and start a fresh one.
+
+use std::cell::RefCell;
 
 use dbt_triage::artifacts::InputFile;
+use dbt_triage::diagnose::Diagnosis;
+use dbt_triage::graph::Lineage;
 use dbt_triage::layout;
 use dbt_triage::report;
 use dbt_triage::share;
@@ -15,6 +20,11 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use crate::protocol::{Loaded, Reply, Request, SharedFrom};
+
+thread_local! {
+    /// What the last load's share link is made from: its diagnosis, lineage and the page's URL.
+    static LAST: RefCell<Option<(Diagnosis, Lineage, String)>> = const { RefCell::new(None) };
+}
 
 /// Installs the message handler and says it is ready.
 pub fn start() {
@@ -33,6 +43,7 @@ pub fn start() {
                 }),
             }
         } else if Array::is_array(&data) {
+            LAST.set(None);
             wasm_bindgen_futures::spawn_local(load(data.unchecked_into()));
         }
     });
@@ -61,16 +72,25 @@ fn answer(request: Request) -> Reply {
             token,
             layout: layout::layout(&nodes, &edges, &layout::Config::default()),
         },
+        Request::Share => Reply::Share {
+            link: LAST.with_borrow(|last| match last {
+                Some((diagnosis, lineage, base)) => {
+                    share::link(diagnosis, lineage, base, share::DEFAULT_BUDGET)
+                        .map_err(|e| capitalized(&e.to_string()))
+                }
+                None => Err("There is no diagnosis to share: load the files again".into()),
+            }),
+        },
         Request::Open { base, fragment } => match share::decode(&fragment) {
             Ok(snapshot) => Reply::Loaded(Box::new(Loaded {
                 view: view::from_snapshot(&snapshot),
                 read_errors: Vec::new(),
                 markdown: report::markdown::render(&snapshot.diagnosis),
-                share: Ok(format!(
+                share: Some(Ok(format!(
                     "{}#{}",
                     base.split('#').next().unwrap_or_default(),
                     fragment.trim_start_matches('#')
-                )),
+                ))),
                 shared: Some(SharedFrom {
                     omitted: snapshot.omitted,
                 }),
@@ -129,16 +149,21 @@ async fn load(message: Array) {
     drop(files);
     let lineage = dbt_triage::lineage(&artifacts);
     let diagnosis = dbt_triage::diagnose(&artifacts, &lineage);
-    let view = view::view(&artifacts, &lineage, &diagnosis);
-    let share = share::link(&diagnosis, &lineage, &base, share::DEFAULT_BUDGET)
-        .map_err(|e| capitalized(&e.to_string()));
+    let mut view = view::view(&artifacts, &lineage, &diagnosis);
+    drop(artifacts);
+    // The page lists skipped nodes per problem; the flat list with each one's causes is for the
+    // reports (made here) and would be a quarter of a big project's hand-over to the page.
+    if let Some(d) = &mut view.diagnosis {
+        d.skipped = Vec::new();
+    }
     post(&Reply::Loaded(Box::new(Loaded {
         view,
         read_errors,
         markdown: report::markdown::render(&diagnosis),
-        share,
+        share: None,
         shared: None,
     })));
+    LAST.set(Some((diagnosis, lineage, base)));
 }
 
 fn size_text(bytes: f64) -> String {

@@ -91,6 +91,7 @@ pub fn App() -> Html {
                     edges: view::edges_among(&v, &shown),
                 });
             }
+            bridge.ask_share();
         });
     }
 
@@ -238,7 +239,7 @@ pub fn App() -> Html {
                                 </p>
                             }
                             if let Some(exports) = &state.exports {
-                                <ExportButtons exports={exports.clone()} />
+                                <ExportButtons exports={exports.clone()} share={state.share.clone()} />
                             }
                             if !d.warnings.is_empty() {
                                 <ul class="warnings">

@@ -12,10 +12,14 @@ use crate::state::Exports;
 #[derive(Properties, PartialEq)]
 pub struct ExportsProps {
     pub exports: Shared<Exports>,
+    /// The share link, or why there is none; `None` while the worker is still making it.
+    pub share: Option<Result<String, String>>,
 }
 
 #[derive(Clone, PartialEq)]
 enum Shown {
+    /// "Share link" was clicked before the link was made: it is shown (and copied) on arrival.
+    Making,
     Link { url: String, copied: bool },
     NoLink(String),
     Markdown { copied: bool },
@@ -29,10 +33,10 @@ pub fn ExportButtons(props: &ExportsProps) -> Html {
         let shown = shown.clone();
         use_effect_with(props.exports.clone(), move |_| shown.set(None));
     }
-    let on_share = {
+    // What to do with the share link, once there is one.
+    let give_link = {
         let shown = shown.clone();
-        let exports = props.exports.clone();
-        Callback::from(move |_: MouseEvent| match &exports.share {
+        move |share: &Result<String, String>| match share {
             Ok(url) => {
                 let (shown, url) = (shown.clone(), url.clone());
                 wasm_bindgen_futures::spawn_local(async move {
@@ -41,6 +45,25 @@ pub fn ExportButtons(props: &ExportsProps) -> Html {
                 });
             }
             Err(why) => shown.set(Some(Shown::NoLink(why.clone()))),
+        }
+    };
+    // Clicked while the link was being made: give it when it arrives. (The browser may refuse
+    // the clipboard by then; the link is shown to copy by hand.)
+    {
+        let shown = shown.clone();
+        let give_link = give_link.clone();
+        use_effect_with(props.share.clone(), move |share| {
+            if let (Some(Shown::Making), Some(share)) = (&*shown, share) {
+                give_link(share);
+            }
+        });
+    }
+    let on_share = {
+        let shown = shown.clone();
+        let share = props.share.clone();
+        Callback::from(move |_: MouseEvent| match &share {
+            Some(share) => give_link(share),
+            None => shown.set(Some(Shown::Making)),
         })
     };
     let on_markdown = {
@@ -75,6 +98,9 @@ pub fn ExportButtons(props: &ExportsProps) -> Html {
             </div>
             { match &*shown {
                 None => html! {},
+                Some(Shown::Making) => html! {
+                    <p class="export-out muted" role="status">{ "Making the link…" }</p>
+                },
                 Some(Shown::Link { url, copied }) => html! {
                     <div class="export-out" role="status">
                         <label for="share-url">

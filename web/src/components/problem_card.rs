@@ -24,8 +24,28 @@ pub struct ProblemCardProps {
     pub on_node: Callback<u32>,
 }
 
+/// How many skipped nodes an opened list shows before "Show all".
+const SKIPPED_SHOWN: usize = 200;
+
 #[function_component]
 pub fn ProblemCard(props: &ProblemCardProps) -> Html {
+    // The skipped list is built only once opened, and then its first part: a hub failure in a big
+    // project skips tens of thousands of nodes, and their links would be most of the page's DOM
+    // (and of the time to show the diagnosis) while the list is still closed.
+    let skipped_open = use_state(|| false);
+    let skipped_limit = use_state(|| SKIPPED_SHOWN);
+    let on_skipped_toggle = {
+        let skipped_open = skipped_open.clone();
+        Callback::from(move |e: Event| {
+            if let Some(d) = e.target_dyn_into::<web_sys::HtmlDetailsElement>() {
+                skipped_open.set(d.open());
+            }
+        })
+    };
+    let on_show_all = {
+        let skipped_limit = skipped_limit.clone();
+        Callback::from(move |_: MouseEvent| skipped_limit.set(usize::MAX))
+    };
     let Some(d) = &props.view.diagnosis else {
         return html! {};
     };
@@ -117,16 +137,23 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                 </div>
             </section>
             if !p.skipped.is_empty() {
-                <details class="skipped">
+                <details class="skipped" ontoggle={on_skipped_toggle}>
                     <summary>
                         { match extra.and_then(|e| e.skipped_total) {
                             Some(total) => format!("{total} skipped because of this ({} named in the link)", p.skipped.len()),
                             None => format!("{} skipped because of this", p.skipped.len()),
                         } }
                     </summary>
-                    <ul class="node-list">
-                        { for p.skipped.iter().map(|s| html! { <li>{ node_link(s) }</li> }) }
-                    </ul>
+                    if *skipped_open {
+                        <ul class="node-list">
+                            { for p.skipped.iter().take(*skipped_limit).map(|s| html! { <li>{ node_link(s) }</li> }) }
+                        </ul>
+                        if p.skipped.len() > *skipped_limit {
+                            <button class="button small show-all" onclick={on_show_all}>
+                                { format!("Show all {}", p.skipped.len()) }
+                            </button>
+                        }
+                    }
                 </details>
             }
             if !exposures.is_empty() {
