@@ -35,7 +35,7 @@ for (const dir of dirs) {
   }
 }
 fs.writeFileSync(path.join(out, `phases${process.env.PHASES_NODE_FLAGS ? process.env.PHASES_NODE_FLAGS.replace(/[^a-z0-9]+/gi, '_') : ''}.json`), JSON.stringify(results, null, 1) + '\n');
-const cols = ['setup', 'read', 'drop_inputs', 'lineage', 'diagnose', 'view', 'share', 'markdown', 'to_json', 'worker_total', 'page_from_json', 'reply_bytes', 'wasm_memory'];
+const cols = ['setup', 'read', 'drop_inputs', 'lineage', 'diagnose', 'view', 'share', 'markdown_and_first_layout', 'to_json', 'worker_total', 'page_from_json', 'reply_bytes', 'wasm_memory'];
 console.log(`| set | ${cols.join(' | ')} |`);
 console.log(`|---|${cols.map(() => '---').join('|')}|`);
 for (const [k, { best }] of Object.entries(results)) {

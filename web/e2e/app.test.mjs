@@ -40,7 +40,8 @@ test('Try a sample, served from a sub-path: the diagnosis, the graph, details, s
   // Click a node: its details.
   await page.locator('g.node[data-id="model.shop.fct_orders"]').click();
   const panel = page.locator('#node-panel');
-  await panel.waitFor();
+  // The details come from the worker when a node is opened.
+  await page.locator('#node-panel[aria-busy="false"]').waitFor();
   const text = await panel.textContent();
   assert.match(text, /model\.shop\.fct_orders/);
   assert.match(text, /skipped/);

@@ -182,7 +182,8 @@ test('an exposure URL that is not http(s) is shown as text, never a link', async
   // The node panel shows the exposure without a link too.
   await page.locator('g.node[data-id="exposure.shop.executive_revenue"]').click();
   const panel = page.locator('#node-panel');
-  await panel.waitFor();
+  // The details come from the worker when a node is opened.
+  await page.locator('#node-panel[aria-busy="false"]').waitFor();
   assert.equal(await panel.locator('a').count(), 0);
   await exec.click();
   await page.waitForTimeout(300);

@@ -69,7 +69,8 @@ test('a PBIP folder next to a run: the semantic model it breaks, matched by sour
   // The card's name opens the node's details: the evidence, table by table.
   await cards.first().locator('.exposure.matched button.node-link').click();
   const panel = page.locator('#node-panel');
-  await panel.waitFor();
+  // The details come from the worker when a node is opened.
+  await page.locator('#node-panel[aria-busy="false"]').waitFor();
   assert.match(await panel.textContent(), /typesemantic model/);
   assert.match(await panel.textContent(), /Power BI/);
   const rows = await panel.locator('.matched-by tbody tr').evaluateAll((trs) =>

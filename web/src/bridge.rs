@@ -129,6 +129,7 @@ impl Bridge {
             Reply::Loaded(loaded) => dispatch(Action::Loaded(loaded)),
             Reply::Layout { token, layout } => dispatch(Action::Laid { token, layout }),
             Reply::Share { link } => dispatch(Action::ShareMade(link)),
+            Reply::Node { index, node } => dispatch(Action::NodeDetail { index, node }),
             Reply::Failed { text } | Reply::BadLink { text } => dispatch(Action::Failed(text)),
         }
     }

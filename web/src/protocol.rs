@@ -4,7 +4,7 @@
 //! [`Request`]. The worker answers with JSON [`Reply`]s.
 
 use dbt_triage::layout::Layout;
-use dbt_triage::view::ProjectView;
+use dbt_triage::view::{ProjectView, ViewNode};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -22,6 +22,8 @@ pub enum Request {
     /// drawn: building it (serializing and deflating the diagnosis) is a third of a big load's
     /// work in the worker, and nobody waits for it before they click "Share link".
     Share,
+    /// The details of one node of the last view (what [`Loaded`] leaves out of its nodes).
+    Node { index: u32 },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -42,6 +44,11 @@ pub enum Reply {
         token: u32,
         layout: Layout,
     },
+    /// A node's details: the whole [`ViewNode`], or `None` when the worker no longer has the view.
+    Node {
+        index: u32,
+        node: Option<Box<ViewNode>>,
+    },
     /// The share link of the last load, or why there is none.
     Share {
         link: Result<String, String>,
@@ -59,6 +66,9 @@ pub enum Reply {
 /// A diagnosed project, with what the page exports from it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Loaded {
+    /// The view, its nodes without their details (materialization, path, relation, timing,
+    /// message, compiled SQL path: asked for with [`Request::Node`] when a node is opened) — at
+    /// 10,000 models they would be most of the hand-over to the page.
     pub view: ProjectView,
     pub read_errors: Vec<String>,
     /// The diagnosis as the CLI's `--format markdown` prints it.
@@ -68,6 +78,17 @@ pub struct Loaded {
     pub share: Option<Result<String, String>>,
     /// Set when this came from a share link rather than files.
     pub shared: Option<SharedFrom>,
+    /// The graph's first screen, laid out before the view is posted (saves the page a round
+    /// trip to the worker before anything is drawn).
+    #[serde(default)]
+    pub first_layout: Option<FirstLayout>,
+}
+
+/// The failure's neighbourhood (the graph's initial scope, one level around it) and its layout.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FirstLayout {
+    pub shown: Vec<u32>,
+    pub layout: Layout,
 }
 
 /// What the banner over a shared diagnosis says.

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use dbt_triage::layout::Layout;
-use dbt_triage::view::{self, ProjectView};
+use dbt_triage::view::{self, ProjectView, ViewNode};
 use web_sys::File;
 use yew::Reducible;
 
@@ -66,7 +66,12 @@ pub struct State {
     pub shown: Shared<Vec<u32>>,
     pub layout: Option<Shared<Layout>>,
     pub layout_token: u32,
+    /// A layout the worker sent with the view, for this token: the page takes it in a task of
+    /// its own after drawing the diagnosis, instead of asking the worker.
+    pub first_layout: Option<(u32, Shared<Layout>)>,
     pub selected_node: Option<u32>,
+    /// The selected node's details from the worker (`Some(None)`: it has none to give).
+    pub node_detail: Option<Option<Shared<ViewNode>>>,
     pub selected_problem: Option<usize>,
 }
 
@@ -87,7 +92,9 @@ impl Default for State {
             shown: Shared::new(Vec::new()),
             layout: None,
             layout_token: 0,
+            first_layout: None,
             selected_node: None,
+            node_detail: None,
             selected_problem: None,
         }
     }
@@ -109,6 +116,11 @@ pub enum Action {
     Opening,
     Progress(Progress),
     Loaded(Box<Loaded>),
+    /// The details of a node arrived.
+    NodeDetail {
+        index: u32,
+        node: Option<Box<ViewNode>>,
+    },
     /// The share link of the view shown was made.
     ShareMade(Result<String, String>),
     Failed(String),
@@ -176,6 +188,7 @@ impl Reducible for State {
                     markdown,
                     share,
                     shared,
+                    first_layout,
                 } = *loaded;
                 s.progress = None;
                 s.view = Some(Shared::new(view));
@@ -185,11 +198,26 @@ impl Reducible for State {
                 s.shared = shared;
                 s.loaded_files = s.files.clone();
                 s.selected_node = None;
+                s.node_detail = None;
                 s.selected_problem = None;
                 s.scope = Scope::Focus { depth: 1 };
-                s.relayout();
+                match first_layout {
+                    Some(first) => {
+                        s.shown = Shared::new(first.shown);
+                        s.layout = None;
+                        s.layout_token += 1;
+                        s.first_layout = Some((s.layout_token, Shared::new(first.layout)));
+                    }
+                    None => s.relayout(),
+                }
             }
             Action::ShareMade(link) => s.share = Some(link),
+            Action::NodeDetail { index, node } => {
+                if s.selected_node != Some(index) {
+                    return self;
+                }
+                s.node_detail = Some(node.map(|n| Shared::new(*n)));
+            }
             Action::Failed(text) => {
                 // The files that made the worker fail are not read again with the next ones.
                 if s.progress.is_some() {
@@ -207,12 +235,21 @@ impl Reducible for State {
                     return self;
                 }
                 s.layout = Some(Shared::new(layout));
+                s.first_layout = None;
             }
-            Action::SelectNode(n) => s.selected_node = n,
+            Action::SelectNode(n) => {
+                if s.selected_node != n {
+                    s.node_detail = None;
+                }
+                s.selected_node = n;
+            }
             Action::SelectProblem(p) => {
                 s.selected_problem = if s.selected_problem == p { None } else { p };
             }
             Action::Reveal(n) => {
+                if s.selected_node != Some(n) {
+                    s.node_detail = None;
+                }
                 s.selected_node = Some(n);
                 if !s.shown.contains(&n) {
                     s.scope = Scope::Whole;

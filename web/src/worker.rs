@@ -12,18 +12,56 @@ use dbt_triage::graph::Lineage;
 use dbt_triage::layout;
 use dbt_triage::report;
 use dbt_triage::share;
-use dbt_triage::view;
+use dbt_triage::view::{self, ProjectView, ViewNode};
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
-use crate::protocol::{Loaded, Reply, Request, SharedFrom};
+use crate::protocol::{FirstLayout, Loaded, Reply, Request, SharedFrom};
 
 thread_local! {
     /// What the last load's share link is made from: its diagnosis, lineage and the page's URL.
     static LAST: RefCell<Option<(Diagnosis, Lineage, String)>> = const { RefCell::new(None) };
+    /// The last view's nodes with their details, which the page asks for one at a time.
+    static NODES: RefCell<Vec<ViewNode>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The graph's first screen: the failure's nodes and one level around them (as the page's
+/// `Scope::Focus { depth: 1 }` chooses them), laid out.
+fn first_layout(view: &ProjectView) -> Option<FirstLayout> {
+    if view.nodes.is_empty() {
+        return None;
+    }
+    let shown = view::neighborhood(view, &view::failure_nodes(view), 1);
+    let edges = view::edges_among(view, &shown);
+    let layout = layout::layout(&shown, &edges, &layout::Config::default());
+    Some(FirstLayout { shown, layout })
+}
+
+/// Keeps the view's nodes here and leaves the page their outline: what the graph, the search and
+/// the cards use.
+fn outline(view: &mut ProjectView) {
+    let outline = view
+        .nodes
+        .iter()
+        .map(|n| ViewNode {
+            id: n.id.clone(),
+            name: n.name.clone(),
+            resource_type: n.resource_type.clone(),
+            status: n.status,
+            dbt_status: None,
+            materialized: None,
+            path: None,
+            relation: None,
+            execution_time: None,
+            message: None,
+            compiled_path: None,
+            exposure: n.exposure.clone(),
+        })
+        .collect();
+    NODES.set(std::mem::replace(&mut view.nodes, outline));
 }
 
 /// Installs the message handler and says it is ready.
@@ -44,6 +82,7 @@ pub fn start() {
             }
         } else if Array::is_array(&data) {
             LAST.set(None);
+            NODES.set(Vec::new());
             wasm_bindgen_futures::spawn_local(load(data.unchecked_into()));
         }
     });
@@ -72,6 +111,10 @@ fn answer(request: Request) -> Reply {
             token,
             layout: layout::layout(&nodes, &edges, &layout::Config::default()),
         },
+        Request::Node { index } => Reply::Node {
+            index,
+            node: NODES.with_borrow(|nodes| nodes.get(index as usize).cloned().map(Box::new)),
+        },
         Request::Share => Reply::Share {
             link: LAST.with_borrow(|last| match last {
                 Some((diagnosis, lineage, base)) => {
@@ -83,7 +126,11 @@ fn answer(request: Request) -> Reply {
         },
         Request::Open { base, fragment } => match share::decode(&fragment) {
             Ok(snapshot) => Reply::Loaded(Box::new(Loaded {
-                view: view::from_snapshot(&snapshot),
+                view: {
+                    let mut view = view::from_snapshot(&snapshot);
+                    outline(&mut view);
+                    view
+                },
                 read_errors: Vec::new(),
                 markdown: report::markdown::render(&snapshot.diagnosis),
                 share: Some(Ok(format!(
@@ -94,6 +141,7 @@ fn answer(request: Request) -> Reply {
                 shared: Some(SharedFrom {
                     omitted: snapshot.omitted,
                 }),
+                first_layout: None,
             })),
             Err(e) => Reply::BadLink {
                 text: capitalized(&e.to_string()),
@@ -156,12 +204,15 @@ async fn load(message: Array) {
     if let Some(d) = &mut view.diagnosis {
         d.skipped = Vec::new();
     }
+    outline(&mut view);
+    let first_layout = first_layout(&view);
     post(&Reply::Loaded(Box::new(Loaded {
         view,
         read_errors,
         markdown: report::markdown::render(&diagnosis),
         share: None,
         shared: None,
+        first_layout,
     })));
     LAST.set(Some((diagnosis, lineage, base)));
 }

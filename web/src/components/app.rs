@@ -83,8 +83,23 @@ pub fn App() -> Html {
         let bridge = bridge.clone();
         let view = state.view.clone();
         let shown = state.shown.clone();
+        let first = state.first_layout.clone();
+        let dispatcher = state.dispatcher();
         use_effect_with(state.layout_token, move |token| {
-            if let Some(v) = view {
+            if let Some((_, layout)) = first.filter(|(t, _)| t == token) {
+                // Sent with the view: taken in a task of its own, so that drawing the diagnosis
+                // and drawing the graph are two short tasks rather than one long one.
+                let token = *token;
+                let laid = Closure::once_into_js(move || {
+                    dispatcher.dispatch(Action::Laid {
+                        token,
+                        layout: (*layout).clone(),
+                    })
+                });
+                if let Some(w) = web_sys::window() {
+                    let _ = w.set_timeout_with_callback(laid.unchecked_ref());
+                }
+            } else if let Some(v) = view {
                 bridge.request(&Request::Layout {
                     token: *token,
                     nodes: shown.to_vec(),
@@ -92,6 +107,16 @@ pub fn App() -> Html {
                 });
             }
             bridge.ask_share();
+        });
+    }
+
+    // Ask the worker for the selected node's details.
+    {
+        let bridge = bridge.clone();
+        use_effect_with((state.selected_node, state.view.clone()), move |(n, _)| {
+            if let Some(index) = *n {
+                bridge.request(&Request::Node { index });
+            }
         });
     }
 
@@ -261,7 +286,7 @@ pub fn App() -> Html {
                                           scope={state.scope} selected={state.selected_node} highlight={highlight}
                                           on_select={on_select_node} on_scope={on_scope} on_reveal={on_reveal} />
                             if let Some(n) = state.selected_node {
-                                <NodePanel view={v.clone()} node={n} on_close={on_close_panel} />
+                                <NodePanel view={v.clone()} node={n} detail={state.node_detail.clone()} on_close={on_close_panel} />
                             }
                         </div>
                     }

@@ -20,9 +20,14 @@ pub struct ExportsProps {
 enum Shown {
     /// "Share link" was clicked before the link was made: it is shown (and copied) on arrival.
     Making,
-    Link { url: String, copied: bool },
+    Link {
+        url: String,
+        copied: bool,
+    },
     NoLink(String),
-    Markdown { copied: bool },
+    Markdown {
+        copied: bool,
+    },
 }
 
 #[function_component]

@@ -2,7 +2,7 @@
 //! message and where its compiled SQL is; for a Power BI semantic model matched by source, which
 //! table reads which relation of which dbt node.
 
-use dbt_triage::view::ProjectView;
+use dbt_triage::view::{ProjectView, ViewNode};
 use yew::prelude::*;
 
 use crate::components::problem_card::is_web_url;
@@ -12,13 +12,21 @@ use crate::shared::Shared;
 pub struct NodePanelProps {
     pub view: Shared<ProjectView>,
     pub node: u32,
+    /// Its details, asked of the worker when it was selected: `None` while they are on their way
+    /// (the panel is `aria-busy` then), `Some(None)` when the worker has none.
+    pub detail: Option<Option<Shared<ViewNode>>>,
     pub on_close: Callback<()>,
 }
 
 #[function_component]
 pub fn NodePanel(props: &NodePanelProps) -> Html {
-    let Some(n) = props.view.nodes.get(props.node as usize) else {
+    let Some(outline) = props.view.nodes.get(props.node as usize) else {
         return html! {};
+    };
+    let busy = props.detail.is_none();
+    let n: &ViewNode = match &props.detail {
+        Some(Some(d)) if d.id == outline.id => d,
+        _ => outline,
     };
     let close = props.on_close.reform(|_: MouseEvent| ());
     let row = |k: &'static str, v: Option<String>| -> Html {
@@ -28,7 +36,7 @@ pub fn NodePanel(props: &NodePanelProps) -> Html {
         }
     };
     html! {
-        <aside id="node-panel" class="node-panel" aria-label="Node details">
+        <aside id="node-panel" class="node-panel" aria-label="Node details" aria-busy={busy.to_string()}>
             <header>
                 <h3 class={classes!("status-text", format!("st-{}", n.status.as_str()))}>{ &n.name }</h3>
                 <button class="button small" onclick={close} aria-label="Close the details">{ "×" }</button>

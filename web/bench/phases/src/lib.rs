@@ -32,7 +32,11 @@ pub fn phases(run_results: Vec<u8>, manifest: Vec<u8>) -> String {
     let t3 = now();
     let diagnosis = dbt_triage::diagnose(&artifacts, &lineage);
     let t4 = now();
-    let v = view::view(&artifacts, &lineage, &diagnosis);
+    let mut v = view::view(&artifacts, &lineage, &diagnosis);
+    // As web/src/worker.rs: the page does not get the flat skipped list.
+    if let Some(d) = &mut v.diagnosis {
+        d.skipped = Vec::new();
+    }
     let t5 = now();
     let share = share::link(
         &diagnosis,
@@ -43,19 +47,28 @@ pub fn phases(run_results: Vec<u8>, manifest: Vec<u8>) -> String {
     .map_err(|e| e.to_string());
     let t6 = now();
     let markdown = report::markdown::render(&diagnosis);
+    // As web/src/worker.rs: the graph's first screen is laid out before the view is posted.
+    let shown = view::neighborhood(&v, &view::failure_nodes(&v), 1);
+    let edges = view::edges_among(&v, &shown);
+    let first_layout = (!v.nodes.is_empty()).then(|| dbt_triage_web::protocol::FirstLayout {
+        layout: dbt_triage::layout::layout(&shown, &edges, &dbt_triage::layout::Config::default()),
+        shown,
+    });
     let t7 = now();
     let reply = Reply::Loaded(Box::new(Loaded {
         view: v,
         read_errors: Vec::new(),
         markdown,
-        share,
+        // Made on demand after the first screen (Request::Share), not part of `Loaded`.
+        share: None,
         shared: None,
+        first_layout,
     }));
     let text = serde_json::to_string(&reply).unwrap_or_default();
     let t8 = now();
     let back: Result<Reply, _> = serde_json::from_str(&text);
     let t9 = now();
-    let ok = back.is_ok();
+    let ok = back.is_ok() && share.is_ok();
     drop(back);
     drop(reply);
     drop(diagnosis);
@@ -63,9 +76,9 @@ pub fn phases(run_results: Vec<u8>, manifest: Vec<u8>) -> String {
     drop(artifacts);
     let t10 = now();
     format!(
-        "{{\"setup\":{:.1},\"read\":{:.1},\"drop_inputs\":{:.1},\"lineage\":{:.1},\"diagnose\":{:.1},\"view\":{:.1},\"share\":{:.1},\"markdown\":{:.1},\"to_json\":{:.1},\"reply_bytes\":{},\"page_from_json\":{:.1},\"page_from_json_ok\":{},\"drop_all\":{:.1},\"worker_total\":{:.1}}}",
+        "{{\"setup\":{:.1},\"read\":{:.1},\"drop_inputs\":{:.1},\"lineage\":{:.1},\"diagnose\":{:.1},\"view\":{:.1},\"share\":{:.1},\"markdown_and_first_layout\":{:.1},\"to_json\":{:.1},\"reply_bytes\":{},\"page_from_json\":{:.1},\"page_from_json_ok\":{},\"drop_all\":{:.1},\"worker_total\":{:.1}}}",
         t0 - t, t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6, t8 - t7,
-        text.len(), t9 - t8, ok, t10 - t9, t8 - t
+        text.len(), t9 - t8, ok, t10 - t9, (t8 - t) - (t6 - t5)
     )
 }
 
