@@ -188,7 +188,63 @@ async function baseline(base, files, runs) {
 }
 
 // ---------- (b)(c)(d) the app ----------
-async function appRun(base, files, timeoutMs) {
+/**
+ * The graph on the whole project after a load: the layout of every node (click "Whole project" →
+ * nodes drawn), then 40 wheel zooms out and in and 40 drags over it, then a search. Frames are
+ * timed with requestAnimationFrame and long tasks with a PerformanceObserver, from this point on.
+ */
+async function interact(page) {
+  const mark = () => page.evaluate(() => {
+    const m = { t0: performance.now(), gaps: [], tasks: [] };
+    let last = performance.now();
+    const tick = (now) => { m.gaps.push(now - last); last = now; if (!m.stop) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) m.tasks.push(e.duration); })
+      .observe({ type: 'longtask', buffered: false });
+    window.__mark = m;
+  });
+  const take = () => page.evaluate(() => {
+    const m = window.__mark; m.stop = true;
+    const g = [...m.gaps].sort((a, b) => a - b);
+    const q = (p) => (g.length ? g[Math.min(g.length - 1, Math.floor(p * g.length))] : null);
+    return { ms: performance.now() - m.t0, frames: g.length, p50: q(0.5), p95: q(0.95), maxGap: g.length ? g[g.length - 1] : null,
+      longestTask: m.tasks.length ? Math.max(...m.tasks) : 0, gaps: m.gaps.map((x) => Math.round(x)), tasks: m.tasks };
+  });
+  const out = {};
+  await mark();
+  await page.click('#whole-project');
+  await page.waitForFunction(() => !document.querySelector('.graph-wait') && document.querySelector('.graph-svg g.node'), null, { timeout: 120000, polling: 'raf' });
+  out.wholeLayout = await take();
+  out.wholeNodes = await page.evaluate(() => document.querySelector('.graph-count')?.textContent);
+  const box = await page.locator('.graph-svg').boundingBox();
+  const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+  await page.mouse.move(cx, cy);
+  await mark();
+  for (let i = 0; i < 40; i++) {
+    await page.mouse.wheel(0, i < 20 ? 240 : -240); // out, then back in
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+    (out.zoomDrawn ??= []).push(await page.evaluate(() => [document.querySelectorAll('.graph-svg g.node').length, !!document.querySelector('.graph-svg .overview'), document.querySelector('.graph-svg > g')?.getAttribute('transform')]));
+  }
+  out.drawnZoomedOutMax = await page.evaluate(() => document.querySelectorAll('.graph-svg g.node').length);
+  out.zoom = await take();
+  await mark();
+  for (let i = 0; i < 40; i++) {
+    await page.mouse.move(cx, cy);
+    await page.mouse.down();
+    await page.mouse.move(cx + (i % 2 ? -150 : 150), cy + (i % 2 ? -80 : 80), { steps: 3 });
+    await page.mouse.up();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  }
+  out.pan = await take();
+  await mark();
+  await page.fill('#node-search', 'int_0099');
+  await page.waitForSelector('#search-results button', { timeout: 10000 });
+  out.search = await take();
+  out.drawn = await page.evaluate(() => document.querySelectorAll('.graph-svg g.node').length);
+  return out;
+}
+
+async function appRun(base, files, timeoutMs, withInteraction = false) {
   const before = new Set(renderers().map((p) => p.pid));
   const blocked = [];
   const context = await newContext(base, blocked);
@@ -226,6 +282,7 @@ async function appRun(base, files, timeoutMs) {
     };
   });
   if (B.alert) outcome = `failed: ${B.alert}`;
+  const interaction = outcome === 'ok' && withInteraction ? await interact(page) : null;
   let workerMemory = null;
   for (const w of page.workers()) {
     try {
@@ -234,7 +291,7 @@ async function appRun(base, files, timeoutMs) {
   }
   const procs = renderers().filter((p) => !before.has(p.pid)); // this context's renderer(s)
   await context.close();
-  return { outcome, wall, ...B, workerMemory, renderers: procs, errors, blocked };
+  return { outcome, wall, ...B, workerMemory, interaction, renderers: procs, errors, blocked };
 }
 
 /** The phases of one load, from the page's records (ms since the input event). */
@@ -391,13 +448,14 @@ for (const dir of opt.dirs) {
   set.app = [];
   for (let r = 0; r < opt.runs; r++) {
     let one;
-    try { one = await appRun(base, files, opt.timeout * 1000); } catch (e) { one = { outcome: `error: ${e.message.split('\n')[0]}` }; }
+    // The whole-project graph is exercised once, after the last timed load.
+    try { one = await appRun(base, files, opt.timeout * 1000, r === opt.runs - 1); } catch (e) { one = { outcome: `error: ${e.message.split('\n')[0]}` }; }
     const ph = one.start != null ? phases(one) : null;
     const rec = { outcome: one.outcome, wall: one.wall, startEvent: one.startEvent, phases: ph,
       workerMemory: one.workerMemory, pageMemory: one.pageMemory, pageJsHeap: one.pageJsHeap,
       rendererPeakRss: one.renderers ? Math.max(0, ...one.renderers.map((p) => p.hwm)) : null,
       summary: one.summary, graphCount: one.graphCount, gNodes: one.gNodes, domElements: one.domElements,
-      errors: one.errors, blocked: one.blocked };
+      interaction: one.interaction, errors: one.errors, blocked: one.blocked };
     set.app.push(rec);
     log(`  app ${r + 1}/${opt.runs}: ${rec.outcome}; both in DOM ${ph?.both} ms (read done ${ph?.readDone}, loaded ${ph?.loadedArrived}, handler ${ph?.loadedHandler}, layout in ${ph?.layoutArrived}); longest task ${ph?.longestTask} ms; frame gap ${ph?.maxFrameGap} ms; worker mem ${rec.workerMemory}; renderer HWM ${rec.rendererPeakRss}`);
     if (!/^ok/.test(rec.outcome)) break; // a set the page cannot cope with: once is enough
@@ -416,6 +474,7 @@ for (const dir of opt.dirs) {
     rendererPeakRss: best?.rendererPeakRss ?? null,
     rendererPeakRssPerInput: best?.rendererPeakRss ? +(best.rendererPeakRss / bytes).toFixed(2) : null,
     outcome: set.app.map((r) => r.outcome).find((o) => o !== 'ok') || 'ok',
+    interaction: set.app.map((r) => r.interaction).find((x) => x) ?? null,
   };
   if (opt.docs) {
     log('  dbt docs…');
@@ -455,5 +514,14 @@ for (const s of result.sets) {
   if (!ok.length) continue;
   const p = ok.reduce((a, b) => (b.phases.both < a.phases.both ? b : a)).phases;
   console.log(`| ${s.set} | ${f0(p.filesPosted)} | ${f0(p.readDone)} | ${f0(p.loadedArrived)} (${p.loadedBytes}) | ${f0(p.loadedHandler)} | ${f0(p.layoutRequested)} | ${f0(p.layoutArrived)} | ${f0(p.problemInDom)} | ${f0(p.nodesInDom)} | ${f0(p.nextFrame)} |`);
+}
+console.log('\nThe whole project in the graph, after a load (ms; frame gaps are between animation frames while it was used):');
+console.log('| set | nodes | whole-project layout → drawn | its longest task | 40 wheel zooms: frame gap p50 / p95 / max | longest task | 40 drags: p50 / p95 / max | longest task | search → results | most nodes drawn |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+for (const s of result.sets) {
+  const x = s.summary.interaction;
+  if (!x) continue;
+  const g = (m) => `${f0(m.p50)} / ${f0(m.p95)} / ${f0(m.maxGap)}`;
+  console.log(`| ${s.set} | ${x.wholeNodes} | ${f0(x.wholeLayout.ms)} | ${f0(x.wholeLayout.longestTask)} | ${g(x.zoom)} | ${f0(x.zoom.longestTask)} | ${g(x.pan)} | ${f0(x.pan.longestTask)} | ${f0(x.search.ms)} | ${Math.max(x.drawnZoomedOutMax, x.drawn)} |`);
 }
 console.log(`\nJSON: ${opt.json}`);

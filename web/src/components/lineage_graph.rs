@@ -48,6 +48,30 @@ const MIN_K: f64 = 0.02;
 const MAX_K: f64 = 3.0;
 /// Below this zoom, boxes are drawn without labels.
 const LABEL_K: f64 = 0.35;
+/// Above this many nodes in view, the graph is drawn as an overview (see `drawing`).
+const OVERVIEW_NODES: usize = 300;
+
+/// The whole graph as a few paths, for the overview (see `overview`).
+#[derive(Default)]
+struct Overview {
+    edges: AttrValue,
+    edges_hl: AttrValue,
+    /// Per status (and highlighted or not): its CSS classes and the boxes of its nodes.
+    groups: Vec<(Classes, AttrValue)>,
+    /// Nodes drawn as nodes of their own even in the overview.
+    own: Vec<Position>,
+}
+
+/// An edge's end points in layout coordinates.
+#[derive(PartialEq)]
+struct EdgeAt {
+    a: u32,
+    b: u32,
+    x1: f64,
+    y1: f64,
+    x2: f64,
+    y2: f64,
+}
 
 #[function_component]
 pub fn LineageGraph(props: &LineageGraphProps) -> Html {
@@ -330,99 +354,212 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     let labels = t.k >= LABEL_K;
     let (nw, nh) = (cfg.node_width, cfg.node_height);
 
-    let drawing = props.layout.as_ref().map(|l| {
-        let at: HashMap<u32, &Position> = l.positions.iter().map(|p| (p.node, p)).collect();
-        let hl = props.highlight.as_ref();
-        let edges_html: Vec<Html> = view::edges_among(v, &props.shown)
-            .into_iter()
-            .filter_map(|(a, b)| {
-                let (pa, pb) = (at.get(&a)?, at.get(&b)?);
-                let (x1, y1, x2, y2) = (pa.x + nw, pa.y + nh / 2.0, pb.x, pb.y + nh / 2.0);
-                let (bx, by) = (x1.min(x2), y1.min(y2));
-                if !visible(bx, by, (x2 - x1).abs(), (y2 - y1).abs()) {
-                    return None;
-                }
-                let on = hl.is_some_and(|h| h.contains(&a) && h.contains(&b));
-                let c = (x2 - x1).abs().max(40.0) / 2.0;
-                Some(html! {
-                    <path class={classes!("edge", on.then_some("hl"))}
-                          d={format!("M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}", x1 + c, x2 - c)} />
-                })
+    let hl = props.highlight.as_ref();
+    let node_html = |p: &Position| -> Option<Html> {
+        let n = v.nodes.get(p.node as usize)?;
+        let idx = p.node;
+        let pbi = n.exposure.as_ref().is_some_and(|e| e.tool == "powerbi");
+        let is_exposure = n.exposure.is_some();
+        // A Power BI semantic model tied to dbt nodes by its tables' sources, not declared.
+        let matched = n.exposure.as_ref().is_some_and(|e| e.matched_by_source());
+        let sub_tag = n.exposure.as_ref().and_then(svg::sub_tag);
+        let label = n
+            .exposure
+            .as_ref()
+            .map(|e| e.label.clone())
+            .unwrap_or_else(|| n.name.clone());
+        let class = classes!(
+            "node",
+            format!("st-{}", n.status.as_str()),
+            format!("kind-{}", n.resource_type),
+            pbi.then_some("powerbi"),
+            matched.then_some("matched"),
+            (props.selected == Some(idx)).then_some("selected"),
+            hl.is_some_and(|h| h.contains(&idx)).then_some("hl"),
+        );
+        let on_click = {
+            let on_select = props.on_select.clone();
+            Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
+                on_select.emit(Some(idx));
             })
-            .collect();
-        let nodes_html: Vec<Html> = l
+        };
+        let on_node_key = {
+            let on_select = props.on_select.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" || e.key() == " " {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    on_select.emit(Some(idx));
+                }
+            })
+        };
+        let short = truncate(&label, 24);
+        Some(html! {
+            <g class={class} transform={format!("translate({:.1},{:.1})", p.x, p.y)}
+               data-id={n.id.clone()} data-status={n.status.as_str()}
+               tabindex={if labels { "0" } else { "-1" }} role="button"
+               aria-label={format!("{} {} ({}{})", n.resource_type.replace('_', " "), label, n.status.as_str().replace('_', " "),
+                                   if matched { ", matched by source" } else { "" })}
+               onclick={on_click} onkeydown={on_node_key} onpointerdown={Callback::from(|e: PointerEvent| e.stop_propagation())}>
+                <rect width={nw.to_string()} height={nh.to_string()} rx={if is_exposure { "18" } else { "5" }} />
+                if labels {
+                    if let Some(tag) = sub_tag {
+                        <text x="12" y="16">{ short }</text>
+                        <text class="sub-tag" x="12" y="30">{ tag }</text>
+                    } else {
+                        <text x="12" y="23">{ short }</text>
+                    }
+                    if pbi {
+                        <g class="pbi-badge" transform={format!("translate({},8)", nw - 40.0)}>
+                            <rect width="32" height="20" rx="4" />
+                            <text x="16" y="14">{ "PBI" }</text>
+                        </g>
+                    } else if is_exposure {
+                        <text class="kind-tag" x={(nw - 10.0).to_string()} y="23">{ "exposure" }</text>
+                    }
+                    <title>{ node_title(n) }</title>
+                }
+            </g>
+        })
+    };
+    // Positions by node and the edges' end points: computed once per layout, not per frame.
+    let geometry = use_memo(
+        (
+            props.layout.clone(),
+            props.shown.clone(),
+            props.view.clone(),
+        ),
+        |(layout, shown, view)| {
+            let Some(l) = layout else {
+                return Vec::new();
+            };
+            let at: HashMap<u32, &Position> = l.positions.iter().map(|p| (p.node, p)).collect();
+            view::edges_among(view, shown)
+                .into_iter()
+                .filter_map(|(a, b)| {
+                    let (pa, pb) = (at.get(&a)?, at.get(&b)?);
+                    Some(EdgeAt {
+                        a,
+                        b,
+                        x1: pa.x + nw,
+                        y1: pa.y + nh / 2.0,
+                        x2: pb.x,
+                        y2: pb.y + nh / 2.0,
+                    })
+                })
+                .collect::<Vec<EdgeAt>>()
+        },
+    );
+
+    // Level of detail: with more nodes in view than can be read, the graph is drawn as an
+    // overview — a few SVG paths (one per status, one for the edges) holding the whole graph,
+    // made once per layout and selection, so that panning and zooming only move them — and only
+    // the failures, the affected exposures and the selected node stay nodes of their own
+    // (clickable, on top). Zooming in brings the nodes back.
+    let overview = use_memo(
+        (
+            geometry.clone(),
+            props.layout.clone(),
+            props.view.clone(),
+            props.highlight.clone(),
+            props.selected,
+        ),
+        |(geometry, layout, view, highlight, selected)| {
+            let mut o = Overview::default();
+            let Some(l) = layout else {
+                return o;
+            };
+            let hl = highlight.as_ref();
+            let (mut edges, mut edges_hl) = (String::new(), String::new());
+            for e in geometry.iter() {
+                let on = hl.is_some_and(|h| h.contains(&e.a) && h.contains(&e.b));
+                let d = if on { &mut edges_hl } else { &mut edges };
+                d.push_str(&format!("M{:.0},{:.0}L{:.0},{:.0}", e.x1, e.y1, e.x2, e.y2));
+            }
+            let mut groups: Vec<((NodeStatus, bool), String)> = Vec::new();
+            for p in &l.positions {
+                let Some(n) = view.nodes.get(p.node as usize) else {
+                    continue;
+                };
+                if matches!(n.status, NodeStatus::Failed | NodeStatus::Affected)
+                    || *selected == Some(p.node)
+                {
+                    o.own.push(*p);
+                    continue;
+                }
+                let key = (n.status, hl.is_some_and(|h| h.contains(&p.node)));
+                let at = match groups.iter().position(|(k, _)| *k == key) {
+                    Some(at) => at,
+                    None => {
+                        groups.push((key, String::new()));
+                        groups.len() - 1
+                    }
+                };
+                groups[at]
+                    .1
+                    .push_str(&format!("M{:.0},{:.0}h{nw}v{nh}h-{nw}z", p.x, p.y));
+            }
+            o.edges = edges.into();
+            o.edges_hl = edges_hl.into();
+            o.groups = groups
+                .into_iter()
+                .map(|((status, on), d)| {
+                    let class = classes!(
+                        "ov-group",
+                        format!("st-{}", status.as_str()),
+                        on.then_some("hl")
+                    );
+                    (class, AttrValue::from(d))
+                })
+                .collect();
+            o
+        },
+    );
+
+    let drawing = props.layout.as_ref().map(|l| {
+        let visible_edges = geometry.iter().filter(|e| {
+            let (bx, by) = (e.x1.min(e.x2), e.y1.min(e.y2));
+            visible(bx, by, (e.x2 - e.x1).abs(), (e.y2 - e.y1).abs())
+        });
+        let in_view: Vec<&Position> = l
             .positions
             .iter()
             .filter(|p| visible(p.x, p.y, nw, nh))
-            .filter_map(|p| {
-                let n = v.nodes.get(p.node as usize)?;
-                let idx = p.node;
-                let pbi = n.exposure.as_ref().is_some_and(|e| e.tool == "powerbi");
-                let is_exposure = n.exposure.is_some();
-                // A Power BI semantic model tied to dbt nodes by its tables' sources, not declared.
-                let matched = n.exposure.as_ref().is_some_and(|e| e.matched_by_source());
-                let sub_tag = n.exposure.as_ref().and_then(svg::sub_tag);
-                let label = n
-                    .exposure
-                    .as_ref()
-                    .map(|e| e.label.clone())
-                    .unwrap_or_else(|| n.name.clone());
-                let class = classes!(
-                    "node",
-                    format!("st-{}", n.status.as_str()),
-                    format!("kind-{}", n.resource_type),
-                    pbi.then_some("powerbi"),
-                    matched.then_some("matched"),
-                    (props.selected == Some(idx)).then_some("selected"),
-                    hl.is_some_and(|h| h.contains(&idx)).then_some("hl"),
-                );
-                let on_click = {
-                    let on_select = props.on_select.clone();
-                    Callback::from(move |e: MouseEvent| {
-                        e.stop_propagation();
-                        on_select.emit(Some(idx));
-                    })
-                };
-                let on_node_key = {
-                    let on_select = props.on_select.clone();
-                    Callback::from(move |e: KeyboardEvent| {
-                        if e.key() == "Enter" || e.key() == " " {
-                            e.prevent_default();
-                            e.stop_propagation();
-                            on_select.emit(Some(idx));
-                        }
-                    })
-                };
-                let short = truncate(&label, 24);
-                Some(html! {
-                    <g class={class} transform={format!("translate({:.1},{:.1})", p.x, p.y)}
-                       data-id={n.id.clone()} data-status={n.status.as_str()}
-                       tabindex={if labels { "0" } else { "-1" }} role="button"
-                       aria-label={format!("{} {} ({}{})", n.resource_type.replace('_', " "), label, n.status.as_str().replace('_', " "),
-                                           if matched { ", matched by source" } else { "" })}
-                       onclick={on_click} onkeydown={on_node_key} onpointerdown={Callback::from(|e: PointerEvent| e.stop_propagation())}>
-                        <rect width={nw.to_string()} height={nh.to_string()} rx={if is_exposure { "18" } else { "5" }} />
-                        if labels {
-                            if let Some(tag) = sub_tag {
-                                <text x="12" y="16">{ short }</text>
-                                <text class="sub-tag" x="12" y="30">{ tag }</text>
-                            } else {
-                                <text x="12" y="23">{ short }</text>
-                            }
-                            if pbi {
-                                <g class="pbi-badge" transform={format!("translate({},8)", nw - 40.0)}>
-                                    <rect width="32" height="20" rx="4" />
-                                    <text x="16" y="14">{ "PBI" }</text>
-                                </g>
-                            } else if is_exposure {
-                                <text class="kind-tag" x={(nw - 10.0).to_string()} y="23">{ "exposure" }</text>
-                            }
-                            <title>{ node_title(n) }</title>
-                        }
+            .collect();
+        // Level of detail: with more nodes in view than can be read, the graph is drawn as an
+        // overview — a few SVG paths (one per status, one for the edges) instead of thousands of
+        // elements — and only the failures, the affected exposures and the selected node stay
+        // nodes of their own (clickable, on top). Zooming in brings the nodes back.
+        if in_view.len() > OVERVIEW_NODES {
+            let own_html: Vec<Html> = overview.own.iter().filter_map(node_html).collect();
+            return html! {
+                <g transform={format!("translate({:.2},{:.2}) scale({:.4})", t.tx, t.ty, t.k)} class="overview">
+                    <g class="edges">
+                        <path class="edge" d={overview.edges.clone()} />
+                        if !overview.edges_hl.is_empty() { <path class="edge hl" d={overview.edges_hl.clone()} /> }
                     </g>
-                })
+                    <g class="nodes">
+                        { for overview.groups.iter().map(|(class, d)| html! {
+                            <g class={class.clone()}><path class="ov" d={d.clone()} /></g>
+                        }) }
+                        { own_html }
+                    </g>
+                </g>
+            };
+        }
+        let edges_html: Vec<Html> = visible_edges
+            .map(|e| {
+                let on = hl.is_some_and(|h| h.contains(&e.a) && h.contains(&e.b));
+                let (x1, y1, x2, y2) = (e.x1, e.y1, e.x2, e.y2);
+                let c = (x2 - x1).abs().max(40.0) / 2.0;
+                html! {
+                    <path class={classes!("edge", on.then_some("hl"))}
+                          d={format!("M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}", x1 + c, x2 - c)} />
+                }
             })
             .collect();
+        let nodes_html: Vec<Html> = in_view.iter().filter_map(|p| node_html(p)).collect();
         html! {
             <g transform={format!("translate({:.2},{:.2}) scale({:.4})", t.tx, t.ty, t.k)}>
                 <g class="edges">{ edges_html }</g>
