@@ -85,8 +85,11 @@ impl NodeStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ViewNode {
     pub id: String,
+    /// Left out of the JSON of an [`outline`](ViewNode::outline) when the id says it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     /// `model`, `seed`, `snapshot`, `test`, `source`, `exposure`, …
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub resource_type: String,
     pub status: NodeStatus,
     /// dbt's own status verbatim, when the node is in the results.
@@ -109,6 +112,48 @@ pub struct ViewNode {
     /// For exposures: what it is and where it lives.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure: Option<ExposureMark>,
+}
+
+impl ViewNode {
+    /// What the graph, the search and the problem cards need of a node, as small as it goes:
+    /// no details (the web worker hands them out one node at a time), and the name and type left
+    /// empty where the id says them — most of a big project's nodes are then just an id and a
+    /// status. [`ViewNode::restore`] fills the name and type back in.
+    pub fn outline(&self) -> ViewNode {
+        let short = report::short(&self.id);
+        ViewNode {
+            id: self.id.clone(),
+            name: if self.name == short {
+                String::new()
+            } else {
+                self.name.clone()
+            },
+            resource_type: if self.resource_type == type_of_id(&self.id) {
+                String::new()
+            } else {
+                self.resource_type.clone()
+            },
+            status: self.status,
+            dbt_status: None,
+            materialized: None,
+            path: None,
+            relation: None,
+            execution_time: None,
+            message: None,
+            compiled_path: None,
+            exposure: self.exposure.clone(),
+        }
+    }
+
+    /// Fills in the name and type an [`outline`](ViewNode::outline) left out.
+    pub fn restore(&mut self) {
+        if self.name.is_empty() {
+            self.name = report::short(&self.id).to_string();
+        }
+        if self.resource_type.is_empty() {
+            self.resource_type = type_of_id(&self.id).to_string();
+        }
+    }
 }
 
 /// How an exposure node is marked.
@@ -626,6 +671,52 @@ fn compiled_path(n: &Node) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_outline_keeps_what_the_graph_needs_and_restores_name_and_type() {
+        let full = ViewNode {
+            id: "model.shop.orders".into(),
+            name: "orders".into(),
+            resource_type: "model".into(),
+            status: NodeStatus::Skipped,
+            dbt_status: Some("skipped".into()),
+            materialized: Some("table".into()),
+            path: Some("models/orders.sql".into()),
+            relation: Some("db.main.orders".into()),
+            execution_time: Some(0.5),
+            message: Some("skipped".into()),
+            compiled_path: Some("target/compiled/shop/models/orders.sql".into()),
+            exposure: None,
+        };
+        let outline = full.outline();
+        assert_eq!(
+            serde_json::to_string(&outline).unwrap(),
+            r#"{"id":"model.shop.orders","status":"skipped"}"#
+        );
+        let mut back: ViewNode =
+            serde_json::from_str(&serde_json::to_string(&outline).unwrap()).unwrap();
+        back.restore();
+        assert_eq!(
+            (back.name.as_str(), back.resource_type.as_str()),
+            ("orders", "model")
+        );
+        assert_eq!(back.status, NodeStatus::Skipped);
+        // Names and types the id does not say travel as they are.
+        let odd = ViewNode {
+            id: "powerbi.semantic_model.Sales".into(),
+            name: "Sales model".into(),
+            resource_type: "semantic_model".into(),
+            ..full.clone()
+        };
+        let mut back = odd.outline();
+        assert_eq!(back.name, "Sales model");
+        assert_eq!(back.resource_type, "");
+        back.restore();
+        assert_eq!(
+            (back.name.as_str(), back.resource_type.as_str()),
+            ("Sales model", "semantic_model")
+        );
+    }
 
     fn node(name: &str, status: NodeStatus) -> ViewNode {
         ViewNode {

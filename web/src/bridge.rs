@@ -126,10 +126,19 @@ impl Bridge {
             Reply::Progress { text, done, total } => {
                 dispatch(Action::Progress(Progress { text, done, total }))
             }
-            Reply::Loaded(loaded) => dispatch(Action::Loaded(loaded)),
+            Reply::Loaded(mut loaded) => {
+                for n in &mut loaded.view.nodes {
+                    n.restore();
+                }
+                dispatch(Action::Loaded(loaded))
+            }
             Reply::Layout { token, layout } => dispatch(Action::Laid { token, layout }),
             Reply::Share { link } => dispatch(Action::ShareMade(link)),
             Reply::Node { index, node } => dispatch(Action::NodeDetail { index, node }),
+            Reply::Skipped { problem, nodes } => dispatch(Action::SkippedList {
+                problem: problem as usize,
+                nodes,
+            }),
             Reply::Failed { text } | Reply::BadLink { text } => dispatch(Action::Failed(text)),
         }
     }

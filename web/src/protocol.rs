@@ -24,6 +24,8 @@ pub enum Request {
     Share,
     /// The details of one node of the last view (what [`Loaded`] leaves out of its nodes).
     Node { index: u32 },
+    /// All the nodes a problem of the last view skipped (`Loaded` names the first ones).
+    Skipped { problem: u32 },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -48,6 +50,11 @@ pub enum Reply {
     Node {
         index: u32,
         node: Option<Box<ViewNode>>,
+    },
+    /// All the nodes a problem skipped.
+    Skipped {
+        problem: u32,
+        nodes: Vec<String>,
     },
     /// The share link of the last load, or why there is none.
     Share {
@@ -82,7 +89,14 @@ pub struct Loaded {
     /// trip to the worker before anything is drawn).
     #[serde(default)]
     pub first_layout: Option<FirstLayout>,
+    /// Per problem, how many nodes it skipped: its `skipped` list in the view names at most
+    /// [`SKIPPED_HANDED`] (the rest are asked for with [`Request::Skipped`] when wanted).
+    #[serde(default)]
+    pub skipped_total: Vec<usize>,
 }
+
+/// How many of a problem's skipped nodes the view hands to the page by name.
+pub const SKIPPED_HANDED: usize = 200;
 
 /// The failure's neighbourhood (the graph's initial scope, one level around it) and its layout.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -57,6 +57,10 @@ pub struct State {
     pub error: Option<String>,
     /// The view's Markdown report.
     pub exports: Option<Shared<Exports>>,
+    /// Per problem, how many nodes it skipped (its list in the view names the first ones).
+    pub skipped_total: Vec<usize>,
+    /// Per problem, all its skipped nodes, once asked of the worker.
+    pub skipped_all: Vec<Option<Shared<Vec<String>>>>,
     /// The view's share link (or why there is none); `None` until the worker made it.
     pub share: Option<Result<String, String>>,
     /// Set while the view comes from a share link.
@@ -87,6 +91,8 @@ impl Default for State {
             error: None,
             exports: None,
             share: None,
+            skipped_total: Vec::new(),
+            skipped_all: Vec::new(),
             shared: None,
             scope: Scope::Focus { depth: 1 },
             shown: Shared::new(Vec::new()),
@@ -120,6 +126,11 @@ pub enum Action {
     NodeDetail {
         index: u32,
         node: Option<Box<ViewNode>>,
+    },
+    /// All the nodes a problem skipped arrived.
+    SkippedList {
+        problem: usize,
+        nodes: Vec<String>,
     },
     /// The share link of the view shown was made.
     ShareMade(Result<String, String>),
@@ -189,7 +200,10 @@ impl Reducible for State {
                     share,
                     shared,
                     first_layout,
+                    skipped_total,
                 } = *loaded;
+                s.skipped_all = vec![None; skipped_total.len()];
+                s.skipped_total = skipped_total;
                 s.progress = None;
                 s.view = Some(Shared::new(view));
                 s.read_errors = read_errors;
@@ -212,6 +226,11 @@ impl Reducible for State {
                 }
             }
             Action::ShareMade(link) => s.share = Some(link),
+            Action::SkippedList { problem, nodes } => {
+                if let Some(slot) = s.skipped_all.get_mut(problem) {
+                    *slot = Some(Shared::new(nodes));
+                }
+            }
             Action::NodeDetail { index, node } => {
                 if s.selected_node != Some(index) {
                     return self;

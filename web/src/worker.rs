@@ -19,13 +19,37 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
-use crate::protocol::{FirstLayout, Loaded, Reply, Request, SharedFrom};
+use crate::protocol::{FirstLayout, Loaded, Reply, Request, SharedFrom, SKIPPED_HANDED};
 
 thread_local! {
     /// What the last load's share link is made from: its diagnosis, lineage and the page's URL.
     static LAST: RefCell<Option<(Diagnosis, Lineage, String)>> = const { RefCell::new(None) };
     /// The last view's nodes with their details, which the page asks for one at a time.
     static NODES: RefCell<Vec<ViewNode>> = const { RefCell::new(Vec::new()) };
+    /// The last view's problems' skipped nodes, all of them.
+    static SKIPPED: RefCell<Vec<Vec<String>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Keeps the problems' skipped lists here and leaves the page their first [`SKIPPED_HANDED`]
+/// names: a hub failure skips tens of thousands of nodes. Returns each problem's count.
+fn shorten_skipped(view: &mut ProjectView) -> Vec<usize> {
+    let Some(d) = &mut view.diagnosis else {
+        SKIPPED.set(Vec::new());
+        return Vec::new();
+    };
+    let mut kept = Vec::new();
+    let totals = d
+        .problems
+        .iter_mut()
+        .map(|p| {
+            let total = p.skipped.len();
+            let handed = p.skipped.iter().take(SKIPPED_HANDED).cloned().collect();
+            kept.push(std::mem::replace(&mut p.skipped, handed));
+            total
+        })
+        .collect();
+    SKIPPED.set(kept);
+    totals
 }
 
 /// The graph's first screen: the failure's nodes and one level around them (as the page's
@@ -40,27 +64,10 @@ fn first_layout(view: &ProjectView) -> Option<FirstLayout> {
     Some(FirstLayout { shown, layout })
 }
 
-/// Keeps the view's nodes here and leaves the page their outline: what the graph, the search and
-/// the cards use.
+/// Keeps the view's nodes here and leaves the page their outlines ([`ViewNode::outline`]): what
+/// the graph, the search and the cards use.
 fn outline(view: &mut ProjectView) {
-    let outline = view
-        .nodes
-        .iter()
-        .map(|n| ViewNode {
-            id: n.id.clone(),
-            name: n.name.clone(),
-            resource_type: n.resource_type.clone(),
-            status: n.status,
-            dbt_status: None,
-            materialized: None,
-            path: None,
-            relation: None,
-            execution_time: None,
-            message: None,
-            compiled_path: None,
-            exposure: n.exposure.clone(),
-        })
-        .collect();
+    let outline = view.nodes.iter().map(ViewNode::outline).collect();
     NODES.set(std::mem::replace(&mut view.nodes, outline));
 }
 
@@ -83,6 +90,7 @@ pub fn start() {
         } else if Array::is_array(&data) {
             LAST.set(None);
             NODES.set(Vec::new());
+            SKIPPED.set(Vec::new());
             wasm_bindgen_futures::spawn_local(load(data.unchecked_into()));
         }
     });
@@ -115,6 +123,10 @@ fn answer(request: Request) -> Reply {
             index,
             node: NODES.with_borrow(|nodes| nodes.get(index as usize).cloned().map(Box::new)),
         },
+        Request::Skipped { problem } => Reply::Skipped {
+            problem,
+            nodes: SKIPPED.with_borrow(|s| s.get(problem as usize).cloned().unwrap_or_default()),
+        },
         Request::Share => Reply::Share {
             link: LAST.with_borrow(|last| match last {
                 Some((diagnosis, lineage, base)) => {
@@ -142,6 +154,7 @@ fn answer(request: Request) -> Reply {
                     omitted: snapshot.omitted,
                 }),
                 first_layout: None,
+                skipped_total: Vec::new(),
             })),
             Err(e) => Reply::BadLink {
                 text: capitalized(&e.to_string()),
@@ -164,16 +177,25 @@ async fn load(message: Array) {
     let total = pairs.length() + 1;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut read_errors = Vec::new();
-    for (i, pair) in pairs.iter().enumerate() {
-        let pair: Array = pair.unchecked_into();
-        let name = pair.get(0).as_string().unwrap_or_default();
-        let file: File = pair.get(1).unchecked_into();
+    // All files are asked for at once: the browser reads them concurrently while this waits for
+    // (and copies) the first.
+    let reads: Vec<(String, File, JsFuture)> = pairs
+        .iter()
+        .map(|pair| {
+            let pair: Array = pair.unchecked_into();
+            let name = pair.get(0).as_string().unwrap_or_default();
+            let file: File = pair.get(1).unchecked_into();
+            let read = JsFuture::from(file.array_buffer());
+            (name, file, read)
+        })
+        .collect();
+    for (i, (name, file, read)) in reads.into_iter().enumerate() {
         post(&Reply::Progress {
             text: format!("Reading {name} ({})", size_text(file.size())),
             done: i as u32,
             total,
         });
-        match JsFuture::from(file.array_buffer()).await {
+        match read.await {
             Ok(buffer) => files.push((name, Uint8Array::new(&buffer).to_vec())),
             Err(e) => read_errors.push(format!(
                 "{name}: the browser could not read this file ({}) — add it again",
@@ -205,6 +227,7 @@ async fn load(message: Array) {
         d.skipped = Vec::new();
     }
     outline(&mut view);
+    let skipped_total = shorten_skipped(&mut view);
     let first_layout = first_layout(&view);
     post(&Reply::Loaded(Box::new(Loaded {
         view,
@@ -213,6 +236,7 @@ async fn load(message: Array) {
         share: None,
         shared: None,
         first_layout,
+        skipped_total,
     })));
     LAST.set(Some((diagnosis, lineage, base)));
 }

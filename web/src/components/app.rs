@@ -205,6 +205,14 @@ pub fn App() -> Html {
         (*memo).clone().map(Shared::new)
     };
 
+    let on_all_skipped = {
+        let bridge = bridge.clone();
+        Callback::from(move |problem: usize| {
+            bridge.request(&Request::Skipped {
+                problem: problem as u32,
+            })
+        })
+    };
     let on_select_problem = {
         let dispatcher = state.dispatcher();
         Callback::from(move |i: usize| dispatcher.dispatch(Action::SelectProblem(Some(i))))
@@ -275,6 +283,9 @@ pub fn App() -> Html {
                             }
                             { for (0..d.problems.len()).map(|i| html! {
                                 <ProblemCard view={v.clone()} index={index.clone()} at={i}
+                                             skipped_total={state.skipped_total.get(i).copied()}
+                                             skipped_all={state.skipped_all.get(i).cloned().flatten()}
+                                             on_all_skipped={on_all_skipped.clone()}
                                              selected={state.selected_problem == Some(i)}
                                              on_select={on_select_problem.clone()} on_node={on_reveal.clone()} />
                             }) }

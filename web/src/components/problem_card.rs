@@ -22,6 +22,13 @@ pub struct ProblemCardProps {
     pub selected: bool,
     pub on_select: Callback<usize>,
     pub on_node: Callback<u32>,
+    /// How many nodes the problem skipped, when the view names only the first ones.
+    #[prop_or_default]
+    pub skipped_total: Option<usize>,
+    /// All of them, once asked for with `on_all_skipped`.
+    #[prop_or_default]
+    pub skipped_all: Option<Shared<Vec<String>>>,
+    pub on_all_skipped: Callback<usize>,
 }
 
 /// How many skipped nodes an opened list shows before "Show all".
@@ -44,7 +51,14 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
     };
     let on_show_all = {
         let skipped_limit = skipped_limit.clone();
-        Callback::from(move |_: MouseEvent| skipped_limit.set(usize::MAX))
+        let ask = props.on_all_skipped.clone();
+        let (at, have_all) = (props.at, props.skipped_all.is_some());
+        Callback::from(move |_: MouseEvent| {
+            if !have_all {
+                ask.emit(at);
+            }
+            skipped_limit.set(usize::MAX)
+        })
     };
     let Some(d) = &props.view.diagnosis else {
         return html! {};
@@ -53,6 +67,15 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
         return html! {};
     };
     let extra = props.view.problems.get(props.at);
+    // The view names a problem's first skipped nodes; all of them come from the worker on demand.
+    let skipped: &[String] = match &props.skipped_all {
+        Some(all) => all,
+        None => &p.skipped,
+    };
+    let skipped_count = props
+        .skipped_total
+        .unwrap_or(p.skipped.len())
+        .max(skipped.len());
     let marks = evidence_marks(p);
     let at = props.at;
     let on_select = props.on_select.reform(move |_: MouseEvent| at);
@@ -141,17 +164,21 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                     <summary>
                         { match extra.and_then(|e| e.skipped_total) {
                             Some(total) => format!("{total} skipped because of this ({} named in the link)", p.skipped.len()),
-                            None => format!("{} skipped because of this", p.skipped.len()),
+                            None => format!("{skipped_count} skipped because of this"),
                         } }
                     </summary>
                     if *skipped_open {
                         <ul class="node-list">
-                            { for p.skipped.iter().take(*skipped_limit).map(|s| html! { <li>{ node_link(s) }</li> }) }
+                            { for skipped.iter().take(*skipped_limit).map(|s| html! { <li>{ node_link(s) }</li> }) }
                         </ul>
-                        if p.skipped.len() > *skipped_limit {
-                            <button class="button small show-all" onclick={on_show_all}>
-                                { format!("Show all {}", p.skipped.len()) }
-                            </button>
+                        if skipped_count > (*skipped_limit).min(skipped.len()) {
+                            if *skipped_limit == usize::MAX {
+                                <p class="muted" role="status">{ "Getting the whole list…" }</p>
+                            } else {
+                                <button class="button small show-all" onclick={on_show_all}>
+                                    { format!("Show all {skipped_count}") }
+                                </button>
+                            }
                         }
                     }
                 </details>

@@ -63,6 +63,7 @@ pub fn phases(run_results: Vec<u8>, manifest: Vec<u8>) -> String {
         share: None,
         shared: None,
         first_layout,
+        skipped_total: Vec::new(),
     }));
     let text = serde_json::to_string(&reply).unwrap_or_default();
     let t8 = now();
