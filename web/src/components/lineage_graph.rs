@@ -6,6 +6,7 @@
 //! but what is visible.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use dbt_triage::layout::{self, Layout, Position};
 use dbt_triage::view::{self, NodeStatus, ProjectView};
@@ -50,6 +51,85 @@ const MAX_K: f64 = 3.0;
 const LABEL_K: f64 = 0.35;
 /// Above this many nodes in view, the graph is drawn as an overview (see `drawing`).
 const OVERVIEW_NODES: usize = 300;
+
+/// What the overview is made from; the same key, the same overview.
+#[derive(Clone)]
+struct OverviewKey {
+    geometry: Rc<Vec<EdgeAt>>,
+    layout: Option<Shared<Layout>>,
+    view: Shared<ProjectView>,
+    highlight: Option<Shared<HashSet<u32>>>,
+    selected: Option<u32>,
+}
+
+impl PartialEq for OverviewKey {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.geometry, &o.geometry)
+            && self.layout == o.layout
+            && self.view == o.view
+            && self.highlight == o.highlight
+            && self.selected == o.selected
+    }
+}
+
+/// The whole graph as a few paths (see `overview` in [`LineageGraph`]).
+fn make_overview(key: &OverviewKey, nw: f64, nh: f64) -> Overview {
+    let (geometry, layout, view, highlight, selected) = (
+        &key.geometry,
+        &key.layout,
+        &key.view,
+        &key.highlight,
+        &key.selected,
+    );
+    let mut o = Overview::default();
+    let Some(l) = layout else {
+        return o;
+    };
+    let hl = highlight.as_ref();
+    let (mut edges, mut edges_hl) = (String::new(), String::new());
+    for e in geometry.iter() {
+        let on = hl.is_some_and(|h| h.contains(&e.a) && h.contains(&e.b));
+        let d = if on { &mut edges_hl } else { &mut edges };
+        d.push_str(&format!("M{:.0},{:.0}L{:.0},{:.0}", e.x1, e.y1, e.x2, e.y2));
+    }
+    let mut groups: Vec<((NodeStatus, bool), String)> = Vec::new();
+    for p in &l.positions {
+        let Some(n) = view.nodes.get(p.node as usize) else {
+            continue;
+        };
+        if matches!(n.status, NodeStatus::Failed | NodeStatus::Affected)
+            || *selected == Some(p.node)
+        {
+            o.own.push(*p);
+            continue;
+        }
+        let key = (n.status, hl.is_some_and(|h| h.contains(&p.node)));
+        let at = match groups.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                groups.push((key, String::new()));
+                groups.len() - 1
+            }
+        };
+        groups[at]
+            .1
+            .push_str(&format!("M{:.0},{:.0}h{nw}v{nh}h-{nw}z", p.x, p.y));
+    }
+    o.edges = edges.into();
+    o.edges_hl = edges_hl.into();
+    o.groups = groups
+        .into_iter()
+        .map(|((status, on), d)| {
+            let class = classes!(
+                "ov-group",
+                format!("st-{}", status.as_str()),
+                on.then_some("hl")
+            );
+            (class, AttrValue::from(d))
+        })
+        .collect();
+    o
+}
 
 /// The whole graph as a few paths, for the overview (see `overview`).
 #[derive(Default)]
@@ -457,65 +537,26 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     // made once per layout and selection, so that panning and zooming only move them — and only
     // the failures, the affected exposures and the selected node stay nodes of their own
     // (clickable, on top). Zooming in brings the nodes back.
-    let overview = use_memo(
-        (
-            geometry.clone(),
-            props.layout.clone(),
-            props.view.clone(),
-            props.highlight.clone(),
-            props.selected,
-        ),
-        |(geometry, layout, view, highlight, selected)| {
-            let mut o = Overview::default();
-            let Some(l) = layout else {
-                return o;
-            };
-            let hl = highlight.as_ref();
-            let (mut edges, mut edges_hl) = (String::new(), String::new());
-            for e in geometry.iter() {
-                let on = hl.is_some_and(|h| h.contains(&e.a) && h.contains(&e.b));
-                let d = if on { &mut edges_hl } else { &mut edges };
-                d.push_str(&format!("M{:.0},{:.0}L{:.0},{:.0}", e.x1, e.y1, e.x2, e.y2));
+    // Made on the first frame that needs it, then kept while the layout and selection stay.
+    let overview_cache = use_mut_ref(|| None::<(OverviewKey, Rc<Overview>)>);
+    let overview_key = OverviewKey {
+        geometry: geometry.clone(),
+        layout: props.layout.clone(),
+        view: props.view.clone(),
+        highlight: props.highlight.clone(),
+        selected: props.selected,
+    };
+    let overview = || -> Rc<Overview> {
+        let mut cache = overview_cache.borrow_mut();
+        match &*cache {
+            Some((key, o)) if *key == overview_key => o.clone(),
+            _ => {
+                let o = Rc::new(make_overview(&overview_key, nw, nh));
+                *cache = Some((overview_key.clone(), o.clone()));
+                o
             }
-            let mut groups: Vec<((NodeStatus, bool), String)> = Vec::new();
-            for p in &l.positions {
-                let Some(n) = view.nodes.get(p.node as usize) else {
-                    continue;
-                };
-                if matches!(n.status, NodeStatus::Failed | NodeStatus::Affected)
-                    || *selected == Some(p.node)
-                {
-                    o.own.push(*p);
-                    continue;
-                }
-                let key = (n.status, hl.is_some_and(|h| h.contains(&p.node)));
-                let at = match groups.iter().position(|(k, _)| *k == key) {
-                    Some(at) => at,
-                    None => {
-                        groups.push((key, String::new()));
-                        groups.len() - 1
-                    }
-                };
-                groups[at]
-                    .1
-                    .push_str(&format!("M{:.0},{:.0}h{nw}v{nh}h-{nw}z", p.x, p.y));
-            }
-            o.edges = edges.into();
-            o.edges_hl = edges_hl.into();
-            o.groups = groups
-                .into_iter()
-                .map(|((status, on), d)| {
-                    let class = classes!(
-                        "ov-group",
-                        format!("st-{}", status.as_str()),
-                        on.then_some("hl")
-                    );
-                    (class, AttrValue::from(d))
-                })
-                .collect();
-            o
-        },
-    );
+        }
+    };
 
     let drawing = props.layout.as_ref().map(|l| {
         let visible_edges = geometry.iter().filter(|e| {
@@ -532,6 +573,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
         // elements — and only the failures, the affected exposures and the selected node stay
         // nodes of their own (clickable, on top). Zooming in brings the nodes back.
         if in_view.len() > OVERVIEW_NODES {
+            let overview = overview();
             let own_html: Vec<Html> = overview.own.iter().filter_map(node_html).collect();
             return html! {
                 <g transform={format!("translate({:.2},{:.2}) scale({:.4})", t.tx, t.ty, t.k)} class="overview">
