@@ -246,6 +246,15 @@ struct Compiled {
     rule: &'static Rule,
 }
 
+/// Compiles the classifier's patterns now rather than on the first message (they are compiled
+/// once per process). The web worker calls it before it says it is ready, while the user is
+/// still choosing files: in wasm it is a noticeable part of a small project's analysis.
+pub fn warm_up() {
+    let _ = compiled();
+    let _ = detect_adapter("");
+    let _ = line_position("");
+}
+
 fn compiled() -> &'static [Compiled] {
     static RULES: OnceLock<Vec<Compiled>> = OnceLock::new();
     RULES.get_or_init(|| {

@@ -96,6 +96,7 @@ pub fn start() {
     });
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
+    dbt_triage::classify::warm_up();
     post(&Reply::Ready);
 }
 
