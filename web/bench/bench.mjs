@@ -455,7 +455,10 @@ for (const dir of opt.dirs) {
       workerMemory: one.workerMemory, pageMemory: one.pageMemory, pageJsHeap: one.pageJsHeap,
       rendererPeakRss: one.renderers ? Math.max(0, ...one.renderers.map((p) => p.hwm)) : null,
       summary: one.summary, graphCount: one.graphCount, gNodes: one.gNodes, domElements: one.domElements,
-      interaction: one.interaction, errors: one.errors, blocked: one.blocked };
+      interaction: one.interaction, errors: one.errors, blocked: one.blocked,
+      // Page ↔ worker messages (not progress), ms since the input event, for reading the phases.
+      messages: (one.messages || []).filter((m) => m.kind !== 'progress')
+        .map((m) => ({ ...m, t: one.start != null ? +(m.t - one.start).toFixed(1) : m.t })) };
     set.app.push(rec);
     log(`  app ${r + 1}/${opt.runs}: ${rec.outcome}; both in DOM ${ph?.both} ms (read done ${ph?.readDone}, loaded ${ph?.loadedArrived}, handler ${ph?.loadedHandler}, layout in ${ph?.layoutArrived}); longest task ${ph?.longestTask} ms; frame gap ${ph?.maxFrameGap} ms; worker mem ${rec.workerMemory}; renderer HWM ${rec.rendererPeakRss}`);
     if (!/^ok/.test(rec.outcome)) break; // a set the page cannot cope with: once is enough

@@ -6,6 +6,7 @@
 //! but what is visible.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::rc::Rc;
 
 use dbt_triage::layout::{self, Layout, Position};
@@ -90,7 +91,7 @@ fn make_overview(key: &OverviewKey, nw: f64, nh: f64) -> Overview {
     for e in geometry.iter() {
         let on = hl.is_some_and(|h| h.contains(&e.a) && h.contains(&e.b));
         let d = if on { &mut edges_hl } else { &mut edges };
-        d.push_str(&format!("M{:.0},{:.0}L{:.0},{:.0}", e.x1, e.y1, e.x2, e.y2));
+        let _ = write!(d, "M{:.0},{:.0}L{:.0},{:.0}", e.x1, e.y1, e.x2, e.y2);
     }
     let mut groups: Vec<((NodeStatus, bool), String)> = Vec::new();
     for p in &l.positions {
@@ -111,9 +112,7 @@ fn make_overview(key: &OverviewKey, nw: f64, nh: f64) -> Overview {
                 groups.len() - 1
             }
         };
-        groups[at]
-            .1
-            .push_str(&format!("M{:.0},{:.0}h{nw}v{nh}h-{nw}z", p.x, p.y));
+        let _ = write!(groups[at].1, "M{:.0},{:.0}h{nw}v{nh}h-{nw}z", p.x, p.y);
     }
     o.edges = edges.into();
     o.edges_hl = edges_hl.into();
@@ -590,17 +589,26 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                 </g>
             };
         }
-        let edges_html: Vec<Html> = visible_edges
-            .map(|e| {
-                let on = hl.is_some_and(|h| h.contains(&e.a) && h.contains(&e.b));
-                let (x1, y1, x2, y2) = (e.x1, e.y1, e.x2, e.y2);
-                let c = (x2 - x1).abs().max(40.0) / 2.0;
-                html! {
-                    <path class={classes!("edge", on.then_some("hl"))}
-                          d={format!("M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}", x1 + c, x2 - c)} />
-                }
-            })
-            .collect();
+        // The edges in view as two paths (plain and highlighted), not an element each: a hub's
+        // edges fan out across the whole drawing, thousands of them in view at once.
+        let (mut edge_d, mut edge_hl_d) = (String::new(), String::new());
+        for e in visible_edges {
+            let on = hl.is_some_and(|h| h.contains(&e.a) && h.contains(&e.b));
+            let (x1, y1, x2, y2) = (e.x1, e.y1, e.x2, e.y2);
+            let c = (x2 - x1).abs().max(40.0) / 2.0;
+            let _ = write!(
+                if on { &mut edge_hl_d } else { &mut edge_d },
+                "M{x1:.1},{y1:.1}C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}",
+                x1 + c,
+                x2 - c
+            );
+        }
+        let edges_html = html! {
+            <>
+                if !edge_d.is_empty() { <path class="edge" d={edge_d} /> }
+                if !edge_hl_d.is_empty() { <path class="edge hl" d={edge_hl_d} /> }
+            </>
+        };
         let nodes_html: Vec<Html> = in_view.iter().filter_map(|p| node_html(p)).collect();
         html! {
             <g transform={format!("translate({:.2},{:.2}) scale({:.4})", t.tx, t.ty, t.k)}>
