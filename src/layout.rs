@@ -49,8 +49,10 @@ impl Default for Config {
     }
 }
 
-/// Where one node's box goes: its top-left corner.
+/// Where one node's box goes: its top-left corner. In JSON a position is `[node, x, y, layer]`:
+/// a big project's layout is tens of thousands of them, handed from the web worker to the page.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(from = "(u32, f64, f64, u32)", into = "(u32, f64, f64, u32)")]
 pub struct Position {
     /// The caller's id of the node.
     pub node: u32,
@@ -58,6 +60,18 @@ pub struct Position {
     pub y: f64,
     /// The layer (column), counted from 0 within the node's component.
     pub layer: u32,
+}
+
+impl From<(u32, f64, f64, u32)> for Position {
+    fn from((node, x, y, layer): (u32, f64, f64, u32)) -> Position {
+        Position { node, x, y, layer }
+    }
+}
+
+impl From<Position> for (u32, f64, f64, u32) {
+    fn from(p: Position) -> (u32, f64, f64, u32) {
+        (p.node, p.x, p.y, p.layer)
+    }
 }
 
 /// The laid-out subset: one position per distinct node given, and the extent of the drawing.
@@ -341,6 +355,19 @@ fn orient_left_to_right(placed: &mut [Position], edges: &[(u32, u32)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_position_is_a_short_array_in_json() {
+        let p = Position {
+            node: 7,
+            x: 270.0,
+            y: 50.5,
+            layer: 1,
+        };
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(json, "[7,270.0,50.5,1]");
+        assert_eq!(serde_json::from_str::<Position>(&json).unwrap(), p);
+    }
 
     fn pos(l: &Layout, n: u32) -> Position {
         *l.positions.iter().find(|p| p.node == n).expect("placed")
