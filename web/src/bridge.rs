@@ -126,11 +126,18 @@ impl Bridge {
             Reply::Progress { text, done, total } => {
                 dispatch(Action::Progress(Progress { text, done, total }))
             }
+            // Turned into the page in a task of its own: the task that received the reply spent
+            // its time reading the JSON (tens of ms for a big project).
             Reply::Loaded(mut loaded) => {
-                for n in &mut loaded.view.nodes {
-                    n.restore();
+                let take = Closure::once_into_js(move || {
+                    for n in &mut loaded.view.nodes {
+                        n.restore();
+                    }
+                    dispatch(Action::Loaded(loaded))
+                });
+                if let Some(w) = web_sys::window() {
+                    let _ = w.set_timeout_with_callback(take.unchecked_ref());
                 }
-                dispatch(Action::Loaded(loaded))
             }
             Reply::Layout { token, layout } => dispatch(Action::Laid { token, layout }),
             Reply::Share { link } => dispatch(Action::ShareMade(link)),
