@@ -2,7 +2,9 @@
 //! warnings. Pure and total: a skipped node with no failed ancestor is reported with an empty
 //! `caused_by` and a warning, a log alone still gives problems, and nothing here panics.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashSet as HashSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -939,7 +941,7 @@ fn effective_descendants<'l>(root: &str, ctx: &Ctx<'l>) -> HashSet<&'l str> {
         "test" => {
             let parents: Vec<&str> = l.parents(root);
             let Some((first, rest)) = parents.split_first() else {
-                return HashSet::new();
+                return HashSet::default();
             };
             let mut common: HashSet<&str> = l.descendants(first);
             for p in rest {
@@ -953,7 +955,7 @@ fn effective_descendants<'l>(root: &str, ctx: &Ctx<'l>) -> HashSet<&'l str> {
             out
         }
         "unit_test" => {
-            let mut out = HashSet::new();
+            let mut out = HashSet::default();
             if let Some(m) = node.and_then(|n| n.attached_node.as_deref()) {
                 out = l.descendants(m);
                 out.extend(l.get(m));
@@ -1081,7 +1083,7 @@ fn powerbi_exposures(
         });
     }
     // A model read twice (TMDL and scanner output) is one entry.
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     out.retain(|e| seen.insert(e.id.clone()));
     out
 }

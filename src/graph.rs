@@ -3,12 +3,12 @@
 //! petgraph indices never leave this module; callers speak unique_ids. Without a manifest the
 //! lineage holds only the result nodes and no edges.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc as Rc;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet as HashSet};
 
 use crate::artifacts::{Artifacts, Manifest};
 
@@ -34,7 +34,7 @@ pub fn lineage(a: &Artifacts) -> Lineage {
     }
     // Power BI semantic models hang below the nodes that build the tables they read; their
     // reports below them.
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for m in a.powerbi_matches() {
         l.add(&m.id);
         for s in &m.matched {
@@ -72,7 +72,7 @@ fn from_manifest(l: &mut Lineage, m: &Manifest) {
             }
         }
     } else {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for (child, parents) in &m.parent_map {
             for p in parents {
                 l.edge(p, child, &mut seen);
@@ -167,7 +167,7 @@ impl Lineage {
             .into_iter()
             .filter_map(|id| self.index.get(id).copied())
             .collect();
-        let mut out = HashSet::new();
+        let mut out = HashSet::default();
         while let Some(i) = queue.pop_front() {
             for n in self.graph.neighbors_directed(i, Direction::Outgoing) {
                 if !seen[n.index()] {
@@ -186,7 +186,7 @@ impl Lineage {
     }
 
     fn reach(&self, id: &str, dir: Direction) -> HashSet<&str> {
-        let mut out = HashSet::new();
+        let mut out = HashSet::default();
         let Some(&start) = self.index.get(id) else {
             return out;
         };

@@ -13,7 +13,9 @@
 //! subgraph, with no files behind it — so the page draws a shared diagnosis with the same
 //! components as a loaded one.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -262,7 +264,7 @@ pub fn view(a: &Artifacts, l: &Lineage, d: &Diagnosis) -> ProjectView {
         ..ProjectView::default()
     };
 
-    let mut index: HashMap<String, u32> = HashMap::new();
+    let mut index: HashMap<String, u32> = HashMap::default();
     let ids = l
         .nodes()
         .map(str::to_string)
@@ -353,7 +355,7 @@ pub fn from_snapshot(s: &Snapshot) -> ProjectView {
         diagnosis: Some(d.clone()),
         ..ProjectView::default()
     };
-    let mut index: HashMap<&str, u32> = HashMap::new();
+    let mut index: HashMap<&str, u32> = HashMap::default();
     // Snapshot index → view index, for the edges.
     let mut at: Vec<Option<u32>> = vec![None; s.nodes.len()];
     for (i, n) in s.nodes.iter().enumerate() {
@@ -962,7 +964,7 @@ mod tests {
             NodeStatus::NotRun,
             Some(&n),
             None,
-            &HashMap::new(),
+            &HashMap::default(),
         );
         assert_eq!(v.name, "raw.orders");
         assert_eq!(v.compiled_path, None);
