@@ -150,6 +150,14 @@ test('a 200 MB file shows its progress and Cancel stops the worker, leaving the 
   assert.ok(t.later().slice(requested).some((u) => u.endsWith('/worker_loader.js')), 'a fresh worker started');
   assert.match(await page.textContent('#summary'), /2 problems/);
   await shot(page, '33-big-file-cancelled');
+  // The fresh worker does not hold the earlier view's details: the page says so instead of
+  // waiting for an answer that will not come.
+  await page.locator('.graph-svg g.node').first().click();
+  await page.locator('#node-panel[aria-busy="false"]').waitFor();
+  assert.match(await page.textContent('#node-panel'), /no longer at hand/);
+  // Its share link was made before the load was cancelled: it is still there.
+  await page.click('#share-link');
+  assert.match(await page.inputValue('#share-url'), /#d=/);
   // The page is usable: a new file loads at once, without reading the cancelled one again.
   await page.setInputFiles('#file-input', [fx('renamed_column', 'target/run_results.json')]);
   await page.waitForFunction(() => !document.querySelector('.progress'), null, { timeout: 30_000 });

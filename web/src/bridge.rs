@@ -26,8 +26,13 @@ struct Inner {
     worker: Option<Worker>,
     ready: bool,
     loading: bool,
-    /// The last load's share link is still to be asked for (see [`Bridge::ask_share`]).
-    share_wanted: bool,
+    /// The view whose share link is still to be asked for (see [`Bridge::ask_share`]).
+    share_wanted: Option<u32>,
+    /// The id the next load gets; counted up across worker restarts.
+    next_id: u32,
+    /// The load whose view the page waits for: a view arriving for any other (a load cancelled,
+    /// replaced or cleared meanwhile) is dropped.
+    awaiting: Option<u32>,
     queue: Vec<JsValue>,
     dispatch: Dispatch,
     /// The worker stopped with an uncaught error (e.g. its memory ran out): the next request
@@ -43,7 +48,9 @@ impl Bridge {
             worker: None,
             ready: false,
             loading: false,
-            share_wanted: false,
+            share_wanted: None,
+            next_id: 1,
+            awaiting: None,
             queue: Vec::new(),
             dispatch,
             broken: false,
@@ -55,13 +62,23 @@ impl Bridge {
     }
 
     fn spawn(&self) {
+        let restarted = self.0.borrow().worker.is_some();
+        self.start_worker();
+        // What the old worker kept for the view shown is gone with it.
+        if restarted {
+            let dispatch = self.0.borrow().dispatch.clone();
+            dispatch(Action::WorkerRestarted);
+        }
+    }
+
+    fn start_worker(&self) {
         let mut inner = self.0.borrow_mut();
         if let Some(w) = inner.worker.take() {
             w.terminate();
         }
         inner.ready = false;
         inner.loading = false;
-        inner.share_wanted = false;
+        inner.share_wanted = None;
         inner.broken = false;
         inner.queue.clear();
         let worker = match Worker::new(WORKER_PATH) {
@@ -112,9 +129,6 @@ impl Bridge {
             ) {
                 inner.loading = false;
             }
-            if let Reply::Loaded(loaded) = &reply {
-                inner.share_wanted = loaded.share.is_none();
-            }
             // A panic may leave the worker's memory unusable: the next request gets a fresh one.
             if matches!(reply, Reply::Failed { .. }) {
                 inner.broken = true;
@@ -129,7 +143,16 @@ impl Bridge {
             // Turned into the page in a task of its own: the task that received the reply spent
             // its time reading the JSON (tens of ms for a big project).
             Reply::Loaded(mut loaded) => {
+                let me = self.clone();
                 let take = Closure::once_into_js(move || {
+                    {
+                        let mut inner = me.0.borrow_mut();
+                        if inner.awaiting != Some(loaded.id) {
+                            return;
+                        }
+                        inner.awaiting = None;
+                        inner.share_wanted = loaded.share.is_none().then_some(loaded.id);
+                    }
                     for n in &mut loaded.view.nodes {
                         n.restore();
                     }
@@ -140,9 +163,10 @@ impl Bridge {
                 }
             }
             Reply::Layout { token, layout } => dispatch(Action::Laid { token, layout }),
-            Reply::Share { link } => dispatch(Action::ShareMade(link)),
-            Reply::Node { index, node } => dispatch(Action::NodeDetail { index, node }),
-            Reply::Skipped { problem, nodes } => dispatch(Action::SkippedList {
+            Reply::Share { id, link } => dispatch(Action::ShareMade { id, link }),
+            Reply::Node { id, index, node } => dispatch(Action::NodeDetail { id, index, node }),
+            Reply::Skipped { id, problem, nodes } => dispatch(Action::SkippedList {
+                id,
                 problem: problem as usize,
                 nodes,
             }),
@@ -188,19 +212,36 @@ impl Bridge {
         if files.is_empty() {
             return;
         }
-        let pairs = Array::of1(&JsValue::from_str(base));
+        let id = self.begin();
+        let pairs = Array::of2(&JsValue::from_str(base), &JsValue::from(id));
         for p in files {
             pairs.push(&Array::of2(&JsValue::from_str(&p.name), &p.file));
         }
-        self.0.borrow_mut().loading = true;
         self.send(pairs.into());
+    }
+
+    /// A new load: its id, which the page now waits for.
+    fn begin(&self) -> u32 {
+        let mut inner = self.0.borrow_mut();
+        let id = inner.next_id;
+        inner.next_id += 1;
+        inner.awaiting = Some(id);
+        inner.loading = true;
+        id
     }
 
     /// Stops a load under way.
     pub fn cancel(&self) {
+        self.0.borrow_mut().awaiting = None;
         if self.0.borrow().loading {
             self.spawn();
         }
+    }
+
+    /// The page was cleared: nothing under way is wanted any more.
+    pub fn forget(&self) {
+        self.cancel();
+        self.0.borrow_mut().share_wanted = None;
     }
 
     /// Opens a share link's fragment, cancelling a load still under way.
@@ -208,18 +249,20 @@ impl Bridge {
         if self.0.borrow().loading {
             self.spawn();
         }
-        self.0.borrow_mut().loading = true;
+        let id = self.begin();
         self.request(&Request::Open {
             base: base.to_string(),
             fragment: fragment.to_string(),
+            id,
         });
     }
 
     /// Asks for the last load's share link, once per load: called after the first layout is
     /// asked for, so that the worker lays out the first screen before it makes the link.
     pub fn ask_share(&self) {
-        if std::mem::take(&mut self.0.borrow_mut().share_wanted) {
-            self.request(&Request::Share);
+        let wanted = self.0.borrow_mut().share_wanted.take();
+        if let Some(id) = wanted {
+            self.request(&Request::Share { id });
         }
     }
 

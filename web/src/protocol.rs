@@ -1,7 +1,13 @@
 //! What the page and the worker say to each other. The page sends a JS array to load: the page's
-//! own URL without its fragment (the base for share links), then `[name, File]` pairs (a
-//! structured clone of `File` handles is cheap; the worker reads the bytes); or a JSON
+//! own URL without its fragment (the base for share links), the load's id, then `[name, File]`
+//! pairs (a structured clone of `File` handles is cheap; the worker reads the bytes); or a JSON
 //! [`Request`]. The worker answers with JSON [`Reply`]s.
+//!
+//! Every load (files or a share link) has an id the page gives it, counted up across worker
+//! restarts. The worker keeps what the last load's view leaves out (node details, whole skipped
+//! lists, what a share link is made from) under that id; a question about a view carries its id
+//! and is answered `None` when the worker no longer holds that view (a newer load, or a restarted
+//! worker), so an answer never lands on the wrong view.
 
 use dbt_triage::layout::Layout;
 use dbt_triage::view::{ProjectView, ViewNode};
@@ -17,15 +23,19 @@ pub enum Request {
         edges: Vec<(u32, u32)>,
     },
     /// Open a share link's fragment (`#d=…`); `base` is the page's URL without it.
-    Open { base: String, fragment: String },
+    Open {
+        base: String,
+        fragment: String,
+        id: u32,
+    },
     /// Make the share link of the last files loaded. The page asks once the first screen is
     /// drawn: building it (serializing and deflating the diagnosis) is a third of a big load's
     /// work in the worker, and nobody waits for it before they click "Share link".
-    Share,
-    /// The details of one node of the last view (what [`Loaded`] leaves out of its nodes).
-    Node { index: u32 },
-    /// All the nodes a problem of the last view skipped (`Loaded` names the first ones).
-    Skipped { problem: u32 },
+    Share { id: u32 },
+    /// The details of one node of the view (what [`Loaded`] leaves out of its nodes).
+    Node { id: u32, index: u32 },
+    /// All the nodes a problem of the view skipped (`Loaded` names the first ones).
+    Skipped { id: u32, problem: u32 },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -48,16 +58,19 @@ pub enum Reply {
     },
     /// A node's details: the whole [`ViewNode`], or `None` when the worker no longer has the view.
     Node {
+        id: u32,
         index: u32,
         node: Option<Box<ViewNode>>,
     },
-    /// All the nodes a problem skipped.
+    /// All the nodes a problem skipped, or `None` when the worker no longer has the view.
     Skipped {
+        id: u32,
         problem: u32,
-        nodes: Vec<String>,
+        nodes: Option<Vec<String>>,
     },
     /// The share link of the last load, or why there is none.
     Share {
+        id: u32,
         link: Result<String, String>,
     },
     /// The share link could not be read (the worker is fine).
@@ -73,6 +86,8 @@ pub enum Reply {
 /// A diagnosed project, with what the page exports from it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Loaded {
+    /// The load's id, as the page gave it.
+    pub id: u32,
     /// The view, its nodes without their details (materialization, path, relation, timing,
     /// message, compiled SQL path: asked for with [`Request::Node`] when a node is opened) — at
     /// 10,000 models they would be most of the hand-over to the page.

@@ -59,8 +59,11 @@ pub struct State {
     pub exports: Option<Shared<Exports>>,
     /// Per problem, how many nodes it skipped (its list in the view names the first ones).
     pub skipped_total: Vec<usize>,
-    /// Per problem, all its skipped nodes, once asked of the worker.
-    pub skipped_all: Vec<Option<Shared<Vec<String>>>>,
+    /// Per problem, all its skipped nodes once the worker sent them (`Some(None)`: it no longer
+    /// has them).
+    pub skipped_all: Vec<Option<Option<Shared<Vec<String>>>>>,
+    /// The id of the load whose view is shown (see `protocol`).
+    pub view_id: u32,
     /// The view's share link (or why there is none); `None` until the worker made it.
     pub share: Option<Result<String, String>>,
     /// Set while the view comes from a share link.
@@ -93,6 +96,7 @@ impl Default for State {
             share: None,
             skipped_total: Vec::new(),
             skipped_all: Vec::new(),
+            view_id: 0,
             shared: None,
             scope: Scope::Focus { depth: 1 },
             shown: Shared::new(Vec::new()),
@@ -124,16 +128,23 @@ pub enum Action {
     Loaded(Box<Loaded>),
     /// The details of a node arrived.
     NodeDetail {
+        id: u32,
         index: u32,
         node: Option<Box<ViewNode>>,
     },
     /// All the nodes a problem skipped arrived.
     SkippedList {
+        id: u32,
         problem: usize,
-        nodes: Vec<String>,
+        nodes: Option<Vec<String>>,
     },
-    /// The share link of the view shown was made.
-    ShareMade(Result<String, String>),
+    /// The share link of the view `id` was made.
+    ShareMade {
+        id: u32,
+        link: Result<String, String>,
+    },
+    /// The worker was started afresh: what it kept for the view shown is gone.
+    WorkerRestarted,
     Failed(String),
     SetScope(Scope),
     Laid {
@@ -171,7 +182,8 @@ impl Reducible for State {
             Action::Clear => {
                 s = State {
                     generation: s.generation + 1,
-                    layout_token: s.layout_token,
+                    // A layout on its way is for nothing shown any more.
+                    layout_token: s.layout_token + 1,
                     ..State::default()
                 };
             }
@@ -194,6 +206,7 @@ impl Reducible for State {
             }
             Action::Loaded(loaded) => {
                 let Loaded {
+                    id,
                     view,
                     read_errors,
                     markdown,
@@ -202,6 +215,7 @@ impl Reducible for State {
                     first_layout,
                     skipped_total,
                 } = *loaded;
+                s.view_id = id;
                 s.skipped_all = vec![None; skipped_total.len()];
                 s.skipped_total = skipped_total;
                 s.progress = None;
@@ -225,17 +239,43 @@ impl Reducible for State {
                     None => s.relayout(),
                 }
             }
-            Action::ShareMade(link) => s.share = Some(link),
-            Action::SkippedList { problem, nodes } => {
+            // Answers about another view than the one shown are dropped.
+            Action::ShareMade { id, link } => {
+                if id != s.view_id {
+                    return self;
+                }
+                s.share = Some(link);
+            }
+            Action::SkippedList { id, problem, nodes } => {
+                if id != s.view_id {
+                    return self;
+                }
                 if let Some(slot) = s.skipped_all.get_mut(problem) {
-                    *slot = Some(Shared::new(nodes));
+                    *slot = Some(nodes.map(Shared::new));
                 }
             }
-            Action::NodeDetail { index, node } => {
-                if s.selected_node != Some(index) {
+            Action::NodeDetail { id, index, node } => {
+                if id != s.view_id || s.selected_node != Some(index) {
                     return self;
                 }
                 s.node_detail = Some(node.map(|n| Shared::new(*n)));
+            }
+            Action::WorkerRestarted => {
+                if s.view.is_none() {
+                    return self;
+                }
+                // Questions in flight will not be answered, and new ones would find nothing.
+                if s.share.is_none() {
+                    s.share = Some(Err("The link could not be made: this page's analysis was \
+                                        restarted — add the files again"
+                        .into()));
+                }
+                if s.selected_node.is_some() && s.node_detail.is_none() {
+                    s.node_detail = Some(None);
+                }
+                for slot in &mut s.skipped_all {
+                    slot.get_or_insert(None);
+                }
             }
             Action::Failed(text) => {
                 // The files that made the worker fail are not read again with the next ones.

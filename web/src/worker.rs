@@ -1,8 +1,9 @@
-//! The web worker: `[name, File]` pairs in → bytes → the core → progress, the view, the Markdown
-//! report and the share link out; a share link's fragment in → the same out; layout requests in →
-//! positions out. The only state it keeps between messages is what the share link of the last
-//! load is made from (asked for separately, after the first screen); the page may terminate it at
-//! any time (that is how a load is cancelled) and start a fresh one.
+//! The web worker: `[name, File]` pairs in → bytes → the core → progress, the view and the
+//! Markdown report out; a share link's fragment in → the same out; layout requests in → positions
+//! out. Between messages it keeps, under the load's id, what the view handed to the page leaves
+//! out — node details, whole skipped lists, what the share link is made from — and answers
+//! questions about that view only. The page may terminate it at any time (that is how a load is
+//! cancelled) and start a fresh one.
 
 use std::cell::RefCell;
 
@@ -21,21 +22,32 @@ use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use crate::protocol::{FirstLayout, Loaded, Reply, Request, SharedFrom, SKIPPED_HANDED};
 
-thread_local! {
-    /// What the last load's share link is made from: its diagnosis, lineage and the page's URL.
-    static LAST: RefCell<Option<(Diagnosis, Lineage, String)>> = const { RefCell::new(None) };
-    /// The last view's nodes with their details, which the page asks for one at a time.
-    static NODES: RefCell<Vec<ViewNode>> = const { RefCell::new(Vec::new()) };
-    /// The last view's problems' skipped nodes, all of them.
-    static SKIPPED: RefCell<Vec<Vec<String>>> = const { RefCell::new(Vec::new()) };
+/// What the last view left out, kept for the page's questions about it.
+struct Kept {
+    /// The load's id, as the page gave it.
+    id: u32,
+    /// The view's nodes with their details.
+    nodes: Vec<ViewNode>,
+    /// The problems' skipped nodes, all of them.
+    skipped: Vec<Vec<String>>,
+    /// What the share link is made from (`None` for a view opened from a share link).
+    share: Option<(Diagnosis, Lineage, String)>,
 }
 
-/// Keeps the problems' skipped lists here and leaves the page their first [`SKIPPED_HANDED`]
-/// names: a hub failure skips tens of thousands of nodes. Returns each problem's count.
-fn shorten_skipped(view: &mut ProjectView) -> Vec<usize> {
+thread_local! {
+    static KEPT: RefCell<Option<Kept>> = const { RefCell::new(None) };
+}
+
+/// Answers a question about the view `id`, or `None` when that is not the view kept here.
+fn with_kept<T>(id: u32, f: impl FnOnce(&Kept) -> T) -> Option<T> {
+    KEPT.with_borrow(|k| k.as_ref().filter(|k| k.id == id).map(f))
+}
+
+/// Leaves the page the problems' first [`SKIPPED_HANDED`] skipped names (a hub failure skips tens
+/// of thousands of nodes). Returns each problem's count and its whole list, to keep here.
+fn shorten_skipped(view: &mut ProjectView) -> (Vec<usize>, Vec<Vec<String>>) {
     let Some(d) = &mut view.diagnosis else {
-        SKIPPED.set(Vec::new());
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let mut kept = Vec::new();
     let totals = d
@@ -48,8 +60,7 @@ fn shorten_skipped(view: &mut ProjectView) -> Vec<usize> {
             total
         })
         .collect();
-    SKIPPED.set(kept);
-    totals
+    (totals, kept)
 }
 
 /// The graph's first screen: the failure's nodes and one level around them (as the page's
@@ -64,11 +75,11 @@ fn first_layout(view: &ProjectView) -> Option<FirstLayout> {
     Some(FirstLayout { shown, layout })
 }
 
-/// Keeps the view's nodes here and leaves the page their outlines ([`ViewNode::outline`]): what
-/// the graph, the search and the cards use.
-fn outline(view: &mut ProjectView) {
+/// Leaves the page the nodes' outlines ([`ViewNode::outline`]: what the graph, the search and
+/// the cards use). Returns the whole nodes, to keep here.
+fn outline(view: &mut ProjectView) -> Vec<ViewNode> {
     let outline = view.nodes.iter().map(ViewNode::outline).collect();
-    NODES.set(std::mem::replace(&mut view.nodes, outline));
+    std::mem::replace(&mut view.nodes, outline)
 }
 
 /// Installs the message handler and says it is ready.
@@ -88,9 +99,6 @@ pub fn start() {
                 }),
             }
         } else if Array::is_array(&data) {
-            LAST.set(None);
-            NODES.set(Vec::new());
-            SKIPPED.set(Vec::new());
             wasm_bindgen_futures::spawn_local(load(data.unchecked_into()));
         }
     });
@@ -120,28 +128,46 @@ fn answer(request: Request) -> Reply {
             token,
             layout: layout::layout(&nodes, &edges, &layout::Config::default()),
         },
-        Request::Node { index } => Reply::Node {
+        Request::Node { id, index } => Reply::Node {
+            id,
             index,
-            node: NODES.with_borrow(|nodes| nodes.get(index as usize).cloned().map(Box::new)),
+            node: with_kept(id, |k| k.nodes.get(index as usize).cloned().map(Box::new)).flatten(),
         },
-        Request::Skipped { problem } => Reply::Skipped {
+        Request::Skipped { id, problem } => Reply::Skipped {
+            id,
             problem,
-            nodes: SKIPPED.with_borrow(|s| s.get(problem as usize).cloned().unwrap_or_default()),
+            nodes: with_kept(id, |k| k.skipped.get(problem as usize).cloned()).flatten(),
         },
-        Request::Share => Reply::Share {
-            link: LAST.with_borrow(|last| match last {
-                Some((diagnosis, lineage, base)) => {
+        Request::Share { id } => Reply::Share {
+            id,
+            link: match with_kept(id, |k| {
+                k.share.as_ref().map(|(diagnosis, lineage, base)| {
                     share::link(diagnosis, lineage, base, share::DEFAULT_BUDGET)
                         .map_err(|e| capitalized(&e.to_string()))
-                }
-                None => Err("There is no diagnosis to share: load the files again".into()),
-            }),
+                })
+            })
+            .flatten()
+            {
+                Some(link) => link,
+                None => Err(
+                    "The link could not be made: this page's analysis was restarted — add the \
+                     files again"
+                        .into(),
+                ),
+            },
         },
-        Request::Open { base, fragment } => match share::decode(&fragment) {
+        Request::Open { base, fragment, id } => match share::decode(&fragment) {
             Ok(snapshot) => Reply::Loaded(Box::new(Loaded {
+                id,
                 view: {
                     let mut view = view::from_snapshot(&snapshot);
-                    outline(&mut view);
+                    let nodes = outline(&mut view);
+                    KEPT.set(Some(Kept {
+                        id,
+                        nodes,
+                        skipped: Vec::new(),
+                        share: None,
+                    }));
                     view
                 },
                 read_errors: Vec::new(),
@@ -174,7 +200,8 @@ fn capitalized(s: &str) -> String {
 
 async fn load(message: Array) {
     let base = message.get(0).as_string().unwrap_or_default();
-    let pairs = message.slice(1, message.length());
+    let id = message.get(1).as_f64().unwrap_or_default() as u32;
+    let pairs = message.slice(2, message.length());
     let total = pairs.length() + 1;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut read_errors = Vec::new();
@@ -227,19 +254,27 @@ async fn load(message: Array) {
     if let Some(d) = &mut view.diagnosis {
         d.skipped = Vec::new();
     }
-    outline(&mut view);
-    let skipped_total = shorten_skipped(&mut view);
+    let nodes = outline(&mut view);
+    let (skipped_total, skipped) = shorten_skipped(&mut view);
     let first_layout = first_layout(&view);
+    let markdown = report::markdown::render(&diagnosis);
+    // Kept before the view is posted: the page may ask about it as soon as it has it.
+    KEPT.set(Some(Kept {
+        id,
+        nodes,
+        skipped,
+        share: Some((diagnosis, lineage, base)),
+    }));
     post(&Reply::Loaded(Box::new(Loaded {
+        id,
         view,
         read_errors,
-        markdown: report::markdown::render(&diagnosis),
+        markdown,
         share: None,
         shared: None,
         first_layout,
         skipped_total,
     })));
-    LAST.set(Some((diagnosis, lineage, base)));
 }
 
 fn size_text(bytes: f64) -> String {

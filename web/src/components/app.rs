@@ -113,9 +113,10 @@ pub fn App() -> Html {
     // Ask the worker for the selected node's details.
     {
         let bridge = bridge.clone();
+        let id = state.view_id;
         use_effect_with((state.selected_node, state.view.clone()), move |(n, _)| {
             if let Some(index) = *n {
-                bridge.request(&Request::Node { index });
+                bridge.request(&Request::Node { id, index });
             }
         });
     }
@@ -134,8 +135,10 @@ pub fn App() -> Html {
     };
     let on_clear = {
         let dispatcher = state.dispatcher();
+        let bridge = bridge.clone();
         Callback::from(move |_| {
             page::forget_fragment();
+            bridge.forget();
             dispatcher.dispatch(Action::Clear)
         })
     };
@@ -207,8 +210,10 @@ pub fn App() -> Html {
 
     let on_all_skipped = {
         let bridge = bridge.clone();
+        let id = state.view_id;
         Callback::from(move |problem: usize| {
             bridge.request(&Request::Skipped {
+                id,
                 problem: problem as u32,
             })
         })
@@ -282,7 +287,8 @@ pub fn App() -> Html {
                                 </ul>
                             }
                             { for (0..d.problems.len()).map(|i| html! {
-                                <ProblemCard view={v.clone()} index={index.clone()} at={i}
+                                <ProblemCard key={format!("{}-{i}", state.view_id)}
+                                             view={v.clone()} index={index.clone()} at={i}
                                              skipped_total={state.skipped_total.get(i).copied()}
                                              skipped_all={state.skipped_all.get(i).cloned().flatten()}
                                              on_all_skipped={on_all_skipped.clone()}

@@ -571,7 +571,9 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
         // overview — a few SVG paths (one per status, one for the edges) instead of thousands of
         // elements — and only the failures, the affected exposures and the selected node stay
         // nodes of their own (clickable, on top). Zooming in brings the nodes back.
-        if in_view.len() > OVERVIEW_NODES {
+        // Only when zoomed out past reading: at a readable zoom every node stays a node (to click
+        // and to reach with Tab).
+        if !labels && in_view.len() > OVERVIEW_NODES {
             let overview = overview();
             let own_html: Vec<Html> = overview.own.iter().filter_map(node_html).collect();
             return html! {
@@ -581,8 +583,12 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                         if !overview.edges_hl.is_empty() { <path class="edge hl" d={overview.edges_hl.clone()} /> }
                     </g>
                     <g class="nodes">
+                        // A click on the overview's boxes is not a click on the background (which
+                        // would clear the selection); zooming in makes them nodes again.
                         { for overview.groups.iter().map(|(class, d)| html! {
-                            <g class={class.clone()}><path class="ov" d={d.clone()} /></g>
+                            <g class={class.clone()} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+                                <path class="ov" d={d.clone()} />
+                            </g>
                         }) }
                         { own_html }
                     </g>

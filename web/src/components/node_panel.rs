@@ -23,10 +23,10 @@ pub fn NodePanel(props: &NodePanelProps) -> Html {
     let Some(outline) = props.view.nodes.get(props.node as usize) else {
         return html! {};
     };
-    let busy = props.detail.is_none();
-    let n: &ViewNode = match &props.detail {
-        Some(Some(d)) if d.id == outline.id => d,
-        _ => outline,
+    let (n, busy, lost): (&ViewNode, bool, bool) = match &props.detail {
+        Some(Some(d)) if d.id == outline.id => (d, false, false),
+        Some(None) => (outline, false, true),
+        _ => (outline, true, false),
     };
     let close = props.on_close.reform(|_: MouseEvent| ());
     let row = |k: &'static str, v: Option<String>| -> Html {
@@ -81,6 +81,9 @@ pub fn NodePanel(props: &NodePanelProps) -> Html {
                         </tbody>
                     </table>
                 </section>
+            }
+            if lost {
+                <p class="muted">{ "Its details are no longer at hand (the analysis was restarted) — add the files again to see them." }</p>
             }
             if let Some(m) = &n.message {
                 <pre class="message-text">{ m }</pre>

@@ -25,9 +25,10 @@ pub struct ProblemCardProps {
     /// How many nodes the problem skipped, when the view names only the first ones.
     #[prop_or_default]
     pub skipped_total: Option<usize>,
-    /// All of them, once asked for with `on_all_skipped`.
+    /// All of them, once asked for with `on_all_skipped` (`Some(None)`: the worker no longer has
+    /// them).
     #[prop_or_default]
-    pub skipped_all: Option<Shared<Vec<String>>>,
+    pub skipped_all: Option<Option<Shared<Vec<String>>>>,
     pub on_all_skipped: Callback<usize>,
 }
 
@@ -52,9 +53,12 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
     let on_show_all = {
         let skipped_limit = skipped_limit.clone();
         let ask = props.on_all_skipped.clone();
-        let (at, have_all) = (props.at, props.skipped_all.is_some());
+        // Only a view that names fewer than it skipped has more to ask for (a shared link's
+        // view has what the link holds).
+        let ask_for_more = props.skipped_total.is_some() && props.skipped_all.is_none();
+        let at = props.at;
         Callback::from(move |_: MouseEvent| {
-            if !have_all {
+            if ask_for_more {
                 ask.emit(at);
             }
             skipped_limit.set(usize::MAX)
@@ -69,9 +73,10 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
     let extra = props.view.problems.get(props.at);
     // The view names a problem's first skipped nodes; all of them come from the worker on demand.
     let skipped: &[String] = match &props.skipped_all {
-        Some(all) => all,
-        None => &p.skipped,
+        Some(Some(all)) => all,
+        _ => &p.skipped,
     };
+    let rest_lost = matches!(props.skipped_all, Some(None));
     let skipped_count = props
         .skipped_total
         .unwrap_or(p.skipped.len())
@@ -172,7 +177,9 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                             { for skipped.iter().take(*skipped_limit).map(|s| html! { <li>{ node_link(s) }</li> }) }
                         </ul>
                         if skipped_count > (*skipped_limit).min(skipped.len()) {
-                            if *skipped_limit == usize::MAX {
+                            if rest_lost {
+                                <p class="muted" role="status">{ "The rest of the list is no longer at hand — add the files again to see it." }</p>
+                            } else if *skipped_limit == usize::MAX {
                                 <p class="muted" role="status">{ "Getting the whole list…" }</p>
                             } else {
                                 <button class="button small show-all" onclick={on_show_all}>

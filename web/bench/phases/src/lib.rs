@@ -56,6 +56,7 @@ pub fn phases(run_results: Vec<u8>, manifest: Vec<u8>) -> String {
     });
     let t7 = now();
     let reply = Reply::Loaded(Box::new(Loaded {
+        id: 1,
         view: v,
         read_errors: Vec::new(),
         markdown,
