@@ -106,8 +106,27 @@ pub fn App() -> Html {
                     edges: view::edges_among(&v, &shown),
                 });
             }
-            bridge.ask_share();
         });
+    }
+    // Ask for the share link once the graph is drawn, and a moment later: on two cores the
+    // worker making the link slows the page's first drawing down.
+    {
+        let bridge = bridge.clone();
+        use_effect_with(
+            (state.layout.is_some(), state.view.is_some(), state.view_id),
+            move |(laid, viewed, _)| {
+                if *laid || *viewed {
+                    let delay = if *laid { 300 } else { 1_000 };
+                    let ask = Closure::once_into_js(move || bridge.ask_share());
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                            ask.unchecked_ref(),
+                            delay,
+                        );
+                    }
+                }
+            },
+        );
     }
 
     // Ask the worker for the selected node's details.
