@@ -117,25 +117,14 @@ pub struct ViewNode {
 }
 
 impl ViewNode {
-    /// What the graph, the search and the problem cards need of a node, as small as it goes:
-    /// no details (the web worker hands them out one node at a time), and the name and type left
-    /// empty where the id says them — most of a big project's nodes are then just an id and a
-    /// status. [`ViewNode::restore`] fills the name and type back in.
-    pub fn outline(&self) -> ViewNode {
-        let short = report::short(&self.id);
+    /// A node with no details (no materialization, path, relation, timing, message or SQL
+    /// location) and no exposure mark.
+    pub fn bare(id: String, name: String, resource_type: String, status: NodeStatus) -> ViewNode {
         ViewNode {
-            id: self.id.clone(),
-            name: if self.name == short {
-                String::new()
-            } else {
-                self.name.clone()
-            },
-            resource_type: if self.resource_type == type_of_id(&self.id) {
-                String::new()
-            } else {
-                self.resource_type.clone()
-            },
-            status: self.status,
+            id,
+            name,
+            resource_type,
+            status,
             dbt_status: None,
             materialized: None,
             path: None,
@@ -143,7 +132,29 @@ impl ViewNode {
             execution_time: None,
             message: None,
             compiled_path: None,
+            exposure: None,
+        }
+    }
+
+    /// What the graph, the search and the problem cards need of a node, as small as it goes:
+    /// no details (the web worker hands them out one node at a time), and the name and type left
+    /// empty where the id says them — most of a big project's nodes are then just an id and a
+    /// status. [`ViewNode::restore`] fills the name and type back in.
+    pub fn outline(&self) -> ViewNode {
+        let short = report::short(&self.id);
+        let name = if self.name == short {
+            String::new()
+        } else {
+            self.name.clone()
+        };
+        let resource_type = if self.resource_type == type_of_id(&self.id) {
+            String::new()
+        } else {
+            self.resource_type.clone()
+        };
+        ViewNode {
             exposure: self.exposure.clone(),
+            ..ViewNode::bare(self.id.clone(), name, resource_type, self.status)
         }
     }
 
@@ -381,18 +392,13 @@ pub fn from_snapshot(s: &Snapshot) -> ProjectView {
         index.insert(&n.id, out.nodes.len() as u32);
         at[i] = Some(out.nodes.len() as u32);
         out.nodes.push(ViewNode {
-            id: n.id.clone(),
-            name: report::short(&n.id).to_string(),
-            resource_type: resource_type.to_string(),
-            status,
-            dbt_status: None,
-            materialized: None,
-            path: None,
-            relation: None,
-            execution_time: None,
-            message: None,
-            compiled_path: None,
             exposure: exposure.map(|e| ExposureMark::of(e)),
+            ..ViewNode::bare(
+                n.id.clone(),
+                report::short(&n.id).to_string(),
+                resource_type.to_string(),
+                status,
+            )
         });
     }
     out.edges = s

@@ -275,20 +275,12 @@ mod tests {
     use dbt_triage::view::ViewNode;
 
     fn node(name: &str, status: NodeStatus) -> ViewNode {
-        ViewNode {
-            id: format!("model.p.{name}"),
-            name: name.to_string(),
-            resource_type: "model".into(),
+        ViewNode::bare(
+            format!("model.p.{name}"),
+            name.to_string(),
+            "model".into(),
             status,
-            dbt_status: None,
-            materialized: None,
-            path: None,
-            relation: None,
-            execution_time: None,
-            message: None,
-            compiled_path: None,
-            exposure: None,
-        }
+        )
     }
 
     #[test]
