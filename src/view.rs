@@ -727,20 +727,12 @@ mod tests {
     }
 
     fn node(name: &str, status: NodeStatus) -> ViewNode {
-        ViewNode {
-            id: format!("model.p.{name}"),
-            name: name.to_string(),
-            resource_type: "model".to_string(),
+        ViewNode::bare(
+            format!("model.p.{name}"),
+            name.to_string(),
+            "model".to_string(),
             status,
-            dbt_status: None,
-            materialized: None,
-            path: None,
-            relation: None,
-            execution_time: None,
-            message: None,
-            compiled_path: None,
-            exposure: None,
-        }
+        )
     }
 
     /// a → b → c → d → e, f alone.

@@ -113,7 +113,11 @@ pub struct Loaded {
 /// How many of a problem's skipped nodes the view hands to the page by name.
 pub const SKIPPED_HANDED: usize = 200;
 
-/// The failure's neighbourhood (the graph's initial scope, one level around it) and its layout.
+/// How many levels around the failure the graph shows first: the page's initial scope, and what
+/// the worker lays out with the view ([`FirstLayout`]) — one number, so the two agree.
+pub const FIRST_DEPTH: u32 = 1;
+
+/// The failure's neighbourhood ([`FIRST_DEPTH`] levels around it) and its layout.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FirstLayout {
     pub shown: Vec<u32>,

@@ -8,7 +8,7 @@ use dbt_triage::view::{self, ProjectView, ViewNode};
 use web_sys::File;
 use yew::Reducible;
 
-use crate::protocol::{Loaded, SharedFrom};
+use crate::protocol::{Loaded, SharedFrom, FIRST_DEPTH};
 use crate::shared::Shared;
 
 /// A file the user gave, under the name it is shown with (a folder's files keep their path).
@@ -98,7 +98,7 @@ impl Default for State {
             skipped_all: Vec::new(),
             view_id: 0,
             shared: None,
-            scope: Scope::Focus { depth: 1 },
+            scope: Scope::Focus { depth: FIRST_DEPTH },
             shown: Shared::new(Vec::new()),
             layout: None,
             layout_token: 0,
@@ -228,7 +228,7 @@ impl Reducible for State {
                 s.selected_node = None;
                 s.node_detail = None;
                 s.selected_problem = None;
-                s.scope = Scope::Focus { depth: 1 };
+                s.scope = Scope::Focus { depth: FIRST_DEPTH };
                 match first_layout {
                     Some(first) => {
                         s.shown = Shared::new(first.shown);

@@ -20,7 +20,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
-use crate::protocol::{FirstLayout, Loaded, Reply, Request, SharedFrom, SKIPPED_HANDED};
+use crate::protocol::{
+    FirstLayout, Loaded, Reply, Request, SharedFrom, FIRST_DEPTH, SKIPPED_HANDED,
+};
 
 /// What the last view left out, kept for the page's questions about it.
 struct Kept {
@@ -63,13 +65,13 @@ fn shorten_skipped(view: &mut ProjectView) -> (Vec<usize>, Vec<Vec<String>>) {
     (totals, kept)
 }
 
-/// The graph's first screen: the failure's nodes and one level around them (as the page's
-/// `Scope::Focus { depth: 1 }` chooses them), laid out.
+/// The graph's first screen: the failure's nodes and [`FIRST_DEPTH`] levels around them (as the
+/// page's initial scope chooses them), laid out.
 fn first_layout(view: &ProjectView) -> Option<FirstLayout> {
     if view.nodes.is_empty() {
         return None;
     }
-    let shown = view::neighborhood(view, &view::failure_nodes(view), 1);
+    let shown = view::neighborhood(view, &view::failure_nodes(view), FIRST_DEPTH);
     let edges = view::edges_among(view, &shown);
     let layout = layout::layout(&shown, &edges, &layout::Config::default());
     Some(FirstLayout { shown, layout })
