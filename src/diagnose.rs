@@ -8,6 +8,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::adapter::Adapter;
 use crate::artifacts::{
     Artifacts, InputKind, LogInvocation, Manifest, Node, NodeResult, RunResults,
 };
@@ -51,7 +52,7 @@ pub struct Invocation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generated_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub adapter: Option<String>,
+    pub adapter: Option<Adapter>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
 }
@@ -161,7 +162,7 @@ struct Root<'a> {
 struct Ctx<'a> {
     manifest: Option<&'a Manifest>,
     lineage: &'a Lineage,
-    adapter: Option<String>,
+    adapter: Option<Adapter>,
     command: String,
     target: Option<String>,
     retry_available: bool,
@@ -228,7 +229,7 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
     let adapter = manifest
         .and_then(|m| m.metadata.adapter_type.clone())
         .or_else(|| log_inv.and_then(|l| l.adapter.clone()))
-        .map(|a| classify::normalize_adapter(&a).to_string());
+        .and_then(|a| Adapter::parse(&a));
     let command = rr
         .and_then(|r| r.command.clone())
         .or_else(|| log_inv.and_then(|l| l.command.clone()));
@@ -566,7 +567,7 @@ fn classify_node<'a>(
 ) -> Classification {
     let resource_type = resource_type_of(id, node);
     let cx = Context {
-        adapter: ctx.adapter.as_deref(),
+        adapter: ctx.adapter.as_ref(),
         resource_type: Some(resource_type.as_str()),
         status,
         materialized: node.and_then(|n| n.materialized.as_deref()),
@@ -652,7 +653,7 @@ fn log_roots<'a>(inv: &'a LogInvocation, ctx: &Ctx<'a>) -> (Vec<Root<'a>>, Vec<P
         let class = classify::classify(
             fatal,
             &Context {
-                adapter: ctx.adapter.as_deref(),
+                adapter: ctx.adapter.as_ref(),
                 ..Context::default()
             },
         );
@@ -671,7 +672,7 @@ fn log_roots<'a>(inv: &'a LogInvocation, ctx: &Ctx<'a>) -> (Vec<Root<'a>>, Vec<P
         let fix_cx = FixContext {
             category: Some(class.category),
             evidence: Some(&class.evidence),
-            adapter: ctx.adapter.as_deref(),
+            adapter: ctx.adapter.as_ref(),
             node_name: name.as_deref(),
             resource_type: resource_type.as_deref(),
             command: &ctx.command,
@@ -692,7 +693,7 @@ fn log_roots<'a>(inv: &'a LogInvocation, ctx: &Ctx<'a>) -> (Vec<Root<'a>>, Vec<P
                 &class,
                 name.as_deref(),
                 1,
-                ctx.adapter.as_deref(),
+                ctx.adapter.as_ref(),
                 resource_type.as_deref(),
             ),
             error_type: class
@@ -1307,7 +1308,7 @@ fn problem(
     let fix_cx = FixContext {
         category: Some(class.category),
         evidence: Some(&class.evidence),
-        adapter: adapter.as_deref(),
+        adapter: adapter.as_ref(),
         node_name: Some(&first.name),
         resource_type: Some(&first.resource_type),
         tested_name: tested.as_deref(),
@@ -1341,7 +1342,7 @@ fn problem(
             class,
             Some(&first.name),
             members.len(),
-            adapter.as_deref(),
+            adapter.as_ref(),
             Some(&first.resource_type),
         ),
         error_type: class.error_type.clone(),
@@ -1488,7 +1489,7 @@ fn title(
     c: &Classification,
     node: Option<&str>,
     count: usize,
-    adapter: Option<&str>,
+    adapter: Option<&Adapter>,
     resource_type: Option<&str>,
 ) -> String {
     let ev = &c.evidence;
@@ -1506,7 +1507,7 @@ fn title(
             _ => format!("Permission denied{node_text}"),
         },
         Category::SqlDialect => {
-            let db = adapter.map(adapter_name).unwrap_or("this warehouse");
+            let db = adapter.map_or("this warehouse", Adapter::display_name);
             let by = c
                 .decided_by
                 .as_deref()
@@ -1570,23 +1571,6 @@ fn title(
         },
         Category::Resource => format!("{what} hit a resource limit"),
         Category::Other => format!("{what} failed"),
-    }
-}
-
-fn adapter_name(a: &str) -> &str {
-    match a {
-        "postgres" => "PostgreSQL",
-        "redshift" => "Redshift",
-        "snowflake" => "Snowflake",
-        "bigquery" => "BigQuery",
-        "databricks" => "Databricks",
-        "spark" => "Spark",
-        "duckdb" => "DuckDB",
-        "sqlserver" => "SQL Server",
-        "fabric" => "Fabric",
-        "synapse" => "Synapse",
-        "trino" => "Trino",
-        other => other,
     }
 }
 
@@ -1661,9 +1645,6 @@ impl Diagnosis {
 }
 
 /// A title for a message classified without a node (the CLI's `classify`).
-pub fn title_of(c: &Classification, adapter: Option<&str>) -> String {
-    let adapter = adapter
-        .map(classify::normalize_adapter)
-        .or(c.adapter.as_deref());
-    title(c, None, 1, adapter, None)
+pub fn title_of(c: &Classification, adapter: Option<&Adapter>) -> String {
+    title(c, None, 1, adapter.or(c.adapter.as_ref()), None)
 }

@@ -9,6 +9,7 @@
 //! browser or the file system: no web-sys, no I/O, no clock. It is total — any bytes give a value,
 //! broken input is part of the result, never a panic.
 
+pub mod adapter;
 pub mod artifacts;
 pub mod classify;
 pub mod diagnose;
@@ -19,6 +20,7 @@ pub mod report;
 pub mod share;
 pub mod view;
 
+pub use adapter::Adapter;
 pub use artifacts::{read, Artifacts, InputFile};
 pub use classify::{classify, Category};
 pub use diagnose::{diagnose, Diagnosis};

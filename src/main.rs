@@ -311,17 +311,20 @@ fn classify() -> io::Result<u8> {
         let reply = match serde_json::from_str::<serde_json::Value>(&line) {
             Ok(v) => match v.get("message").and_then(|m| m.as_str()) {
                 Some(message) => {
-                    let adapter = v.get("adapter").and_then(|a| a.as_str());
+                    let adapter = v
+                        .get("adapter")
+                        .and_then(|a| a.as_str())
+                        .and_then(dbt_triage::Adapter::parse);
                     let c = dbt_triage::classify::classify(
                         message,
                         &dbt_triage::classify::Context {
-                            adapter,
+                            adapter: adapter.as_ref(),
                             ..Default::default()
                         },
                     );
                     serde_json::json!({
                         "category": c.category,
-                        "title": dbt_triage::diagnose::title_of(&c, adapter),
+                        "title": dbt_triage::diagnose::title_of(&c, adapter.as_ref()),
                         "evidence": c.evidence,
                     })
                 }

@@ -172,7 +172,9 @@ pub fn snapshot(d: &Diagnosis, lineage: &Lineage) -> Snapshot {
 pub fn encode(s: &Snapshot) -> String {
     // Plain data with string keys always serializes.
     let json = serde_json::to_vec(s).unwrap_or_default();
-    let deflated = miniz_oxide::deflate::compress_to_vec(&json, 6);
+    // zlib, not raw deflate: its Adler-32 checksum makes an altered character a refused link
+    // rather than a different diagnosis.
+    let deflated = miniz_oxide::deflate::compress_to_vec_zlib(&json, 6);
     URL_SAFE_NO_PAD.encode(deflated)
 }
 
@@ -382,8 +384,13 @@ pub fn decode(fragment: &str) -> Result<Snapshot, ShareError> {
         .map_err(|_| {
             ShareError::Malformed("it contains characters a share link never has".into())
         })?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_INFLATED)
-        .map_err(|_| ShareError::Malformed("its compressed data is cut or altered".into()))?;
+    let json = if is_zlib(&deflated) {
+        miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&deflated, MAX_INFLATED)
+    } else {
+        // Links made before the checksum: raw deflate.
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_INFLATED)
+    }
+    .map_err(|_| ShareError::Malformed("its compressed data is cut or altered".into()))?;
     let probe: VersionProbe = serde_json::from_slice(&json)
         .map_err(|_| ShareError::Malformed("its content is not a dbt-triage diagnosis".into()))?;
     if probe.v != VERSION {
@@ -394,6 +401,12 @@ pub fn decode(fragment: &str) -> Result<Snapshot, ShareError> {
     })?;
     check(&s)?;
     Ok(s)
+}
+
+/// A zlib stream's two-byte header (deflate, 32 KiB window, valid check bits); raw deflate as
+/// miniz writes it for JSON never starts so.
+fn is_zlib(bytes: &[u8]) -> bool {
+    matches!(bytes, [0x78, b1, ..] if (0x78u16 * 256 + u16::from(*b1)) % 31 == 0)
 }
 
 #[derive(Deserialize)]

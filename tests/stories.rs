@@ -57,7 +57,7 @@ fn compact(d: &Diagnosis) -> String {
         "{} {} {}",
         status.as_str().unwrap(),
         inv.command.as_deref().unwrap_or("-"),
-        inv.adapter.as_deref().unwrap_or("-")
+        inv.adapter.as_ref().map_or("-", |a| a.as_str())
     )
     .unwrap();
     for p in &d.problems {
@@ -183,7 +183,7 @@ fn dialect_function_duckdb() {
         "dialect_function_duckdb",
         r#"
         failed run duckdb
-        #1 sql_dialect [fct_orders] {function=dateadd,line=19}
+        #1 sql_dialect [fct_orders] {code=Catalog Error,function=dateadd,line=19}
           rerun: dbt run --select fct_orders+
           skipped: daily_revenue
           breaks: executive_revenue,finance_kpis,order_forecast
@@ -260,7 +260,7 @@ fn missing_relation_duckdb() {
         "missing_relation_duckdb",
         r#"
         failed run duckdb
-        #1 missing_relation [stg_refunds,stg_shipments] {line=10,object=shop.raw.refunds,relation=refunds}
+        #1 missing_relation [stg_refunds,stg_shipments] {code=Catalog Error,line=10,object=shop.raw.refunds,relation=refunds}
           rerun: dbt run --select stg_refunds+ stg_shipments+
           skipped: daily_revenue,fct_orders,int_order_payments
           breaks: executive_revenue,finance_kpis,order_forecast
@@ -314,7 +314,7 @@ fn renamed_column() {
         "renamed_column",
         r#"
         failed run duckdb
-        #1 missing_column [stg_customers] {column=first_name,line=7}
+        #1 missing_column [stg_customers] {code=Binder Error,column=first_name,line=7}
           rerun: dbt run --select stg_customers+
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
@@ -370,7 +370,7 @@ fn renamed_column_dbt_1_0() {
         "renamed_column@dbt-1.0",
         r#"
         failed run duckdb
-        #1 missing_column [stg_customers] {column=first_name,line=6}
+        #1 missing_column [stg_customers] {code=Binder Error,column=first_name,line=6}
           rerun: dbt run --select stg_customers+
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
@@ -384,7 +384,7 @@ fn renamed_column_dbt_1_1() {
         "renamed_column@dbt-1.1",
         r#"
         failed run duckdb
-        #1 missing_column [stg_customers] {column=first_name,line=6}
+        #1 missing_column [stg_customers] {code=Binder Error,column=first_name,line=6}
           rerun: dbt run --select stg_customers+
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
@@ -398,7 +398,7 @@ fn renamed_column_dbt_1_2() {
         "renamed_column@dbt-1.2",
         r#"
         failed run duckdb
-        #1 missing_column [stg_customers] {column=first_name}
+        #1 missing_column [stg_customers] {code=Binder Error,column=first_name}
           rerun: dbt run --select stg_customers+
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
@@ -412,7 +412,7 @@ fn renamed_column_dbt_1_3() {
         "renamed_column@dbt-1.3",
         r#"
         failed run duckdb
-        #1 missing_column [stg_customers] {column=first_name}
+        #1 missing_column [stg_customers] {code=Binder Error,column=first_name}
           rerun: dbt run --select stg_customers+
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
@@ -426,7 +426,7 @@ fn renamed_column_dbt_1_4() {
         "renamed_column@dbt-1.4",
         r#"
         failed run duckdb
-        #1 missing_column [stg_customers] {column=first_name}
+        #1 missing_column [stg_customers] {code=Binder Error,column=first_name}
           rerun: dbt run --select stg_customers+
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
@@ -440,7 +440,7 @@ fn renamed_column_dbt_1_5() {
         "renamed_column@dbt-1.5",
         r#"
         failed run duckdb
-        #1 missing_column [stg_customers] {column=first_name}
+        #1 missing_column [stg_customers] {code=Binder Error,column=first_name}
           rerun: dbt run --select stg_customers+
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
@@ -454,7 +454,7 @@ fn renamed_column_dbt_1_6() {
         "renamed_column@dbt-1.6",
         r#"
         failed run duckdb
-        #1 missing_column [stg_customers] {column=first_name}
+        #1 missing_column [stg_customers] {code=Binder Error,column=first_name}
           rerun: dbt run --select stg_customers+
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
@@ -468,7 +468,7 @@ fn renamed_column_dbt_1_7() {
         "renamed_column@dbt-1.7",
         r#"
         failed run duckdb
-        #1 missing_column [stg_customers] {column=first_name}
+        #1 missing_column [stg_customers] {code=Binder Error,column=first_name}
           rerun: dbt run --select stg_customers+
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
@@ -482,7 +482,7 @@ fn renamed_column_dbt_1_8() {
         "renamed_column@dbt-1.8",
         r#"
         failed run duckdb
-        #1 missing_column [stg_customers] {column=first_name,line=7}
+        #1 missing_column [stg_customers] {code=Binder Error,column=first_name,line=7}
           rerun: dbt run --select stg_customers+
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
@@ -496,7 +496,7 @@ fn renamed_column_jsonlog() {
         "renamed_column_jsonlog",
         r#"
         failed run duckdb
-        #1 missing_column [stg_customers] {column=first_name,line=7}
+        #1 missing_column [stg_customers] {code=Binder Error,column=first_name,line=7}
           rerun: dbt run --select stg_customers+
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
@@ -579,11 +579,11 @@ fn two_roots() {
         "two_roots",
         r#"
         failed run duckdb
-        #1 data [fct_orders] {line=15}
+        #1 data [fct_orders] {code=Conversion Error,line=15}
           rerun: dbt run --select fct_orders+
           skipped: daily_revenue
           breaks: executive_revenue,finance_kpis,order_forecast
-        #2 missing_column [stg_sessions] {column=channel,line=9}
+        #2 missing_column [stg_sessions] {code=Binder Error,column=channel,line=9}
           rerun: dbt run --select stg_sessions+
           skipped: fct_sessions
           breaks: web_traffic
@@ -597,11 +597,11 @@ fn two_roots_dbt_1_5() {
         "two_roots@dbt-1.5",
         r#"
         failed run duckdb
-        #1 data [fct_orders] {}
+        #1 data [fct_orders] {code=Conversion Error}
           rerun: dbt run --select fct_orders+
           skipped: daily_revenue
           breaks: executive_revenue,finance_kpis,order_forecast
-        #2 missing_column [stg_sessions] {column=channel}
+        #2 missing_column [stg_sessions] {code=Binder Error,column=channel}
           rerun: dbt run --select stg_sessions+
           skipped: fct_sessions
           breaks: web_traffic
@@ -615,11 +615,11 @@ fn two_roots_dbt_1_7() {
         "two_roots@dbt-1.7",
         r#"
         failed run duckdb
-        #1 data [fct_orders] {}
+        #1 data [fct_orders] {code=Conversion Error}
           rerun: dbt run --select fct_orders+
           skipped: daily_revenue
           breaks: executive_revenue,finance_kpis,order_forecast
-        #2 missing_column [stg_sessions] {column=channel}
+        #2 missing_column [stg_sessions] {code=Binder Error,column=channel}
           rerun: dbt run --select stg_sessions+
           skipped: fct_sessions
           breaks: web_traffic
@@ -633,11 +633,11 @@ fn two_roots_dbt_1_8() {
         "two_roots@dbt-1.8",
         r#"
         failed run duckdb
-        #1 data [fct_orders] {line=15}
+        #1 data [fct_orders] {code=Conversion Error,line=15}
           rerun: dbt run --select fct_orders+
           skipped: daily_revenue
           breaks: executive_revenue,finance_kpis,order_forecast
-        #2 missing_column [stg_sessions] {column=channel,line=9}
+        #2 missing_column [stg_sessions] {code=Binder Error,column=channel,line=9}
           rerun: dbt run --select stg_sessions+
           skipped: fct_sessions
           breaks: web_traffic
@@ -654,7 +654,7 @@ fn renamed_column_console_only() {
         &load_only("renamed_column", &["console.txt"]),
         r#"
         no_results - duckdb
-        #1 missing_column [stg_customers] {column=first_name,line=7}
+        #1 missing_column [stg_customers] {code=Binder Error,column=first_name,line=7}
           rerun: dbt run --select stg_customers+
         orphans: customer_revenue,dim_customers,int_customer_orders
         warn missing_manifest
@@ -669,7 +669,7 @@ fn renamed_column_console_and_manifest() {
         &load_only("renamed_column", &["console.txt", "target/manifest.json"]),
         r#"
         no_results - duckdb
-        #1 missing_column [stg_customers] {column=first_name,line=7}
+        #1 missing_column [stg_customers] {code=Binder Error,column=first_name,line=7}
           rerun: dbt run --select stg_customers+
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
@@ -705,7 +705,7 @@ fn renamed_column_json_log_and_manifest() {
         ),
         r#"
         no_results - duckdb
-        #1 missing_column [stg_customers] {column=first_name,line=7}
+        #1 missing_column [stg_customers] {code=Binder Error,column=first_name,line=7}
           rerun: dbt run --select stg_customers+
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue

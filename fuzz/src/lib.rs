@@ -10,7 +10,7 @@
 use dbt_triage::classify::{self, Context};
 use dbt_triage::diagnose::Diagnosis;
 use dbt_triage::report;
-use dbt_triage::{diagnose_files, InputFile};
+use dbt_triage::{diagnose_files, Adapter, InputFile};
 
 /// A small real manifest (reduced from `tests/fixtures/two_roots`, see `make_seeds.py`), fed next
 /// to fuzzed run results and logs so their node ids join against real nodes.
@@ -23,25 +23,13 @@ pub const COMPANION_RUN_RESULTS: &[u8] = include_bytes!("../companions/run_resul
 pub const SEPARATOR: &[u8] = b"\0\0FILE\0\0";
 
 /// Adapter names the classifier knows (and a few it does not), as dbt writes `adapter_type`.
-pub const ADAPTERS: &[Option<&str>] = &[
-    None,
-    Some("snowflake"),
-    Some("bigquery"),
-    Some("postgres"),
-    Some("redshift"),
-    Some("databricks"),
-    Some("spark"),
-    Some("duckdb"),
-    Some("motherduck"),
-    Some("sqlserver"),
-    Some("fabric"),
-    Some("synapse"),
-    Some("trino"),
-    Some("athena"),
-    Some("clickhouse"),
-    Some("oracle"),
-    Some(""),
-];
+/// Every named adapter and an unknown one, and no adapter at all.
+pub fn adapters() -> Vec<Option<Adapter>> {
+    let mut all: Vec<Option<Adapter>> = Adapter::NAMED.into_iter().map(Some).collect();
+    all.push(Some(Adapter::Other("exasol".into())));
+    all.push(None);
+    all
+}
 
 /// The whole pipeline on some files: read, lineage, diagnosis, and all three reports.
 pub fn pipeline(files: &[InputFile<'_>]) {
@@ -176,9 +164,9 @@ fn contexts(message: &str) -> [Context<'_>; 4] {
 pub fn classify_all(data: &[u8]) {
     let message = String::from_utf8_lossy(data);
     let contexts = contexts(&message);
-    for (i, adapter) in ADAPTERS.iter().enumerate() {
+    for (i, adapter) in adapters().iter().enumerate() {
         let ctx = Context {
-            adapter: *adapter,
+            adapter: adapter.as_ref(),
             ..contexts[i % contexts.len()]
         };
         let c = classify::classify(&message, &ctx);
@@ -187,7 +175,7 @@ pub fn classify_all(data: &[u8]) {
         let fix = classify::FixContext {
             category: Some(c.category),
             evidence: Some(&c.evidence),
-            adapter: ctx.adapter.map(classify::normalize_adapter),
+            adapter: ctx.adapter,
             node_name: Some("orders"),
             resource_type: ctx.resource_type,
             tested_name: Some("orders"),

@@ -90,7 +90,9 @@ fn merge_node_error(inv: &mut LogInvocation, err: LogNodeError) {
         .iter_mut()
         .find(|e| e.name == err.name && e.resource_type == err.resource_type);
     match same {
-        Some(e) if e.error_type == "Failure" && e.message_is_header() => {
+        // A header (`Failure in …`) or a progress line (`ERROR creating …`) is completed by the
+        // error that follows.
+        Some(e) if e.message.is_empty() || e.error_type == "Failure" && e.message_is_header() => {
             let unique_id = e.unique_id.take().or(err.unique_id.clone());
             *e = err;
             e.unique_id = e.unique_id.take().or(unique_id);
@@ -104,7 +106,11 @@ impl LogNodeError {
     /// Whether the message is still only the summary's header line (its body comes next).
     fn message_is_header(&self) -> bool {
         self.message.is_empty()
-            || self.message.starts_with("Failure in ") && !self.message.contains('\n')
+            || !self.message.contains('\n')
+                && (self.message.starts_with("Failure in ")
+                    || self
+                        .message
+                        .starts_with(&format!("{} in ", self.error_type)))
     }
 }
 
@@ -121,11 +127,33 @@ pub(crate) fn looks_like_log(head: &str) -> bool {
         "Registered adapter:",
         "Could not find profile named",
     ];
-    MARKERS.iter().any(|m| head.contains(m))
+    MARKERS.iter().any(|m| head.contains(m)) || head.lines().any(is_progress_line)
 }
 
-/// Parses any log text. Total.
+/// dbt's progress lines: `3 of 9 START sql table model …`, `3 of 9 ERROR creating …`.
+fn is_progress_line(line: &str) -> bool {
+    let Some((_, rest)) = line.split_once(" of ") else {
+        return false;
+    };
+    let mut words = rest.split_whitespace();
+    words
+        .next()
+        .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+        && words.next().is_some_and(|w| {
+            matches!(
+                w,
+                "START" | "OK" | "ERROR" | "SKIP" | "PASS" | "FAIL" | "WARN"
+            )
+        })
+}
+
+/// Parses any log text, wrapped by an orchestrator or not. Total.
 pub fn parse(text: &str) -> Log {
+    let unwrapped = super::unwrap::unwrap_with_commands(text);
+    let text = unwrapped.text;
+    // Console output pasted without dbt's clock (dbt Cloud's page, Dagster's parsed messages):
+    // then a line at the left margin starts a message.
+    let timeless = !text.lines().any(|l| prefix(&strip_ansi(l)).is_some());
     let mut events = Vec::new();
     for line in text.lines() {
         let line = line.trim_end_matches('\r');
@@ -137,15 +165,26 @@ pub fn parse(text: &str) -> Log {
                 }
             }
         }
-        text_line(line, &mut events);
+        text_line(line, timeless, &mut events);
     }
     let mut log = Log::default();
+    let mut body_open = false;
     for ev in events {
-        apply(&mut log, ev);
+        body_open = apply(&mut log, ev, body_open);
     }
     for inv in &mut log.invocations {
         inv.node_errors
             .dedup_by(|a, b| a.name == b.name && a.resource_type == b.resource_type);
+    }
+    // The orchestrator's own record of the command, where dbt's lines did not say it: one
+    // command line per invocation, in order.
+    if unwrapped.command_lines.len() == log.invocations.len() {
+        for (inv, line) in log.invocations.iter_mut().zip(unwrapped.command_lines) {
+            if inv.command_line.is_none() {
+                inv.command = inv.command.take().or_else(|| command_of(&line));
+                inv.command_line = Some(line);
+            }
+        }
     }
     log
 }
@@ -235,7 +274,7 @@ fn json_event(v: &Value) -> Option<Event> {
 }
 
 /// Adds one text line to the events: a separator, a new message, or a continuation.
-fn text_line(raw: &str, events: &mut Vec<Event>) {
+fn text_line(raw: &str, timeless: bool, events: &mut Vec<Event>) {
     let line = strip_ansi(raw);
     if let Some(id) = separator(&line) {
         events.push(Event {
@@ -251,6 +290,18 @@ fn text_line(raw: &str, events: &mut Vec<Event>) {
             text: rest.to_string(),
             ..Event::default()
         }),
+        // Console output without times (dbt 0.x, or pasted without them): a node's error block
+        // still starts a message of its own.
+        None if !line.starts_with(char::is_whitespace)
+            && !continues(events.last())
+            && (summary_error(without_exception(&line)).is_some()
+                || timeless && !line.is_empty()) =>
+        {
+            events.push(Event {
+                text: without_exception(&line).to_string(),
+                ..Event::default()
+            })
+        }
         None => match events.last_mut() {
             Some(ev) if ev.boundary.is_none() && ev.json.is_none() => {
                 ev.text.push('\n');
@@ -264,9 +315,38 @@ fn text_line(raw: &str, events: &mut Vec<Event>) {
     }
 }
 
+/// A summary line behind the Python exception that carried it (an orchestrator printing
+/// `dbt.exceptions.DatabaseException: Database Error in model x (…)`).
+fn without_exception(line: &str) -> &str {
+    match line.split_once(": ") {
+        Some((class, rest))
+            if class.ends_with("Exception") || class.ends_with("Error") && class.contains('.') =>
+        {
+            rest
+        }
+        _ => line,
+    }
+}
+
+/// Whether the next line at the left margin still belongs to this message: the lines after
+/// `Encountered an error:` and after a bare error type (`Database Error`) are its body.
+fn continues(last: Option<&Event>) -> bool {
+    let Some(ev) = last.filter(|e| e.boundary.is_none() && e.json.is_none()) else {
+        return false;
+    };
+    let lines: Vec<&str> = ev.text.lines().collect();
+    let first = lines.first().map_or("", |l| l.trim());
+    first.starts_with("Encountered an error") && lines.len() <= 2
+        || first.ends_with(" Error") && !first.contains(" in ") && lines.len() == 1
+}
+
 /// `============================== 2024-01-02 10:15:57.386197 | 2d9e… ==============================`
+/// (a line of `=` alone is someone's banner, not dbt's).
 fn separator(line: &str) -> Option<(Option<String>, Option<String>)> {
     let inner = line.strip_prefix("=====")?.trim_matches('=').trim();
+    if inner.is_empty() {
+        return None;
+    }
     let (time, id) = match inner.split_once('|') {
         Some((t, i)) => (t.trim(), Some(i.trim().to_string())),
         None => (inner, None),
@@ -304,7 +384,11 @@ fn prefix(line: &str) -> Option<(String, &str)> {
             return Some((time, rest));
         }
     }
-    // Console: two spaces.
+    // Console: two spaces; dbt 0.x: ` | `.
+    let rest = rest
+        .strip_prefix(" | ")
+        .or_else(|| rest.strip_prefix(" |"))
+        .unwrap_or(rest);
     Some((time, rest.strip_prefix("  ").unwrap_or(rest.trim_start())))
 }
 
@@ -342,14 +426,16 @@ fn current<'a>(log: &'a mut Log, ev: &Event) -> &'a mut LogInvocation {
     log.invocations.last_mut().expect("pushed above")
 }
 
-fn apply(log: &mut Log, ev: Event) {
+/// Applies one event; returns whether a node's error block is still open (its body lines, each
+/// behind dbt's clock, are the next events).
+fn apply(log: &mut Log, ev: Event, body_open: bool) -> bool {
     if let Some(id) = &ev.boundary {
         log.invocations.push(LogInvocation {
             invocation_id: id.clone(),
             started_at: ev.time.clone(),
             ..LogInvocation::default()
         });
-        return;
+        return false;
     }
     // JSON lines carry their invocation id: a new id starts a new invocation.
     if let Some(id) = &ev.invocation_id {
@@ -382,7 +468,7 @@ fn apply(log: &mut Log, ev: Event) {
         }
         let inv = current(log, &ev);
         inv.dbt_version = Some(v.trim().to_string());
-        return;
+        return false;
     }
     let inv = current(log, &ev);
     if inv.invocation_id.is_none() {
@@ -399,10 +485,10 @@ fn apply(log: &mut Log, ev: Event) {
             && j.name != "RunResultFailure"
             && j.name != "MainEncounteredError"
         {
-            return;
+            return false;
         }
         if j.node.is_some() || j.exc.is_some() {
-            return;
+            return false;
         }
     }
     if let Some(rest) = first.strip_prefix("Registered adapter:") {
@@ -446,20 +532,40 @@ fn apply(log: &mut Log, ev: Event) {
         if !inv.ran.iter().any(|r| r == kind) {
             inv.ran.push(kind.to_string());
         }
+    } else if let Some(err) = error_line(first) {
+        // `1 of 1 ERROR creating table model x.y`: the node failed; its message comes with the
+        // summary, if the log has it.
+        if !inv.node_errors.iter().any(|e| e.name == err.name) {
+            inv.node_errors.push(err);
+        }
     } else if let Some(skip) = skip_line(first) {
         if !inv.skipped.contains(&skip) {
             inv.skipped.push(skip);
         }
     } else if let Some(err) = summary_error(text) {
         merge_node_error(inv, err);
-    } else if !first.is_empty() {
-        // A continuation event of the last `Failure in …` header (`  Got 1 result, …`).
+        return true;
+    } else if inv.fatal.is_none() && is_bare_error_type(first) && text.contains('\n') {
+        // `Compilation Error` on a line of its own, then its body: dbt stopped (a parse error
+        // printed without `Encountered an error:`, as older versions and some wrappers show it).
+        inv.fatal = Some(text.trim().to_string());
+        inv.finished = true;
+    } else if !first.is_empty() && text.starts_with("  ") {
+        // The body of the error block above (`  Got 1 result, …`, `  Unrecognized name: …`),
+        // printed behind dbt's clock line by line.
         if let Some(e) = inv.node_errors.last_mut() {
-            if e.error_type == "Failure" && e.message_is_header() && text.starts_with("  ") {
+            if e.message_is_header() {
                 e.message = dedent(text);
+                return true;
+            }
+            if body_open {
+                e.message.push('\n');
+                e.message.push_str(&dedent(text));
+                return true;
             }
         }
     }
+    false
 }
 
 fn apply_json(inv: &mut LogInvocation, j: &JsonFields, text: &str) {
@@ -515,6 +621,20 @@ fn apply_json(inv: &mut LogInvocation, j: &JsonFields, text: &str) {
     }
 }
 
+/// dbt's error types as it prints them on a line of their own.
+fn is_bare_error_type(line: &str) -> bool {
+    matches!(
+        line,
+        "Compilation Error"
+            | "Parsing Error"
+            | "Runtime Error"
+            | "Dependency Error"
+            | "Database Error"
+            | "Env Var Error"
+            | "Internal Error"
+    )
+}
+
 /// `1 of 14 START sql view model main.stg_customers …… [RUN]` → `model`.
 fn start_line(line: &str) -> Option<&'static str> {
     let at = line.find(" START ")?;
@@ -533,6 +653,31 @@ fn start_line(line: &str) -> Option<&'static str> {
         .iter()
         .find(|(w, _)| rest.contains(w))
         .map(|(_, k)| *k)
+}
+
+/// `3 of 9 ERROR creating sql table model main.fct_orders ... [ERROR in 0.04s]` → the failed
+/// node, without its message (the end-of-run summary has it).
+fn error_line(line: &str) -> Option<LogNodeError> {
+    let at = line.find(" ERROR creating ")?;
+    let head = &line[..at];
+    if !head.contains(" of ") || !head.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let rest = &line[at + " ERROR creating ".len()..];
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let kinds = ["model", "seed", "snapshot"];
+    let k = words.iter().position(|w| kinds.contains(w))?;
+    let relation = words.get(k + 1)?.trim_end_matches('.');
+    let relation = relation.split("..").next().unwrap_or(relation);
+    let name = relation.rsplit('.').next().unwrap_or(relation);
+    (!name.is_empty()).then(|| LogNodeError {
+        error_type: String::new(),
+        resource_type: words[k].to_string(),
+        name: name.to_string(),
+        unique_id: None,
+        path: None,
+        message: String::new(),
+    })
 }
 
 /// `7 of 14 SKIP relation main.int_customer_orders ....... [SKIP]` → the skipped node.

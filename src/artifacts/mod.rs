@@ -6,6 +6,7 @@ mod archive;
 pub mod log;
 pub mod manifest;
 pub mod run_results;
+pub mod unwrap;
 
 use serde::{Deserialize, Serialize};
 

@@ -33,6 +33,9 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r"Invalid value for on_schema_change[^\n]*|is not supported with CTE[^\n]*"),
     Rule::any(r"Additional properties are not allowed[^\n]*|at path \[[^\]]*\]:[^\n]*"),
     Rule::any(r"Reached EOF without finding a close tag[^\n]*"),
+    Rule::any(
+        r"Could not parse (?:partition|cluster|config)[^\n]*|test definition dictionary must have[^\n]*|has no fixture[^\n]*|Invalid (?:test|unit test|model|seed|snapshot) (?:config|definition)[^\n]*|YAML error[^\n]*",
+    ),
 ];
 
 use super::fix::{FixContext, FixStep};

@@ -16,7 +16,7 @@
 //! job; rotate the credentials. Jobs should use a service account and `env_var()`, not a person's
 //! credentials.
 
-use super::Rule;
+use super::{Adapter, Rule};
 
 pub(super) const RULES: &[Rule] = &[
     Rule::any(r"Could not find profile named '(?P<profile>[^']+)'"),
@@ -54,12 +54,31 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r"Profile loading failed[^\n]*|Runtime Error\s+Could not find profile"),
     Rule::any(r"no profile was specified for this dbt project[^\n]*"),
     Rule::on(
-        &["duckdb"],
+        &[Adapter::DuckDb],
         r"Could not set lock on file[^\n]*Operation not supported[^\n]*",
     ),
     Rule::on(
-        &["databricks", "spark"],
+        &[Adapter::Databricks],
         r"Invalid access token[^\n]*|PERMISSION_DENIED: Invalid access token|401 Unauthorized|Error during request to server[^\n]*",
+    ),
+    // Credentials that could not be read or used: keys, tokens, cloud identities.
+    Rule::any(
+        r"Could not deserialize key data[^\n]*|jwt_private_key[^\n]*|private[_ ]key[^\n]*(?:invalid|could not|failed|not configured)[^\n]*|Incorrect padding|Auth(?:entication)? method [^\n]*(?:missing|unsupported|not supported)[^\n]*|Unsupported authentication method[^\n]*|Unable to generate access token[^\n]*|credentials do not contain the necessary fields[^\n]*|EnvironmentCredential authentication unavailable[^\n]*|DefaultAzureCredential failed[^\n]*|invalid_grant[^\n]*|invalid_client[^\n]*|GetClusterCredentials[^\n]*|AuthenticationFailed[^\n]*|Authentication failed[^\n]*|Invalid (?:OAuth )?access token[^\n]*|token (?:has )?expired[^\n]*",
+    ),
+    // Drivers, networks, endpoints: dbt never reached the warehouse.
+    Rule::any(
+        r"Data source name not found and no default driver specified[^\n]*|Can't open lib[^\n]*|Cannot locate a 64-bit Oracle Client library[^\n]*|SSLError[^\n]*|SSL: [A-Z_]+[^\n]*|certificate verify failed[^\n]*|context deadline exceeded|Error starting terminated cluster[^\n]*|Cluster [^\n]* is in unexpected state[^\n]*|Request Timeout for url[^\n]*|Name or service not known|nodename nor servname provided|Temporary failure in name resolution|Connection refused|could not connect to server[^\n]*|Could not connect to[^\n]*|Failed to connect[^\n]*|Connection (?:timed out|reset)[^\n]*|Login timeout expired|while trying to read your profiles\.yml[^\n]*|profiles\.yml[^\n]*(?:invalid|not found|could not)[^\n]*",
+    ),
+    // DuckDB/MotherDuck: the database file, its attachments and the MotherDuck token.
+    Rule::any(
+        r"(?:Please check your )?MotherDuck token[^\n]*|Your request is not authenticated[^\n]*|Cannot (?:open|launch)[^\n]*(?:database|in-memory database)[^\n]*read-only mode[^\n]*|Cannot attach the database[^\n]*already attached[^\n]*|LocalFileSystem has been disabled[^\n]*|Can't open share[^\n]*|Corrupt database file[^\n]*|Failure while replaying WAL file[^\n]*|database file[^\n]* (?:could not be opened|is locked)[^\n]*",
+    ),
+    Rule::any(
+        r"There is no session or session context has expired[^\n]*|Unexpected packet from server[^\n]*|THERE_IS_NO_SESSION|Attempt to read after eof[^\n]*",
+    ),
+    // A credentials file that is not JSON (BigQuery's keyfile, a service account's JSON).
+    Rule::any(
+        r"Expecting (?:property name enclosed in double quotes|value|',' delimiter)[^\n]*: line \d+ column \d+[^\n]*",
     ),
 ];
 

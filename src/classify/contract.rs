@@ -26,6 +26,7 @@ pub(super) const RULES: &[Rule] = &[
         r"ensure the name, data_type,? (?:order, )?and number of columns in your (?:contract|`?yml`? file)",
     ),
     Rule::any(r"Contracted models? require data_type to be defined[^\n]*"),
+    Rule::any(r"Cannot create the primary key [^\n]* is nullable[^\n]*"),
 ];
 
 use super::fix::{FixContext, FixStep};

@@ -62,9 +62,13 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(
         r"more than one row returned by a subquery used as an expression|Scalar subquery produced more than one element|Single-row subquery returns more than one row",
     ),
+    Rule::any(
+        r#"Failed to cast variant value[^\n]*|Cannot cast [A-Z]+\s*'[^'\n]*' to[^\n]*|NOT NULL constraint violated[^\n]*|InvariantViolationException[^\n]*|encountered unterminated string|Failed to convert current row[^\n]*|Invalid input: [^\n]*|Unmatched number of columns between table and file[^\n]*|Invalid (?:date|timestamp|datetime) value[^\n]*|Could not parse '[^'\n]*' as[^\n]*|malformed (?:CSV|JSON|record)[^\n]*"#,
+    ),
 ];
 
 use super::fix::{FixContext, FixStep};
+use crate::adapter::Family;
 
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let lower = cx.message.to_ascii_lowercase();
@@ -107,9 +111,9 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             "A key appears twice: deduplicate before inserting and add a unique test on the key",
         ));
     } else {
-        let try_cast = match a {
-            "bigquery" => "SAFE_CAST(value AS type)",
-            "postgres" | "redshift" => {
+        let try_cast = match a.family() {
+            Family::BigQuery => "SAFE_CAST(value AS type)",
+            Family::Postgres | Family::Redshift => {
                 "a CASE that checks the value's pattern before CAST (PostgreSQL has no TRY_CAST)"
             }
             _ => "TRY_CAST(value AS type)",

@@ -38,6 +38,27 @@ pub(super) const RULES: &[Rule] = &[
         r"'(?P<object>dbt_utils|dbt_expectations|dbt_date|codegen|audit_helper|dbt_external_tables|elementary|metrics|fivetran_utils|spark_utils|tsql_utils|dbt_artifacts)' is undefined",
     ),
     Rule::any(r"No macro named '(?P<function>\w+)' found within namespace[^\n]*"),
+    // Two nodes, macros or packages of one name: the project's (or a package's) own layout.
+    Rule::any(
+        r#"dbt found two (?:resources|models|macros|seeds|sources|tests|nodes)[^\n]* (?:with the name|named)[^\n]*|Found duplicate (?:project|model|macro|seed|node|package)[^\n]*"#,
+    ),
+    // Installing packages: the hub, git, a local path.
+    Rule::any(
+        r"External connection exception occurred[^\n]*|Local package path does not exist[^\n]*|PackageDownloadFailed[^\n]*|Git clone failed[^\n]*|Invalid private package configuration[^\n]*|hub\.getdbt\.com[^\n]*|publication artifacts[^\n]*|packages\.yml[^\n]*(?:not found|invalid|could not)[^\n]*",
+    ),
+    Rule::any(
+        r"cannot be referenced from dependency model[^\n]*|was unable to infer all dependencies[^\n]*|depends on a node named [‘'](?P<object>[^’']+)[’'] which was not found",
+    ),
+    // A macro or generic test of a package that is not installed (or of another version). dbt
+    // ends every undefined-name error with "install package dependencies with dbt deps": that
+    // alone says nothing.
+    Rule::any(
+        r#"[Rr]un "?dbt deps"?[^\n]*|'dict object' has no attribute 'test_\w+'[^\n]*|In adapter\.dispatch, got a string packages argument[^\n]*"#,
+    ),
+    // An extension, engine or adapter of a version that does not go with the rest.
+    Rule::any(
+        r"unsupported version of DuckDB[^\n]*|only supports DuckDB[^\n]*|Failed to download extension[^\n]*|Extension Autoloading Error[^\n]*|Only DuckLake versions[^\n]*|not yet supported by MotherDuck[^\n]*",
+    ),
 ];
 
 use super::fix::{FixContext, FixStep};

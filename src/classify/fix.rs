@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Category, Evidence};
+use super::{Adapter, Category, Evidence};
 
 /// One step of a fix: words for people and, when there is one, a command or statement to paste.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,8 +37,8 @@ impl FixStep {
 pub struct FixContext<'a> {
     pub category: Option<Category>,
     pub evidence: Option<&'a Evidence>,
-    /// Normalized adapter name (`postgres`, `snowflake`, …).
-    pub adapter: Option<&'a str>,
+    /// The warehouse.
+    pub adapter: Option<&'a Adapter>,
     /// The failed node's name, and its type (`model`, `test`, …).
     pub node_name: Option<&'a str>,
     pub resource_type: Option<&'a str>,
@@ -68,8 +68,10 @@ impl<'a> FixContext<'a> {
         self.evidence.cloned().unwrap_or_default()
     }
 
-    pub(super) fn adapter(&self) -> &'a str {
-        self.adapter.unwrap_or("other")
+    /// The warehouse, or an unnamed one when nothing said which.
+    pub(super) fn adapter(&self) -> &'a Adapter {
+        static UNKNOWN: Adapter = Adapter::Other(String::new());
+        self.adapter.unwrap_or(&UNKNOWN)
     }
 
     pub(super) fn node(&self) -> &'a str {
@@ -150,25 +152,4 @@ pub(super) fn parts(name: &str) -> Vec<String> {
         .map(super::clean_name)
         .filter(|p| !p.is_empty())
         .collect()
-}
-
-/// Quotes a name for the adapter when it needs quoting (mixed case or odd characters).
-pub(super) fn ident(adapter: &str, name: &str) -> String {
-    let plain = name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-        && !name.starts_with(|c: char| c.is_ascii_digit());
-    let folded = match adapter {
-        "snowflake" => name.chars().all(|c| !c.is_ascii_lowercase()),
-        "postgres" | "redshift" => name.chars().all(|c| !c.is_ascii_uppercase()),
-        _ => true,
-    };
-    if plain && folded {
-        return name.to_string();
-    }
-    match adapter {
-        "bigquery" | "databricks" | "spark" => format!("`{name}`"),
-        "sqlserver" | "fabric" | "synapse" => format!("[{name}]"),
-        _ => format!("\"{}\"", name.replace('"', "\"\"")),
-    }
 }

@@ -36,6 +36,42 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r"Unrecognized column[^\n]*"),
 ];
 
+/// A string written in double quotes: where double quotes make an identifier (Snowflake,
+/// Postgres, Redshift, DuckDB, Trino, Oracle), `where city = "perth"` asks for a column `perth`.
+/// The message gives it away when it quotes the name with its double quotes and the name is in
+/// lower case (Snowflake: `invalid identifier '"perth"'` — its own columns are upper case unless
+/// created quoted), or the compiled SQL compares with it. Returns the quote that decided.
+pub(super) fn quoted_literal(
+    column: &str,
+    message: &str,
+    compiled: Option<&str>,
+) -> Option<String> {
+    let quoted = format!("\"{column}\"");
+    if let Some(sql) = compiled {
+        let compared = sql.lines().find(|l| {
+            let l = l.trim();
+            l.contains(&quoted)
+                && [
+                    format!("= {quoted}"),
+                    format!("={quoted}"),
+                    format!("<> {quoted}"),
+                    format!("like {quoted}"),
+                    format!("({quoted}"),
+                    format!(", {quoted}"),
+                ]
+                .iter()
+                .any(|shape| l.to_ascii_lowercase().contains(&shape.to_ascii_lowercase()))
+        });
+        if let Some(line) = compared {
+            return Some(format!("{quoted} in `{}`", line.trim()));
+        }
+    }
+    let in_message = format!("invalid identifier '{quoted}'");
+    let lower_case = column.chars().any(|c| c.is_ascii_lowercase())
+        && !column.chars().any(|c| c.is_ascii_uppercase());
+    (message.contains(&in_message) && lower_case).then_some(in_message)
+}
+
 use super::fix::{FixContext, FixStep};
 
 /// The columns the warehouse offers instead: DuckDB's `Candidate bindings: "a", "b"`, Postgres'

@@ -16,14 +16,14 @@
 //! `information_schema.tables`), that the source's `database`/`schema`/`identifier` match, and that
 //! upstream models were built in this target (`dbt run --select +<model>`).
 
-use super::Rule;
+use super::{Adapter, Rule};
 
 /// Snowflake's wording that may also mean "not authorized": before the permission rules.
 pub(super) const AMBIGUOUS: &[Rule] = &[
     Rule::any(r"(?:Object|Table|View) '(?P<relation>[^']+)' does not exist or not authorized"),
     Rule::any(r"(?:Schema|Database) '(?P<object>[^']+)' does not exist or not authorized"),
     Rule::on(
-        &["sqlserver", "fabric", "synapse"],
+        &[Adapter::SqlServer],
         r#"The specified schema name "(?P<object>[^"]+)" either does not exist or you do not have permission to use it"#,
     ),
     Rule::any(
@@ -31,7 +31,7 @@ pub(super) const AMBIGUOUS: &[Rule] = &[
     ),
     Rule::any(r"Object does not exist, or operation cannot be performed"),
     Rule::on(
-        &["bigquery"],
+        &[Adapter::BigQuery],
         r"Access Denied: Table (?P<relation>[\w:.\-]+): User does not have permission to query table [\w:.\-]+, or perhaps it does not exist",
     ),
 ];
@@ -60,9 +60,24 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r"(?:Table|View|Object) (?P<relation>[\w$.\x22`]+) does not exist"),
     Rule::any(r"Cannot find (?:table|relation|view) (?P<relation>[\w$.\x22`]+)"),
     Rule::any(r"Referenced table (?P<relation>[\w$.\x22]+) not found"),
+    Rule::any(
+        r#"(?:Schema|Database|Catalog) "?(?P<object>[\w$.\-]+)"? (?:does not exist|not found)"#,
+    ),
+    Rule::any(r#"Please create the (?:database|schema) "?(?P<object>[\w$.\-]+)"? manually"#),
+    Rule::any(
+        r"EntityNotFoundException[^\n]*|cannot be opened because it does not exist[^\n]*|Failed to get schema for [^\n]*relation '(?P<relation>[^']+)'",
+    ),
+    Rule::any(
+        r"Database '(?P<object>[^']+)' not found|NoSuch(?:Database|Table|Namespace)Exception[^\n]*",
+    ),
+    Rule::any(r"Database does not exist: (?P<object>[\w$.\-]+)"),
+    Rule::any(
+        r"(?:Table|Database) (?P<relation>[\w$.\-]+) not found|no schema has been selected to create in",
+    ),
 ];
 
 use super::fix::{parts, FixContext, FixStep};
+use crate::adapter::Family;
 
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let ev = cx.ev();
@@ -104,16 +119,16 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         ));
     }
     if let Some(schema) = schema_part(&p) {
-        let check = match a {
-            "snowflake" => Some(format!("SHOW TABLES IN SCHEMA {};", schema.join(".").to_ascii_uppercase())),
-            "bigquery" => Some(format!("bq ls {}", schema.join(":"))),
-            "databricks" | "spark" => Some(format!("SHOW TABLES IN {};", schema.join("."))),
-            "trino" => Some(format!("SHOW TABLES FROM {};", schema.join("."))),
-            "sqlserver" | "fabric" | "synapse" => Some(format!(
+        let check = match a.family() {
+            Family::Snowflake => Some(format!("SHOW TABLES IN SCHEMA {};", schema.join(".").to_ascii_uppercase())),
+            Family::BigQuery => Some(format!("bq ls {}", schema.join(":"))),
+            Family::Spark => Some(format!("SHOW TABLES IN {};", schema.join("."))),
+            Family::Trino => Some(format!("SHOW TABLES FROM {};", schema.join("."))),
+            Family::TSql => Some(format!(
                 "SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '{}';",
                 schema.last().cloned().unwrap_or_default()
             )),
-            "postgres" | "redshift" | "duckdb" => Some(format!(
+            Family::Postgres | Family::Redshift | Family::DuckDb => Some(format!(
                 "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema = '{}';",
                 schema.last().cloned().unwrap_or_default()
             )),

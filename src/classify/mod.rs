@@ -3,12 +3,15 @@
 //! holds the ordered matcher table that decides between them. Total: any text gets a category
 //! (`other` at worst) and the raw message is never altered.
 
+mod codes;
 mod compilation;
 mod connection;
 mod contract;
 mod data;
 mod dependency;
 mod fix;
+mod fusion_codes;
+mod keywords;
 mod missing_column;
 mod missing_relation;
 mod other;
@@ -23,6 +26,9 @@ use std::sync::OnceLock;
 
 use regex_lite::{Captures, Regex};
 use serde::{Deserialize, Serialize};
+
+pub use crate::adapter::Adapter;
+use codes::{Code, Means};
 
 pub use fix::{fixes, FixContext, FixStep};
 
@@ -139,6 +145,10 @@ pub struct Evidence {
     pub line: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<u32>,
+    /// The error code the message carries, as written: a warehouse's own (`002003`,
+    /// `ORA-00942`, `TABLE_OR_VIEW_NOT_FOUND`, `Code: 47`), else a SQLSTATE, else dbt Fusion's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 impl Evidence {
@@ -150,8 +160,8 @@ impl Evidence {
 /// What is known about the node whose message is classified. All optional.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Context<'a> {
-    /// The adapter type (`snowflake`, `postgres`, …) from the manifest or the log.
-    pub adapter: Option<&'a str>,
+    /// The adapter from the manifest or the log.
+    pub adapter: Option<&'a Adapter>,
     pub resource_type: Option<&'a str>,
     /// dbt's status for the node (`fail` for a failed test).
     pub status: Option<&'a str>,
@@ -175,15 +185,16 @@ pub struct Classification {
     pub error_type: Option<String>,
     /// The adapter the message's shape points to, when the context did not say.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub adapter: Option<String>,
+    pub adapter: Option<Adapter>,
 }
 
 /// One entry of a category's matcher list: a regex (case-insensitive) whose named groups are
 /// evidence keys, optionally only for some adapters or some contexts.
 pub(crate) struct Rule {
     pub pattern: &'static str,
-    /// Adapters the rule applies to; empty for any. A message whose adapter is unknown matches all.
-    pub adapters: &'static [&'static str],
+    /// Adapters the rule applies to (with their families: see [`Adapter::is_covered_by`]);
+    /// empty for any. A message whose adapter is unknown matches all.
+    pub adapters: &'static [Adapter],
     pub when: Option<fn(&Context<'_>, &str) -> bool>,
 }
 
@@ -196,7 +207,7 @@ impl Rule {
         }
     }
 
-    pub const fn on(adapters: &'static [&'static str], pattern: &'static str) -> Rule {
+    pub const fn on(adapters: &'static [Adapter], pattern: &'static str) -> Rule {
         Rule {
             pattern,
             adapters,
@@ -289,7 +300,15 @@ pub fn broken_patterns() -> Vec<&'static str> {
 /// can hold megabytes (a statement echoed back), and matching is linear in what it reads.
 pub const MATCHED_PREFIX: usize = 16 * 1024;
 
-/// Classifies one message. Total, and bounded in time by [`MATCHED_PREFIX`].
+/// Classifies one message, in layers, each more specific than the next:
+///
+/// 1. dbt's own structure: a test that ran and returned rows, dbt's own verdicts (contracts,
+///    incremental schema changes), and dbt Fusion's error codes that decide on their own;
+/// 2. the warehouse's error codes ([`codes`]), which decide or narrow the choice;
+/// 3. the phrases of each category's rules, within what the codes and dbt's error type allow;
+/// 4. what the code, or else dbt's error type, means on its own; `other` only when nothing spoke.
+///
+/// Total, and bounded in time by [`MATCHED_PREFIX`].
 pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
     let message = prefix(message, MATCHED_PREFIX);
     let ctx = &Context {
@@ -297,45 +316,25 @@ pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
         ..*ctx
     };
     let detected = detect_adapter(message);
-    let adapter = ctx
-        .adapter
-        .map(normalize_adapter)
-        .or(detected)
-        .map(str::to_string);
+    let adapter = ctx.adapter.cloned().or_else(|| detected.clone());
     let error_type = error_type(message);
-    let mut found = None;
-    for c in compiled() {
-        if let Some(a) = adapter.as_deref() {
-            if !c.rule.adapters.is_empty() && !c.rule.adapters.contains(&a) {
-                continue;
-            }
-        }
-        if let Some(when) = c.rule.when {
-            if !when(ctx, message) {
-                continue;
-            }
-        }
-        if let Some(caps) = c.regex.captures(message) {
-            found = Some((
-                c.category,
-                evidence_from(&c.regex, &caps),
-                caps[0].to_string(),
-            ));
-            break;
-        }
-    }
+    let found_codes = codes::read(message);
+    let code = codes::deciding(&found_codes);
+    let allowed = Allowed::new(code, error_type.as_deref(), &found_codes, message);
+    let found = phrase(message, ctx, adapter.as_ref(), &allowed);
     let (mut category, mut evidence, decided_by) = match found {
         Some((cat, ev, quote)) => {
             let quote = quote.trim();
-            let quote = if quote.is_empty() {
-                None
-            } else {
-                Some(quote.to_string())
-            };
+            let quote = (!quote.is_empty()).then(|| quote.to_string());
             (cat, ev, quote)
         }
-        None => (Category::Other, Evidence::default(), None),
+        None => match allowed.fallback(code, error_type.as_deref(), message) {
+            Some((cat, quote)) => (cat, Evidence::default(), Some(quote)),
+            None => (Category::Other, Evidence::default(), None),
+        },
     };
+    // The most specific code the message carries, whether or not it decided.
+    evidence.code = found_codes.first().map(|c| c.text.clone());
     let mut decided_by = decided_by;
     // Postgres/Redshift trap: `dateadd(day, 1, x)` reads `day` as a column.
     if category == Category::MissingColumn {
@@ -356,6 +355,17 @@ pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
             .next()
             .map(|m| m.column);
     }
+    // A string written in double quotes is read as a column name.
+    if category == Category::MissingColumn {
+        if let Some(quote) = evidence
+            .column
+            .as_deref()
+            .and_then(|c| missing_column::quoted_literal(c, message, ctx.compiled_code))
+        {
+            category = Category::SqlError;
+            decided_by = Some(quote);
+        }
+    }
     // Names that are no column: generated SQL rendered a null (`Invalid column name 'None'`).
     if category == Category::MissingColumn
         && evidence.column.as_deref().is_some_and(|c| {
@@ -366,6 +376,14 @@ pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
         })
     {
         category = Category::SqlError;
+    }
+    // A syntax error at a keyword this warehouse lacks is SQL from elsewhere.
+    if category == Category::SqlError && found_codes_allow(&found_codes, Category::SqlDialect) {
+        if let Some((keyword, quote)) = sql_dialect::keyword_syntax_error(message) {
+            category = Category::SqlDialect;
+            evidence.function = Some(keyword);
+            decided_by = Some(quote);
+        }
     }
     // A Postgres built-in called with the wrong argument types is the model's mistake, not a dialect.
     if category == Category::SqlDialect
@@ -386,7 +404,7 @@ pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
     evidence.line = evidence.line.or(line);
     evidence.position = evidence.position.or(position);
     let detected_adapter = if ctx.adapter.is_none() {
-        detected.map(str::to_string)
+        detected
     } else {
         None
     };
@@ -397,6 +415,156 @@ pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
         error_type,
         adapter: detected_adapter,
     }
+}
+
+/// The categories dbt itself decides (a failed test, a contract, an incremental model's
+/// schema check): their rules read dbt's own words or the node's structure, and no warehouse code
+/// overrules them.
+fn is_dbt_verdict(c: Category) -> bool {
+    matches!(
+        c,
+        Category::TestFailure | Category::Contract | Category::SchemaDrift
+    )
+}
+
+/// Categories that only the warehouse reports: under dbt's `Compilation Error` or `Parsing
+/// Error` (no SQL ran) their phrases need a warehouse's code or error beside them.
+fn is_warehouse_runtime(c: Category) -> bool {
+    matches!(
+        c,
+        Category::SqlError
+            | Category::Data
+            | Category::SqlDialect
+            | Category::Resource
+            | Category::MissingColumn
+    )
+}
+
+/// What the codes and dbt's error type leave open for the phrases to decide.
+struct Allowed {
+    /// The deciding code's meaning, if a code was found.
+    means: Option<Means>,
+    /// No SQL ran (dbt's `Compilation Error`/`Parsing Error`, no warehouse code or error inside).
+    before_sql: bool,
+}
+
+impl Allowed {
+    fn new(code: Option<&Code>, error_type: Option<&str>, found: &[Code], message: &str) -> Self {
+        let warehouse_spoke = found
+            .iter()
+            .any(|c| c.scheme != codes::Scheme::Fusion && c.means != Means::Nothing)
+            || message.contains("Database Error");
+        let before_sql =
+            matches!(error_type, Some("Compilation Error" | "Parsing Error")) && !warehouse_spoke;
+        Allowed {
+            means: code.map(|c| c.means),
+            before_sql,
+        }
+    }
+
+    fn permits(&self, category: Category) -> bool {
+        if is_dbt_verdict(category) {
+            return true;
+        }
+        if self.before_sql && is_warehouse_runtime(category) {
+            return false;
+        }
+        self.means.is_none_or(|m| m.allows(category))
+    }
+
+    /// The category when no phrase matched: the code's own reading, else dbt's error type.
+    fn fallback(
+        &self,
+        code: Option<&Code>,
+        error_type: Option<&str>,
+        message: &str,
+    ) -> Option<(Category, String)> {
+        if let Some(code) = code {
+            if let Some(c) = code.means.default_category() {
+                return Some((c, code.text.clone()));
+            }
+            if let Some(c) = codes::fusion_range(code) {
+                return Some((c, code.text.clone()));
+            }
+        }
+        let by_type = match error_type {
+            Some("Compilation Error" | "Parsing Error" | "Validation Error") => {
+                Some(Category::Compilation)
+            }
+            Some("Dependency Error") => Some(Category::Dependency),
+            Some("Env Var Error") => Some(Category::Connection),
+            Some("Contract Error") => Some(Category::Contract),
+            _ => None,
+        };
+        if let (Some(c), Some(t)) = (by_type, error_type) {
+            return Some((c, t.to_string()));
+        }
+        if let Some((c, words)) = keywords::vote(message).filter(|(c, _)| self.permits(*c)) {
+            return Some((c, words));
+        }
+        // The warehouse refused the statement, and said nothing more we can read.
+        (error_type == Some("Database Error"))
+            .then(|| (Category::SqlError, "Database Error".into()))
+    }
+}
+
+/// The first rule of the table that matches, among the categories allowed: its category, the
+/// evidence its named groups captured and the text it matched.
+fn phrase(
+    message: &str,
+    ctx: &Context<'_>,
+    adapter: Option<&Adapter>,
+    allowed: &Allowed,
+) -> Option<(Category, Evidence, String)> {
+    for c in compiled() {
+        if !allowed.permits(c.category) {
+            continue;
+        }
+        if let Some(a) = adapter {
+            if !c.rule.adapters.is_empty() && !c.rule.adapters.iter().any(|l| a.is_covered_by(l)) {
+                continue;
+            }
+        }
+        if let Some(when) = c.rule.when {
+            if !when(ctx, message) {
+                continue;
+            }
+        }
+        if let Some(caps) = c.regex.captures(message) {
+            return Some((
+                c.category,
+                evidence_from(&c.regex, &caps),
+                caps[0].to_string(),
+            ));
+        }
+    }
+    None
+}
+
+/// The first error code in the message that names a category in this classifier's tables, as
+/// written (codes that only say "internal error" name none). A message with such a code is never
+/// classified `other`.
+pub fn known_code(message: &str) -> Option<String> {
+    codes::read(prefix(message, MATCHED_PREFIX))
+        .into_iter()
+        .find(|c| {
+            !matches!(
+                c.means,
+                Means::Nothing | Means::Is(Category::Other) | Means::Prefer(Category::Other)
+            )
+        })
+        .map(|c| c.text)
+}
+
+/// Whether dbt's error type alone names a category (`Compilation Error` does; `Runtime Error`
+/// and `Internal Error`, which dbt raises for anything, do not).
+pub fn error_type_names_category(error_type: &str) -> bool {
+    !matches!(error_type, "Runtime Error" | "Internal Error")
+}
+
+/// Whether the codes leave room for `category` (no code, or one that allows it).
+fn found_codes_allow(found: &[Code], category: Category) -> bool {
+    codes::deciding(found).is_none_or(|c| c.means.allows(category))
 }
 
 /// The first `max` bytes of `s`, cut on a character boundary.
@@ -490,39 +658,26 @@ pub fn error_type(message: &str) -> Option<String> {
     None
 }
 
-/// Adapter names as dbt writes them in `adapter_type`, normalized to this module's names.
-pub fn normalize_adapter(a: &str) -> &'static str {
-    match a.trim().to_ascii_lowercase().as_str() {
-        "snowflake" => "snowflake",
-        "bigquery" => "bigquery",
-        "postgres" | "postgresql" => "postgres",
-        "redshift" => "redshift",
-        "databricks" => "databricks",
-        "spark" => "spark",
-        "duckdb" | "motherduck" => "duckdb",
-        "sqlserver" => "sqlserver",
-        "fabric" => "fabric",
-        "synapse" => "synapse",
-        "trino" | "starburst" => "trino",
-        "athena" => "athena",
-        "clickhouse" => "clickhouse",
-        _ => "other",
-    }
-}
-
 /// The adapter a message's shape points to.
-pub fn detect_adapter(message: &str) -> Option<&'static str> {
-    static SHAPES: OnceLock<Vec<(&'static str, Regex)>> = OnceLock::new();
+pub fn detect_adapter(message: &str) -> Option<Adapter> {
+    static SHAPES: OnceLock<Vec<(Adapter, Regex)>> = OnceLock::new();
     let shapes = SHAPES.get_or_init(|| {
         [
-            ("snowflake", r"SQL compilation error|\b\d{6} \([0-9A-Z]{5}\):|Snowflake|does not exist or not authorized"),
-            ("bigquery", r"BigQuery|Unrecognized name:|Not found: (?:Table|Dataset)|Access Denied: (?:Table|Dataset|Project)|bigquery\.|googleapis\.com|at \[\d+:\d+\]"),
-            ("databricks", r"\[[A-Z][A-Z_]{4,}(?:\.[A-Z_]+)?\]|AnalysisException|Databricks|SQLSTATE: [0-9A-Z]{5}"),
-            ("duckdb", r"\b(?:Binder|Catalog|Parser|Conversion|Constraint|Out of Range|Invalid Input|IO) Error:|DuckDB|duckdb"),
-            ("sqlserver", r"Invalid (?:column|object) name '|SQL Server|pyodbc|\(Msg \d+\)|Incorrect syntax near|\[SQLSTATE \w+\]|ODBC Driver"),
-            ("trino", r"TrinoUserError|Trino|TrinoQueryError|io\.trino"),
-            ("redshift", r"Redshift|redshift_connector|Invalid digit, Value"),
-            ("postgres", r"\bLINE \d+:|psycopg2?|HINT:|PostgreSQL|postgres"),
+            (Adapter::ClickHouse, r"DB::Exception|\bCode: \d+\. |ClickHouse|clickhouse"),
+            (Adapter::Oracle, r"\bORA-\d{5}\b|\bDPY-\d{4}\b|Oracle|oracledb"),
+            (Adapter::MotherDuck, r"MotherDuck|motherduck|\bmd:"),
+            (Adapter::Snowflake, r"SQL compilation error|\b\d{6} \([0-9A-Z]{5}\):|Snowflake|does not exist or not authorized"),
+            (Adapter::BigQuery, r"BigQuery|Unrecognized name:|Not found: (?:Table|Dataset)|Access Denied: (?:Table|Dataset|Project)|bigquery\.|googleapis\.com|at \[\d+:\d+\]"),
+            (Adapter::Athena, r"\bAthena\b|athena|HIVE_[A-Z_]+:|ICEBERG_[A-Z_]+:"),
+            (Adapter::Databricks, r"\[[A-Z][A-Z_]{4,}(?:\.[A-Z_]+)?\]|AnalysisException|Databricks|SQLSTATE: [0-9A-Z]{5}"),
+            (Adapter::Spark, r"org\.apache\.spark|pyspark|Spark SQL|Thrift"),
+            (Adapter::DuckDb, r"\b(?:Binder|Catalog|Parser|Conversion|Constraint|Out of Range|Invalid Input|IO) Error:|DuckDB|duckdb"),
+            (Adapter::Fabric, r"Microsoft Fabric|Fabric Data Warehouse|fabric\.microsoft\.com|datawarehouse\.fabric"),
+            (Adapter::Synapse, r"Synapse|sql\.azuresynapse\.net"),
+            (Adapter::SqlServer, r"Invalid (?:column|object) name '|SQL Server|pyodbc|\(Msg \d+\)|Incorrect syntax near|\[SQLSTATE \w+\]|ODBC Driver"),
+            (Adapter::Trino, r"TrinoUserError|Trino|TrinoQueryError|io\.trino|Starburst"),
+            (Adapter::Redshift, r"Redshift|redshift_connector|Invalid digit, Value"),
+            (Adapter::Postgres, r"\bLINE \d+:|psycopg2?|HINT:|PostgreSQL|postgres"),
         ]
         .into_iter()
         .filter_map(|(a, p)| Regex::new(p).ok().map(|r| (a, r)))
@@ -531,7 +686,7 @@ pub fn detect_adapter(message: &str) -> Option<&'static str> {
     shapes
         .iter()
         .find(|(_, re)| re.is_match(message))
-        .map(|(a, _)| *a)
+        .map(|(a, _)| a.clone())
 }
 
 /// The line and position a warehouse names, as it counts them in the statement it ran.

@@ -68,9 +68,13 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(
         r"Access denied[^\n]*|AccessDenied[^\n]*|not authorized to[^\n]*|is not authorized[^\n]*|PERMISSION_DENIED[^\n]*|403 Forbidden[^\n]*",
     ),
+    Rule::any(
+        r"(?:doesn't|does not) have (?:enough|sufficient|the required) permissions?[^\n]*|failed for forbidden[^\n]*|Unable to verify/create output bucket[^\n]*|Insufficient Lake Formation permission[^\n]*|\b403 Forbidden[^\n]*",
+    ),
 ];
 
-use super::fix::{ident, parts, FixContext, FixStep};
+use super::fix::{parts, FixContext, FixStep};
+use crate::adapter::Family;
 
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let ev = cx.ev();
@@ -98,14 +102,14 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let who = role
         .map(|r| format!("role {r}"))
         .unwrap_or_else(|| "the role dbt connects as (the user/role in profiles.yml)".to_string());
-    let (grants, check): (Vec<String>, Option<(String, String)>) = match a {
-        "postgres" | "redshift" => {
+    let (grants, check): (Vec<String>, Option<(String, String)>) = match a.family() {
+        Family::Postgres | Family::Redshift => {
             let o = parts(&object)
                 .iter()
-                .map(|p| ident(a, p))
+                .map(|p| a.quote(p))
                 .collect::<Vec<_>>()
                 .join(".");
-            let r = role.map(|r| ident(a, r));
+            let r = role.map(|r| a.quote(r));
             let r_text = r.clone().unwrap_or_else(|| "<dbt_user>".into());
             let g = if lower.contains("must be owner") {
                 vec![format!("ALTER TABLE {o} OWNER TO {r_text};")]
@@ -141,7 +145,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             });
             (g, check)
         }
-        "snowflake" => {
+        Family::Snowflake => {
             let o = object.to_ascii_uppercase();
             let r_text = role
                 .map(|r| r.to_string())
@@ -190,7 +194,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             });
             (g, check)
         }
-        "bigquery" => {
+        Family::BigQuery => {
             let p = parts(&object.replace(':', "."));
             let dataset = if p.len() >= 2 {
                 format!("{}.{}", p[0], p[1])
@@ -236,7 +240,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             ));
             (g, check)
         }
-        "databricks" | "spark" => {
+        Family::Spark => {
             let principal = role
                 .map(|r| format!("`{r}`"))
                 .unwrap_or_else(|| "`<dbt principal>`".into());
@@ -265,7 +269,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
                 )),
             )
         }
-        "sqlserver" | "fabric" | "synapse" => {
+        Family::TSql => {
             let user = role
                 .map(|r| format!("[{r}]"))
                 .unwrap_or_else(|| "[<dbt user>]".into());
@@ -291,7 +295,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
                 )),
             )
         }
-        "trino" => (
+        Family::Trino => (
             vec![format!(
                 "GRANT SELECT ON {object} TO {}",
                 role.map(|r| format!("ROLE {r}"))
@@ -302,7 +306,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
                 format!("SHOW GRANTS ON TABLE {object};"),
             )),
         ),
-        "duckdb" => {
+        Family::DuckDb => {
             steps.push(FixStep::say(
                 "DuckDB has no roles: check that the user running dbt may read and write the \
                  database file and the files it reads (file system permissions)",

@@ -23,6 +23,13 @@ pub(super) const EARLY: &[Rule] = &[
         r"Exception in WAL playback[^\n]*|Could not set lock on file[^\n]*|Conflicting lock is held[^\n]*",
     ),
     Rule::any(r#"relation "?(?P<relation>[^"\s]+)"? already exists"#),
+    // Two sessions creating the same schema/type/table at once collide in Postgres' catalog.
+    Rule::any(
+        r#"duplicate key value violates unique constraint "(?P<object>pg_(?:namespace_nspname|type_typname_nsp|class_relname_nsp)_index)"|tuple concurrently (?:updated|deleted)"#,
+    ),
+    Rule::any(
+        r"remaining connection slots are reserved[^\n]*|too many (?:clients|connections)[^\n]*|sorry, too many clients already|failed to satisfy constraint: Member must have length less than or equal to[^\n]*",
+    ),
 ];
 
 pub(super) const RULES: &[Rule] = &[
@@ -41,9 +48,18 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(
         r"No space left on device|[Dd]isk (?:is )?full|exceeded the maximum (?:size|number)[^\n]*|cannot be resumed because resource monitor[^\n]*|Warehouse '[^'\n]*' cannot be resumed[^\n]*",
     ),
+    // Another session changed the same table meanwhile.
+    Rule::any(
+        r"dropped by concurrent transaction[^\n]*|concurrent (?:update|transaction|modification)[^\n]*|MetadataChangedException[^\n]*|ProtocolChangedException[^\n]*|Snapshot isolation transaction aborted due to update conflict[^\n]*|already in use[^\n]*(?:temporary|session)|temporary table already in use|ICEBERG_COMMIT_ERROR[^\n]*|CommitFailedException[^\n]*",
+    ),
+    // Limits of the service: scanned bytes, columns, request rates, workers, admission.
+    Rule::any(
+        r"(?:Bytes scanned|Query) (?:limit )?(?:was )?exceeded[^\n]*|exceeded (?:the )?maximum[^\n]*|TooManyRequestsException[^\n]*|ThrottlingException[^\n]*|Rate exceeded|SlowDown|too many errors talking to a worker node[^\n]*|Failed to classify the current request into a workload group[^\n]*|bad allocation|cancell?ed on user'?s request[^\n]*|statement timeout|Request timed out[^\n]*|exceeded the limit[^\n]*|limit exceeded[^\n]*|Insufficient (?:resources|memory)[^\n]*",
+    ),
 ];
 
 use super::fix::{FixContext, FixStep};
+use crate::adapter::Family;
 
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let lower = cx.message.to_ascii_lowercase();
@@ -63,11 +79,11 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             "A quota or rate limit was hit: rerun later, or lower the run's `threads`",
         ));
     } else {
-        let knob = match cx.adapter() {
-            "snowflake" => "a bigger warehouse for this model (config snowflake_warehouse) or a longer STATEMENT_TIMEOUT_IN_SECONDS",
-            "bigquery" => "a longer job_execution_timeout_seconds in the profile, or maximum_bytes_billed",
-            "databricks" => "a bigger SQL warehouse/cluster for this model",
-            "postgres" | "redshift" => "a longer statement_timeout for the dbt role, or an index/sort key on the join columns",
+        let knob = match cx.adapter().family() {
+            Family::Snowflake => "a bigger warehouse for this model (config snowflake_warehouse) or a longer STATEMENT_TIMEOUT_IN_SECONDS",
+            Family::BigQuery => "a longer job_execution_timeout_seconds in the profile, or maximum_bytes_billed",
+            Family::Spark => "a bigger SQL warehouse/cluster for this model",
+            Family::Postgres | Family::Redshift => "a longer statement_timeout for the dbt role, or an index/sort key on the join columns",
             _ => "more time or memory for this model",
         };
         steps.push(FixStep::say(format!(

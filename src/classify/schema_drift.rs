@@ -14,7 +14,7 @@
 //! set `on_schema_change: append_new_columns` / `sync_all_columns` so future changes apply
 //! themselves.
 
-use super::{is_incremental, Rule};
+use super::{is_incremental, Adapter, Rule};
 
 pub(super) const RULES: &[Rule] = &[
     Rule::any(r"source and target schemas on this incremental model are out of sync"),
@@ -27,7 +27,7 @@ pub(super) const RULES: &[Rule] = &[
     ),
     // dbt writes INSERTs of a model's own columns almost only in incremental runs.
     Rule::on(
-        &["snowflake", "bigquery"],
+        &[Adapter::Snowflake, Adapter::BigQuery],
         r"Insert value list does not match column list[^\n]*|Inserted row has wrong column count[^\n]*",
     ),
     // The warehouse's own words when an incremental insert/merge meets the old table.
@@ -46,6 +46,16 @@ pub(super) const RULES: &[Rule] = &[
     Rule::when(
         r"Name (?P<column>\w+) not found inside DBT_INTERNAL_(?:SOURCE|DEST)",
         is_incremental,
+    ),
+    // A snapshot's table no longer has the meta columns dbt writes.
+    Rule::any(r"Snapshot target (?:is missing configured columns|is not a snapshot table)[^\n]*"),
+    // BigQuery and Delta refusing to change a table's columns on write.
+    Rule::any(
+        r"Invalid schema update[^\n]*|Provided Schema does not match Table[^\n]*|Failed to merge fields[^\n]*|has changed type from \w+ to \w+",
+    ),
+    // An INSERT dbt generated (incremental, snapshot, seed) meets a table with other columns.
+    Rule::any(
+        r#"Insert data column count does not match[^\n]*|Column name/value mismatch for insert[^\n]*|expected \d+ columns but \d+ values were supplied|has \d+ columns but \d+ values were supplied|"?(?P<column>\w+)__dbt_alter"? is of type[^\n]*"#,
     ),
 ];
 

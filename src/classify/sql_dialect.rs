@@ -15,9 +15,17 @@
 //! `{{ dbt.datediff(…) }}`, `{{ dbt.concat(…) }}`, `{{ dbt.safe_cast(…) }}`) so the model runs on any
 //! warehouse.
 
-use super::Rule;
+use super::{Adapter, Rule};
+use crate::adapter::Family;
 
 pub(super) const RULES: &[Rule] = &[
+    Rule::any(
+        r"Catalog namespace is not supported[^\n]*|requires Unity Catalog[^\n]*|is not compilable[^\n]*|Spectrum nested query error[^\n]*",
+    ),
+    // What this warehouse (or this table format, edition or version) does not support.
+    Rule::any(
+        r"(?P<function>[\w' ]{1,60}) (?:is|are) not supported (?:in this (?:edition|version)|for (?:Iceberg|Delta|v2 tables|this table)|by this connector|in Fabric|in this query)[^\n]*|not supported for Iceberg[^\n]*|Iceberg does not support[^\n]*|This connector does not support[^\n]*|nested arrays are not supported[^\n]*|Unsupported Hive type[^\n]*|Nested CTE cannot be used[^\n]*|Type not found: (?P<column>\w+)|DECLARE CURSOR is not supported|is not supported in the \w+ adapter[^\n]*",
+    ),
     Rule::any(r"function (?P<function>[\w$.\x22]+)\([^)\n]*\) does not exist"),
     Rule::any(r"Unknown (?:user-defined )?function (?P<function>[\w$.\x22]+)"),
     Rule::any(r"Invalid argument types for function '(?P<function>[^']+)'"),
@@ -43,11 +51,11 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r#"type "(?P<function>[^"]+)" does not exist"#),
     Rule::any(r"Column type is unknown: (?P<column>\w+)"),
     Rule::on(
-        &["redshift"],
+        &[Adapter::Redshift],
         r#"relation "(?P<relation>(?:pg_catalog\.)?pg_\w+)" does not exist"#,
     ),
     Rule::on(
-        &["redshift"],
+        &[Adapter::Redshift],
         r#"failed to find conversion function from "\w+" to \w+"#,
     ),
     Rule::any(
@@ -127,6 +135,94 @@ pub(super) fn date_part_trap(
     None
 }
 
+/// Keywords that end a clause and so follow a stray comma or an unclosed bracket: a syntax error
+/// at one of them is a mistake in this SQL, not another warehouse's syntax.
+const STRUCTURAL: [&str; 23] = [
+    "from", "where", "group", "order", "by", "having", "join", "on", "as", "select", "union",
+    "and", "or", "then", "else", "end", "when", "in", "not", "is", "null", "inner", "left",
+];
+
+/// A syntax error at a keyword (not punctuation, the end of input or a name): the SQL uses a
+/// clause or keyword this warehouse (or this version, or this table format) does not have —
+/// `WITH` nested in T-SQL, `USING KEY` before DuckDB 1.3, `CREATE OR REPLACE TABLE` on Hive. Returns
+/// the keyword, upper-cased, and the quote.
+pub(super) fn keyword_syntax_error(message: &str) -> Option<(String, String)> {
+    static RE: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
+    let re = RE
+        .get_or_init(|| {
+            regex_lite::Regex::new(
+                r#"(?i)(?:syntax error at or near "([A-Za-z_]+)"|Incorrect syntax near (?:the keyword )?'([A-Za-z_]+)'|mismatched input '([A-Za-z_]+)'|Syntax error: Unexpected keyword ([A-Za-z_]+)|syntax error [^
+]*?unexpected '([A-Za-z_]+)'|ParseException[^
+]*? near '([A-Za-z_]+)')"#,
+            )
+            .ok()
+        })
+        .as_ref()?;
+    let caps = re.captures(message)?;
+    let word = (1..=6).find_map(|i| caps.get(i))?.as_str();
+    let lower = word.to_ascii_lowercase();
+    // Only SQL keywords: a lower-case name in quotes is as likely a column or an alias.
+    let is_keyword = KEYWORDS.contains(&lower.as_str());
+    (is_keyword && !STRUCTURAL.contains(&lower.as_str()))
+        .then(|| (word.to_ascii_uppercase(), caps[0].to_string()))
+}
+
+/// SQL keywords that some warehouses have and others lack (clauses, DDL words, literals).
+const KEYWORDS: [&str; 52] = [
+    "with",
+    "using",
+    "column",
+    "table",
+    "replace",
+    "if",
+    "exists",
+    "qualify",
+    "ilike",
+    "top",
+    "offset",
+    "fetch",
+    "except",
+    "exclude",
+    "pivot",
+    "unpivot",
+    "lateral",
+    "flatten",
+    "merge",
+    "recursive",
+    "interval",
+    "array",
+    "struct",
+    "map",
+    "json",
+    "variant",
+    "object",
+    "boolean",
+    "true",
+    "false",
+    "filter",
+    "window",
+    "returning",
+    "conflict",
+    "materialized",
+    "temporary",
+    "transient",
+    "cluster",
+    "partition",
+    "distributed",
+    "sortkey",
+    "distkey",
+    "encode",
+    "cascade",
+    "rename",
+    "alter",
+    "delete",
+    "update",
+    "limit",
+    "key",
+    "view",
+    "within",
+];
+
 use super::fix::{FixContext, FixStep};
 
 /// The call as written, split into its arguments: `dateadd(day, 1, order_date)` →
@@ -188,7 +284,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         s.trim_matches(|c| c == '\'' || c == '"')
             .to_ascii_lowercase()
     };
-    let adapter_name = adapter_label(a);
+    let adapter_name = a.display_name();
     match (f.as_str(), &call) {
         ("dateadd" | "date_add" | "timestampadd", Some((written, args))) if args.len() == 3 && !args[0].trim().starts_with(|c: char| c.is_ascii_digit()) && !args[0].contains(' ') => {
             let part = unquote(&args[0]);
@@ -197,7 +293,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
                 format!("Replace `{written}` with dbt's cross-database macro, which compiles to the right SQL on every warehouse"),
                 format!("{{{{ dbt.dateadd('{part}', {n}, '{x}') }}}}"),
             ));
-            if let Some(native) = native_dateadd(a, &part, n, x) {
+            if let Some(native) = native_dateadd(a.family(), &part, n, x) {
                 steps.push(FixStep::run(format!("Or write it in {adapter_name} SQL"), native));
             }
         }
@@ -208,7 +304,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
                 format!("Replace `{written}` with dbt's cross-database macro"),
                 format!("{{{{ dbt.datediff('{start}', '{end}', '{part}') }}}}"),
             ));
-            if let Some(native) = native_datediff(a, &part, start, end) {
+            if let Some(native) = native_datediff(a.family(), &part, start, end) {
                 steps.push(FixStep::run(format!("Or write it in {adapter_name} SQL"), native));
             }
         }
@@ -244,7 +340,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         ))),
         _ => {}
     }
-    if let Some(eq) = equivalent(&f, a) {
+    if let Some(eq) = equivalent(&f, a.family()) {
         steps.push(FixStep::say(format!("In {adapter_name}, use {eq}")));
     }
     let lower = cx.message.to_ascii_lowercase();
@@ -278,47 +374,30 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     steps
 }
 
-fn adapter_label(a: &str) -> &'static str {
-    match a {
-        "postgres" => "PostgreSQL",
-        "redshift" => "Redshift",
-        "snowflake" => "Snowflake",
-        "bigquery" => "BigQuery",
-        "databricks" => "Databricks",
-        "spark" => "Spark",
-        "duckdb" => "DuckDB",
-        "sqlserver" => "SQL Server",
-        "fabric" => "Fabric",
-        "synapse" => "Synapse",
-        "trino" => "Trino",
-        _ => "This warehouse",
-    }
-}
-
-fn native_dateadd(a: &str, part: &str, n: &str, x: &str) -> Option<String> {
+fn native_dateadd(a: Family, part: &str, n: &str, x: &str) -> Option<String> {
     Some(match a {
-        "postgres" => format!("({x} + ({n}) * interval '1 {part}')"),
-        "duckdb" => format!("({x} + ({n}) * INTERVAL 1 {})", part.to_ascii_uppercase()),
-        "bigquery" => format!("DATE_ADD({x}, INTERVAL {n} {})", part.to_ascii_uppercase()),
-        "trino" => format!("date_add('{part}', {n}, {x})"),
-        "snowflake" | "redshift" | "sqlserver" | "fabric" | "synapse" => {
+        Family::Postgres => format!("({x} + ({n}) * interval '1 {part}')"),
+        Family::DuckDb => format!("({x} + ({n}) * INTERVAL 1 {})", part.to_ascii_uppercase()),
+        Family::BigQuery => format!("DATE_ADD({x}, INTERVAL {n} {})", part.to_ascii_uppercase()),
+        Family::Trino => format!("date_add('{part}', {n}, {x})"),
+        Family::Snowflake | Family::Redshift | Family::TSql => {
             format!("DATEADD({part}, {n}, {x})")
         }
-        "databricks" | "spark" => format!("timestampadd({}, {n}, {x})", part.to_ascii_uppercase()),
+        Family::Spark => format!("timestampadd({}, {n}, {x})", part.to_ascii_uppercase()),
         _ => return None,
     })
 }
 
-fn native_datediff(a: &str, part: &str, start: &str, end: &str) -> Option<String> {
+fn native_datediff(a: Family, part: &str, start: &str, end: &str) -> Option<String> {
     Some(match a {
-        "postgres" if part.starts_with('d') => format!("({end}::date - {start}::date)"),
-        "duckdb" => format!("date_diff('{part}', {start}, {end})"),
-        "bigquery" => format!("DATE_DIFF({end}, {start}, {})", part.to_ascii_uppercase()),
-        "trino" => format!("date_diff('{part}', {start}, {end})"),
-        "snowflake" | "redshift" | "sqlserver" | "fabric" | "synapse" => {
+        Family::Postgres if part.starts_with('d') => format!("({end}::date - {start}::date)"),
+        Family::DuckDb => format!("date_diff('{part}', {start}, {end})"),
+        Family::BigQuery => format!("DATE_DIFF({end}, {start}, {})", part.to_ascii_uppercase()),
+        Family::Trino => format!("date_diff('{part}', {start}, {end})"),
+        Family::Snowflake | Family::Redshift | Family::TSql => {
             format!("DATEDIFF({part}, {start}, {end})")
         }
-        "databricks" | "spark" => format!(
+        Family::Spark => format!(
             "timestampdiff({}, {start}, {end})",
             part.to_ascii_uppercase()
         ),
@@ -327,51 +406,61 @@ fn native_datediff(a: &str, part: &str, start: &str, end: &str) -> Option<String
 }
 
 /// What to write instead of a function the adapter lacks, for the common cases.
-fn equivalent(function: &str, a: &str) -> Option<&'static str> {
+fn equivalent(function: &str, a: Family) -> Option<&'static str> {
     Some(match (function, a) {
-        ("dateadd", "postgres") => {
+        ("dateadd", Family::Postgres) => {
             "date arithmetic with intervals: x + interval '1 day' (or dbt.dateadd)"
         }
-        ("dateadd", "bigquery") => "DATE_ADD(x, INTERVAL n DAY) / TIMESTAMP_ADD (or dbt.dateadd)",
-        ("dateadd", "duckdb") => {
+        ("dateadd", Family::BigQuery) => {
+            "DATE_ADD(x, INTERVAL n DAY) / TIMESTAMP_ADD (or dbt.dateadd)"
+        }
+        ("dateadd", Family::DuckDb) => {
             "x + INTERVAL n DAY, or date_add(x, INTERVAL n DAY) (or dbt.dateadd)"
         }
-        ("dateadd", "trino") => "date_add('day', n, x) (or dbt.dateadd)",
-        ("date_add", "snowflake" | "redshift" | "sqlserver") => {
+        ("dateadd", Family::Trino) => "date_add('day', n, x) (or dbt.dateadd)",
+        ("date_add", Family::Snowflake | Family::Redshift | Family::TSql) => {
             "DATEADD(day, n, x) (or dbt.dateadd)"
         }
-        ("date_add", "postgres") => "x + interval '1 day' (or dbt.dateadd)",
-        ("datediff", "postgres") => {
+        ("date_add", Family::Postgres) => "x + interval '1 day' (or dbt.dateadd)",
+        ("datediff", Family::Postgres) => {
             "end::date - start::date for days, or date_part on age() (or dbt.datediff)"
         }
-        ("datediff", "bigquery") => "DATE_DIFF(end, start, DAY) (or dbt.datediff)",
-        ("date_diff", "snowflake" | "redshift" | "sqlserver") => {
+        ("datediff", Family::BigQuery) => "DATE_DIFF(end, start, DAY) (or dbt.datediff)",
+        ("date_diff", Family::Snowflake | Family::Redshift | Family::TSql) => {
             "DATEDIFF(day, start, end) (or dbt.datediff)"
         }
         ("iff", _) => "CASE WHEN condition THEN a ELSE b END (BigQuery: IF(condition, a, b))",
         ("nvl" | "ifnull" | "isnull", _) => "COALESCE(a, b)",
-        ("listagg", "postgres" | "duckdb" | "bigquery") => "STRING_AGG(x, ',') (or dbt.listagg)",
-        ("string_agg", "snowflake" | "redshift") => "LISTAGG(x, ',') (or dbt.listagg)",
+        ("listagg", Family::Postgres | Family::DuckDb | Family::BigQuery) => {
+            "STRING_AGG(x, ',') (or dbt.listagg)"
+        }
+        ("string_agg", Family::Snowflake | Family::Redshift) => "LISTAGG(x, ',') (or dbt.listagg)",
         ("group_concat", _) => "STRING_AGG/LISTAGG (or dbt.listagg)",
-        ("to_varchar" | "to_char", "bigquery") => "CAST(x AS STRING) or FORMAT_DATE",
+        ("to_varchar" | "to_char", Family::BigQuery) => "CAST(x AS STRING) or FORMAT_DATE",
         ("to_varchar", _) => "CAST(x AS VARCHAR)",
         ("getdate" | "sysdate" | "now" | "systimestamp", _) => "{{ dbt.current_timestamp() }}",
-        ("split_part", "bigquery") => "SPLIT(x, delimiter)[SAFE_OFFSET(n - 1)] (or dbt.split_part)",
-        ("try_cast", "postgres" | "redshift") => {
+        ("split_part", Family::BigQuery) => {
+            "SPLIT(x, delimiter)[SAFE_OFFSET(n - 1)] (or dbt.split_part)"
+        }
+        ("try_cast", Family::Postgres | Family::Redshift) => {
             "a CASE with a pattern check before CAST (there is no TRY_CAST), or dbt.safe_cast"
         }
-        ("try_cast", "bigquery") => "SAFE_CAST(x AS type)",
+        ("try_cast", Family::BigQuery) => "SAFE_CAST(x AS type)",
         ("safe_cast", _) => "TRY_CAST(x AS type) (or dbt.safe_cast)",
-        ("len", "postgres" | "bigquery" | "duckdb" | "snowflake") => "LENGTH(x)",
-        ("charindex", "postgres" | "bigquery" | "duckdb") => "STRPOS(x, substring)",
-        ("date_trunc", "bigquery") => {
+        ("len", Family::Postgres | Family::BigQuery | Family::DuckDb | Family::Snowflake) => {
+            "LENGTH(x)"
+        }
+        ("charindex", Family::Postgres | Family::BigQuery | Family::DuckDb) => {
+            "STRPOS(x, substring)"
+        }
+        ("date_trunc", Family::BigQuery) => {
             "DATE_TRUNC(x, MONTH) — BigQuery takes the part second (or dbt.date_trunc)"
         }
         ("convert_timezone", _) => {
             "the adapter's time zone function (AT TIME ZONE in PostgreSQL/DuckDB), or dbt_date"
         }
-        ("array_size", "postgres") => "cardinality(x) or array_length(x, 1)",
-        ("regexp_like", "postgres") => "x ~ 'pattern'",
+        ("array_size", Family::Postgres) => "cardinality(x) or array_length(x, 1)",
+        ("regexp_like", Family::Postgres) => "x ~ 'pattern'",
         _ => return None,
     })
 }

@@ -19,7 +19,7 @@ pub fn render(d: &Diagnosis) -> String {
         facts.push(format!("dbt {}", escape(v)));
     }
     if let Some(a) = &inv.adapter {
-        facts.push(escape(a));
+        facts.push(escape(a.as_str()));
     }
     if let Some(g) = &inv.generated_at {
         facts.push(escape(g));

@@ -15,7 +15,7 @@ pub fn render(d: &Diagnosis) -> String {
         head.push(format!("dbt {v}"));
     }
     if let Some(a) = &inv.adapter {
-        head.push(a.clone());
+        head.push(a.to_string());
     }
     if let Some(g) = &inv.generated_at {
         head.push(g.clone());

@@ -290,7 +290,7 @@ pub fn App() -> Html {
                                     { [
                                         inv.command.as_ref().map(|c| format!("dbt {c}")),
                                         inv.dbt_version.as_ref().map(|v| format!("dbt {v}")),
-                                        inv.adapter.clone(),
+                                        inv.adapter.as_ref().map(|a| a.display_name().to_string()),
                                         inv.generated_at.clone(),
                                     ].into_iter().flatten().collect::<Vec<_>>().join(" · ") }
                                 </p>

@@ -1,0 +1,117 @@
+//! dbt's output as orchestrators show it — Airflow, Prefect, Dagster, Meltano, Airbyte, docker,
+//! Jenkins, dbt Cloud — copied from public issues (`tests/logs/wrapped/*.txt`, sources in the
+//! README there), each with an answer key written by reading it: how many dbt invocations the
+//! text holds, the dbt version and command, and the nodes that failed with their categories.
+//! The log alone is diagnosed as a user's paste would be.
+
+use std::path::Path;
+
+use dbt_triage::artifacts::log;
+use dbt_triage::{diagnose_files, InputFile};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Key {
+    wrapper: String,
+    invocations: usize,
+    #[serde(default)]
+    dbt_version: Option<String>,
+    #[serde(default)]
+    failed: Vec<Failed>,
+}
+
+#[derive(Deserialize)]
+struct Failed {
+    node: Option<String>,
+    category: String,
+}
+
+/// One line per disagreement with the key.
+fn check(name: &str, text: &str, key: &Key) -> Vec<String> {
+    let mut wrong = Vec::new();
+    let parsed = log::parse(text);
+    if parsed.invocations.len() != key.invocations {
+        wrong.push(format!(
+            "{name} ({}): {} invocations, expected {}",
+            key.wrapper,
+            parsed.invocations.len(),
+            key.invocations
+        ));
+    }
+    let newest = parsed.invocations.last();
+    if let Some(v) = &key.dbt_version {
+        let got = newest.and_then(|i| i.dbt_version.as_deref());
+        if got != Some(v.as_str()) {
+            wrong.push(format!("{name}: dbt version {got:?}, expected {v}"));
+        }
+    }
+    let inputs = [InputFile {
+        name: "console.txt",
+        bytes: text.as_bytes(),
+    }];
+    let (_, d) = diagnose_files(&inputs);
+    for f in &key.failed {
+        let problem = match &f.node {
+            // The log names `model.customers`; the diagnosis without a manifest says the same.
+            Some(node) => d.problems.iter().find(|p| {
+                p.roots
+                    .iter()
+                    .any(|r| r == node || r.rsplit('.').next() == node.rsplit('.').next())
+            }),
+            None => d.problems.iter().find(|p| p.roots.is_empty()),
+        };
+        let label = f.node.as_deref().unwrap_or("(the invocation)");
+        match problem {
+            None => wrong.push(format!("{name}: {label} is no root of any problem")),
+            Some(p) if p.category.as_str() != f.category => wrong.push(format!(
+                "{name}: {label} is {}, expected {}",
+                p.category, f.category
+            )),
+            Some(_) => {}
+        }
+    }
+    wrong
+}
+
+/// Disagreements we know of and accept, with the reason; a listed case that agrees fails the
+/// test, so the list only shrinks.
+const KNOWN: &[(&str, &str)] = &[(
+    "airflow_mwaa_double_brace_two_runs",
+    "two pastes of two runs joined without dbt's separator line: nothing in the text says where \
+     the second run starts",
+)];
+
+#[test]
+fn wrapped_logs_read_as_dbt_output() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/logs/wrapped");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/logs/wrapped")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 12, "{} examples", names.len());
+    let mut wrong = Vec::new();
+    for txt in &names {
+        let name = txt.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let text = std::fs::read_to_string(txt).expect("utf-8");
+        let key: Key =
+            serde_json::from_slice(&std::fs::read(txt.with_extension("json")).expect("answer key"))
+                .expect("answer key parses");
+        let found = check(name, &text, &key);
+        match KNOWN.iter().find(|(k, _)| *k == name) {
+            Some((_, why)) if !found.is_empty() => println!("  known: {name}: {why}"),
+            Some(_) => wrong.push(format!("{name} agrees now: take it off KNOWN")),
+            None => wrong.extend(found),
+        }
+    }
+    println!(
+        "{} wrapped logs, {} disagreements",
+        names.len(),
+        wrong.len()
+    );
+    for w in &wrong {
+        println!("  {w}");
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
