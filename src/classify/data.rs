@@ -113,6 +113,10 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     } else {
         let try_cast = match a.family() {
             Family::BigQuery => "SAFE_CAST(value AS type)",
+            Family::ClickHouse => {
+                "accurateCastOrNull(value, 'Type') (or toInt64OrNull, toDateOrNull, …)"
+            }
+            Family::Oracle => "CAST(value AS type DEFAULT NULL ON CONVERSION ERROR) (Oracle 12.2+)",
             Family::Postgres | Family::Redshift => {
                 "a CASE that checks the value's pattern before CAST (PostgreSQL has no TRY_CAST)"
             }

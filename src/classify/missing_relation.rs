@@ -123,7 +123,15 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             Family::Snowflake => Some(format!("SHOW TABLES IN SCHEMA {};", schema.join(".").to_ascii_uppercase())),
             Family::BigQuery => Some(format!("bq ls {}", schema.join(":"))),
             Family::Spark => Some(format!("SHOW TABLES IN {};", schema.join("."))),
+            Family::Trino if matches!(a, Adapter::Athena) => {
+                Some(format!("SHOW TABLES IN {};", schema.join(".")))
+            }
             Family::Trino => Some(format!("SHOW TABLES FROM {};", schema.join("."))),
+            Family::ClickHouse => Some(format!("SHOW TABLES FROM {};", schema.join("."))),
+            Family::Oracle => Some(format!(
+                "SELECT owner, table_name FROM all_tables WHERE owner = '{}';",
+                schema.last().cloned().unwrap_or_default().to_ascii_uppercase()
+            )),
             Family::TSql => Some(format!(
                 "SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '{}';",
                 schema.last().cloned().unwrap_or_default()

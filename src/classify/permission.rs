@@ -306,6 +306,49 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
                 format!("SHOW GRANTS ON TABLE {object};"),
             )),
         ),
+        Family::Oracle => {
+            let user = role
+                .map(|r| a.quote(r))
+                .unwrap_or_else(|| "<dbt_user>".into());
+            let g = if is_create {
+                vec![
+                    format!("GRANT CREATE TABLE TO {user};"),
+                    format!("GRANT CREATE VIEW TO {user};"),
+                ]
+            } else {
+                vec![format!("GRANT SELECT ON {object} TO {user};")]
+            };
+            (
+                g,
+                Some((
+                    "Check, connected as the dbt user, what it holds".to_string(),
+                    "SELECT * FROM session_privs;".to_string(),
+                )),
+            )
+        }
+        Family::ClickHouse => {
+            let user = role
+                .map(|r| a.quote(r))
+                .unwrap_or_else(|| "<dbt_user>".into());
+            let db = parts(&object)
+                .first()
+                .cloned()
+                .unwrap_or_else(|| object.clone());
+            let g = if is_create {
+                vec![format!(
+                    "GRANT CREATE TABLE, CREATE VIEW, INSERT, DROP TABLE, ALTER ON {db}.* TO {user};"
+                )]
+            } else {
+                vec![format!("GRANT SELECT ON {object} TO {user};")]
+            };
+            (
+                g,
+                Some((
+                    "Check, connected as the dbt user, what it holds".to_string(),
+                    "SHOW GRANTS;".to_string(),
+                )),
+            )
+        }
         Family::DuckDb => {
             steps.push(FixStep::say(
                 "DuckDB has no roles: check that the user running dbt may read and write the \

@@ -84,6 +84,11 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             Family::BigQuery => "a longer job_execution_timeout_seconds in the profile, or maximum_bytes_billed",
             Family::Spark => "a bigger SQL warehouse/cluster for this model",
             Family::Postgres | Family::Redshift => "a longer statement_timeout for the dbt role, or an index/sort key on the join columns",
+            Family::ClickHouse => "higher max_execution_time / max_memory_usage in the model's settings config",
+            Family::Trino => "a longer query_max_execution_time (a session property), or a bigger cluster or Athena workgroup limit",
+            Family::TSql => "a bigger Fabric capacity or Synapse resource class / DWU for the dbt user",
+            Family::DuckDb => "a higher memory_limit (and fewer threads) in the profile's settings",
+            Family::Oracle => "more TEMP tablespace or a longer resource-manager limit for the dbt user",
             _ => "more time or memory for this model",
         };
         steps.push(FixStep::say(format!(

@@ -384,6 +384,9 @@ fn native_dateadd(a: Family, part: &str, n: &str, x: &str) -> Option<String> {
             format!("DATEADD({part}, {n}, {x})")
         }
         Family::Spark => format!("timestampadd({}, {n}, {x})", part.to_ascii_uppercase()),
+        Family::ClickHouse => format!("date_add({}, {n}, {x})", part.to_ascii_uppercase()),
+        Family::Oracle if part.starts_with('d') => format!("({x} + ({n}))"),
+        Family::Oracle if part.starts_with("mon") => format!("ADD_MONTHS({x}, {n})"),
         _ => return None,
     })
 }
@@ -401,6 +404,11 @@ fn native_datediff(a: Family, part: &str, start: &str, end: &str) -> Option<Stri
             "timestampdiff({}, {start}, {end})",
             part.to_ascii_uppercase()
         ),
+        Family::ClickHouse => format!("dateDiff('{part}', {start}, {end})"),
+        Family::Oracle if part.starts_with('d') => {
+            format!("(CAST({end} AS DATE) - CAST({start} AS DATE))")
+        }
+        Family::Oracle if part.starts_with("mon") => format!("MONTHS_BETWEEN({end}, {start})"),
         _ => return None,
     })
 }
