@@ -1212,7 +1212,8 @@ fn group_key(r: &Root<'_>) -> String {
             }
         }
         Category::MissingColumn => format!("{}|{}", lower(&ev.relation), lower(&ev.column)),
-        Category::SqlDialect => lower(&ev.function),
+        // The function; else what the warehouse says it lacks (a type, a table format's limit).
+        Category::SqlDialect if ev.function.is_some() => lower(&ev.function),
         Category::TestFailure => r
             .node
             .and_then(|n| n.attached_node.clone())
@@ -1248,11 +1249,18 @@ fn strip_names(message: &str, r: &Root<'_>) -> String {
     for n in names.iter().filter(|n| n.len() > 2) {
         m = m.replace(n.as_str(), "·");
     }
-    // Positions and paths under target/ differ per node.
+    // Positions, paths under target/ and ids of this run's queries differ per node.
     m.split_whitespace()
-        .filter(|w| !w.starts_with("target/"))
+        .filter(|w| !w.starts_with("target/") && !is_run_id(w))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A query id, a session id or a time: `query_id=20241024_065615_00006_jzmkd`,
+/// `01938587-0027-5d4d-0000-012516bbcafe`, `(line 12, pos 4)`'s numbers are kept short.
+fn is_run_id(word: &str) -> bool {
+    let digits = word.bytes().filter(u8::is_ascii_digit).count();
+    word.contains("query_id=") || word.starts_with("queryid") || digits >= 6
 }
 
 fn group(

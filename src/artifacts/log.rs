@@ -39,6 +39,16 @@ pub struct LogInvocation {
 }
 
 impl LogInvocation {
+    /// Whether the log has said nothing of this invocation yet.
+    fn is_empty(&self) -> bool {
+        self.dbt_version.is_none()
+            && self.command.is_none()
+            && self.node_errors.is_empty()
+            && self.fatal.is_none()
+            && self.ran.is_empty()
+            && self.skipped.is_empty()
+    }
+
     /// The command, as logged or as told by what it ran: models and tests → `build`, …
     pub fn command_or_guess(&self) -> Option<String> {
         if let Some(c) = &self.command {
@@ -127,7 +137,14 @@ pub(crate) fn looks_like_log(head: &str) -> bool {
         "Registered adapter:",
         "Could not find profile named",
     ];
-    MARKERS.iter().any(|m| head.contains(m)) || head.lines().any(is_progress_line)
+    MARKERS.iter().any(|m| head.contains(m))
+        || head.lines().any(|l| {
+            is_progress_line(l)
+                || fusion_node_line(l).is_some()
+                || fusion_banner(l).is_some()
+                || fusion_error(l.trim_start()).is_some()
+                || fusion_finished(l.trim_start()).is_some()
+        })
 }
 
 /// dbt's progress lines: `3 of 9 START sql table model …`, `3 of 9 ERROR creating …`.
@@ -292,10 +309,12 @@ fn text_line(raw: &str, timeless: bool, events: &mut Vec<Event>) {
         }),
         // Console output without times (dbt 0.x, or pasted without them): a node's error block
         // still starts a message of its own.
-        None if !line.starts_with(char::is_whitespace)
-            && !continues(events.last())
-            && (summary_error(without_exception(&line)).is_some()
-                || timeless && !line.is_empty()) =>
+        None if fusion_node_line(&line).is_some()
+            || !line.starts_with(char::is_whitespace)
+                && !continues_any(&line)
+                && (!continues(events.last()) || starts_message(&line))
+                && (summary_error(without_exception(&line)).is_some()
+                    || timeless && !line.is_empty()) =>
         {
             events.push(Event {
                 text: without_exception(&line).to_string(),
@@ -338,13 +357,32 @@ fn continues(last: Option<&Event>) -> bool {
     let first = lines.first().map_or("", |l| l.trim());
     first.starts_with("Encountered an error") && lines.len() <= 2
         || first.ends_with(" Error") && !first.contains(" in ") && lines.len() == 1
+        || fusion_error(first).is_some()
+}
+
+/// A line that starts a message of its own even right after an error: another error, a node's
+/// line, dbt Fusion's headings and summary.
+fn starts_message(line: &str) -> bool {
+    fusion_error(line).is_some()
+        || fusion_node_line(line).is_some()
+        || fusion_finished(line.trim_start()).is_some()
+        || line.starts_with("=====")
+        || line.starts_with("panic: ")
+}
+
+/// A line that continues whatever message is open (dbt Fusion's Jinja frames and locations,
+/// printed at the left margin).
+fn continues_any(line: &str) -> bool {
+    line.starts_with("(in ") || line.starts_with("--> ") || line.starts_with("caused by")
 }
 
 /// `============================== 2024-01-02 10:15:57.386197 | 2d9e… ==============================`
 /// (a line of `=` alone is someone's banner, not dbt's).
 fn separator(line: &str) -> Option<(Option<String>, Option<String>)> {
     let inner = line.strip_prefix("=====")?.trim_matches('=').trim();
-    if inner.is_empty() {
+    // dbt's separator starts with the time; dbt Fusion's `===== Errors and Warnings =====` and
+    // `===== Execution Summary =====` are headings inside one invocation.
+    if !inner.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
     let (time, id) = match inner.split_once('|') {
@@ -430,11 +468,17 @@ fn current<'a>(log: &'a mut Log, ev: &Event) -> &'a mut LogInvocation {
 /// behind dbt's clock, are the next events).
 fn apply(log: &mut Log, ev: Event, body_open: bool) -> bool {
     if let Some(id) = &ev.boundary {
-        log.invocations.push(LogInvocation {
+        let fresh = LogInvocation {
             invocation_id: id.clone(),
             started_at: ev.time.clone(),
             ..LogInvocation::default()
-        });
+        };
+        // Text before the first separator (a shell prompt, an orchestrator's banner) made an
+        // invocation of nothing: the separator starts that one.
+        match log.invocations.last_mut() {
+            Some(last) if last.is_empty() => *last = fresh,
+            _ => log.invocations.push(fresh),
+        }
         return false;
     }
     // JSON lines carry their invocation id: a new id starts a new invocation.
@@ -454,7 +498,11 @@ fn apply(log: &mut Log, ev: Event, body_open: bool) -> bool {
     let text = ev.text.as_str();
     let first = text.lines().next().unwrap_or_default().trim();
     // Console output has no separators: a second "Running with dbt=" starts a new invocation.
-    if let Some(v) = first.strip_prefix("Running with dbt=") {
+    let version = first
+        .strip_prefix("Running with dbt=")
+        .or_else(|| first.strip_prefix("Running with dbt-fusion="))
+        .or_else(|| fusion_banner(first));
+    if let Some(v) = version {
         let starts_new = log
             .invocations
             .last()
@@ -532,6 +580,22 @@ fn apply(log: &mut Log, ev: Event, body_open: bool) -> bool {
         if !inv.ran.iter().any(|r| r == kind) {
             inv.ran.push(kind.to_string());
         }
+    } else if let Some(node) = fusion_node_line(first) {
+        apply_fusion_node(inv, node);
+    } else if let Some(message) = fusion_error(first) {
+        apply_fusion_error(inv, message, text);
+    } else if first.starts_with("panic: panicked at") || first.starts_with("[panic]") {
+        // dbt Fusion crashed: the panic's message is on the next line.
+        if inv.fatal.is_none() {
+            inv.fatal = Some(text.trim().to_string());
+        }
+        inv.finished = true;
+    } else if let Some(command) = fusion_finished(first) {
+        // `Finished 'build' with 1 error for target 'dev' [1.3s]`.
+        if inv.command.is_none() {
+            inv.command = Some(command.to_string());
+        }
+        inv.finished = true;
     } else if let Some(err) = error_line(first) {
         // `1 of 1 ERROR creating table model x.y`: the node failed; its message comes with the
         // summary, if the log has it.
@@ -653,6 +717,260 @@ fn start_line(line: &str) -> Option<&'static str> {
         .iter()
         .find(|(w, _)| rest.contains(w))
         .map(|(_, k)| *k)
+}
+
+/// dbt Fusion's banner, `dbt-fusion 2.0.0-preview.176`, → its version.
+fn fusion_banner(line: &str) -> Option<&str> {
+    let v = line
+        .strip_prefix("dbt-fusion ")?
+        .split_whitespace()
+        .next()?;
+    v.starts_with(|c: char| c.is_ascii_digit()).then_some(v)
+}
+
+/// A node's line in dbt Fusion's output: `    Failed [  1.00s] model main.downstream_model (table)`.
+struct FusionNode<'a> {
+    status: &'a str,
+    resource_type: &'a str,
+    /// `schema.alias` for models, seeds and snapshots; the test's name for tests.
+    name: &'a str,
+}
+
+fn fusion_node_line(line: &str) -> Option<FusionNode<'_>> {
+    const STATUSES: [&str; 9] = [
+        "Succeeded",
+        "Passed",
+        "Warned",
+        "Failed",
+        "Reused",
+        "Skipped",
+        "Cancelled",
+        "Stale",
+        "Finished",
+    ];
+    let line = line.trim_start();
+    let (status, rest) = line.split_once(' ')?;
+    if !STATUSES.contains(&status) {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let (resource_type, name) = match rest.strip_prefix('[') {
+        Some(rest) => {
+            let (_, rest) = rest.split_once(']')?;
+            let mut words = rest.split_whitespace();
+            (words.next()?, words.next()?)
+        }
+        // Beta releases: `    Failed model.orders`.
+        None => rest.split_whitespace().next()?.split_once('.')?,
+    };
+    const TYPES: [&str; 7] = [
+        "model",
+        "test",
+        "seed",
+        "snapshot",
+        "unit_test",
+        "source",
+        "function",
+    ];
+    TYPES.contains(&resource_type).then_some(FusionNode {
+        status,
+        resource_type,
+        name,
+    })
+}
+
+fn apply_fusion_node(inv: &mut LogInvocation, node: FusionNode<'_>) {
+    let kind = match node.resource_type {
+        "model" | "seed" | "snapshot" => "relation",
+        other => other,
+    };
+    let ran = if node.resource_type == "unit_test" {
+        "unit_test"
+    } else {
+        node.resource_type
+    };
+    if !inv.ran.iter().any(|r| r == ran) {
+        inv.ran.push(ran.to_string());
+    }
+    let short = node.name.rsplit('.').next().unwrap_or(node.name);
+    match node.status {
+        "Failed" | "Cancelled" => {
+            if inv.node_errors.iter().any(|e| e.name == short) {
+                return;
+            }
+            // Early releases printed the error before the node's line: take it back from the
+            // invocation when its location is this node's file.
+            let pending = inv
+                .fatal
+                .as_deref()
+                .is_some_and(|f| location_of(f).is_some_and(|(_, stem)| stem == short));
+            if pending {
+                let message = inv.fatal.take().unwrap_or_default();
+                inv.node_errors.push(LogNodeError {
+                    error_type: String::new(),
+                    resource_type: node.resource_type.to_string(),
+                    name: short.to_string(),
+                    unique_id: None,
+                    path: location_of(&message).map(|(p, _)| p),
+                    message,
+                });
+                return;
+            }
+            let test = matches!(node.resource_type, "test" | "unit_test");
+            inv.node_errors.push(LogNodeError {
+                // A test's `Failed` line alone means it ran and returned rows; an error block
+                // naming it later replaces this.
+                error_type: if test {
+                    "Failure".into()
+                } else {
+                    String::new()
+                },
+                resource_type: node.resource_type.to_string(),
+                name: short.to_string(),
+                unique_id: None,
+                path: None,
+                message: if test {
+                    format!("Failed test {short}")
+                } else {
+                    String::new()
+                },
+            });
+        }
+        "Skipped" => {
+            let skip = LogSkip {
+                kind: kind.to_string(),
+                name: node.name.to_string(),
+                unique_id: None,
+            };
+            if !inv.skipped.contains(&skip) {
+                inv.skipped.push(skip);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// dbt Fusion's error line, `[error] [DbSyntaxInvalid (dbt1302)]: …` or (older releases)
+/// `error: dbt1302: …`, → the message from the code on. Warnings are not errors.
+fn fusion_error(line: &str) -> Option<&str> {
+    if let Some(rest) = line.strip_prefix("[error] [") {
+        let (name_code, _) = rest.split_once(")]:")?;
+        name_code
+            .contains("(dbt")
+            .then_some(line.strip_prefix("[error] ")?)
+    } else if let Some(rest) = line.strip_prefix("error: dbt") {
+        rest.get(..4)?
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then_some(line.strip_prefix("error: ")?)
+    } else if line.starts_with("dbt")
+        && line
+            .get(3..7)
+            .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
+        && line.get(7..9) == Some(": ")
+    {
+        // Beta releases printed the code alone: `dbt0209: No function X`.
+        Some(line)
+    } else if line.starts_with('[') && line.contains(" (dbt") && line.contains(")]: ") {
+        // dbt.log's form: the level is in the line's prefix, the code in brackets.
+        Some(line)
+    } else {
+        None
+    }
+}
+
+/// Gives a Fusion error to the node it is about (the file its `-->` line points to, or the
+/// node its text names), else makes it the error that stopped the invocation.
+fn apply_fusion_error(inv: &mut LogInvocation, _first: &str, text: &str) {
+    let located = location_of(text);
+    let body = text.trim().to_string();
+    let target = inv.node_errors.iter_mut().find(|e| {
+        located.as_ref().is_some_and(|(_, stem)| &e.name == stem)
+            || text.contains(&format!(".{} ", e.name))
+            || text.contains(&format!(".{}:", e.name))
+    });
+    if let Some(e) = target {
+        if e.message.is_empty() || e.error_type == "Failure" {
+            e.message = body;
+            e.error_type = String::new();
+            if e.path.is_none() {
+                e.path = located.map(|(p, _)| p);
+            }
+        }
+        return;
+    }
+    // The node the text names: `… for model model.shop.orders: …`, `… for node unit_test.…`,
+    // or dbt's own header `Database Error in seed my_seed (…)` after the code.
+    if let Some((resource_type, name, unique_id)) = node_named_by_fusion(text) {
+        inv.node_errors.push(LogNodeError {
+            error_type: String::new(),
+            resource_type,
+            name,
+            unique_id,
+            path: located.map(|(p, _)| p),
+            message: body,
+        });
+        return;
+    }
+    if inv.fatal.is_none() {
+        inv.fatal = Some(body);
+    }
+}
+
+/// The node a Fusion error names: its type, name and (when written) unique_id.
+fn node_named_by_fusion(text: &str) -> Option<(String, String, Option<String>)> {
+    const TYPES: [&str; 6] = ["model", "snapshot", "seed", "test", "unit_test", "source"];
+    for word in [
+        " for model ",
+        " for snapshot ",
+        " for seed ",
+        " for test ",
+        " for node ",
+    ] {
+        let Some(at) = text.find(word) else { continue };
+        let id = text[at + word.len()..]
+            .split(|c: char| c.is_whitespace() || c == ':' || c == ',')
+            .next()?;
+        let mut parts = id.split('.');
+        let kind = parts.next()?;
+        if TYPES.contains(&kind) && id.matches('.').count() >= 2 {
+            // `unit_test.<package>.<model>.<test>`; the others `<type>.<package>.<name>`.
+            let at = if kind == "unit_test" { 3 } else { 2 };
+            let name = id.split('.').nth(at).or(id.split('.').nth(2))?.to_string();
+            return Some((kind.to_string(), name, Some(id.to_string())));
+        }
+    }
+    // `[DbDriverFailed (dbt1308)]: Database Error in seed my_seed (…)`.
+    let after_code = text.split_once("]: ").or_else(|| text.split_once(": "))?.1;
+    let err = summary_error(after_code)?;
+    Some((err.resource_type, err.name, None))
+}
+
+/// The file a Fusion error's `-->` line points to, and that file's stem (the node's name).
+fn location_of(text: &str) -> Option<(String, String)> {
+    text.lines().find_map(|l| {
+        let path = l.trim_start().strip_prefix("--> ")?.trim();
+        // `models\01 - staging\model.sql:1:8 (target\…)`: the path ends at `:line` or ` (`.
+        let end = path
+            .match_indices(':')
+            .find(|(i, _)| path[i + 1..].starts_with(|c: char| c.is_ascii_digit()))
+            .map(|(i, _)| i)
+            .or_else(|| path.find(" ("))
+            .unwrap_or(path.len());
+        let path = &path[..end];
+        if path.is_empty() {
+            return None;
+        }
+        let stem = path.rsplit(['/', '\\']).next()?.split('.').next()?;
+        Some((path.to_string(), stem.to_string()))
+    })
+}
+
+/// dbt Fusion's summary, `Finished 'build' with 1 error for target 'dev' [1.3s]`, → `build`.
+fn fusion_finished(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("Finished '")?;
+    let (command, _) = rest.split_once('\'')?;
+    (!command.is_empty() && !command.contains(' ')).then_some(command)
 }
 
 /// `3 of 9 ERROR creating sql table model main.fct_orders ... [ERROR in 0.04s]` → the failed

@@ -27,6 +27,9 @@ pub(super) const RULES: &[Rule] = &[
     ),
     Rule::any(r"Contracted models? require data_type to be defined[^\n]*"),
     Rule::any(r"Cannot create the primary key [^\n]* is nullable[^\n]*"),
+    // The warehouse refused the column list dbt built from the enforced contract (its macros
+    // are in the message's Jinja frames).
+    Rule::any(r"[^\n]*\n(?:[^\n]*\n)*?[^\n]*macros/relations/column/columns_spec_ddl\.sql"),
 ];
 
 use super::fix::{FixContext, FixStep};

@@ -19,6 +19,6 @@ use super::Rule;
 pub(super) const RULES: &[Rule] = &[
     Rule::any(r"\[INTERNAL_ERROR\][^\n]*|GENERIC_INTERNAL_ERROR[^\n]*|Internal Error[^\n]*"),
     Rule::any(r"Not a dbt project[^\n]*"),
-    // dbt Fusion's own crash.
-    Rule::any(r"panicked at [^\n]*"),
+    // dbt Fusion's own crash; the operating system refusing a file dbt writes.
+    Rule::any(r"panicked at [^\n]*|[^\n]*\(os error \d+\)"),
 ];

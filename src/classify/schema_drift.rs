@@ -47,8 +47,10 @@ pub(super) const RULES: &[Rule] = &[
         r"Name (?P<column>\w+) not found inside DBT_INTERNAL_(?:SOURCE|DEST)",
         is_incremental,
     ),
-    // A snapshot's table no longer has the meta columns dbt writes.
-    Rule::any(r"Snapshot target (?:is missing configured columns|is not a snapshot table)[^\n]*"),
+    // A snapshot's table no longer has the meta columns dbt writes, or their types.
+    Rule::any(
+        r"Snapshot target (?:is missing configured columns|is not a snapshot table)[^\n]*|Data type of snapshot table [^\n]*does not match[^\n]*",
+    ),
     // BigQuery and Delta refusing to change a table's columns on write.
     Rule::any(
         r"Invalid schema update[^\n]*|Provided Schema does not match Table[^\n]*|Failed to merge fields[^\n]*|has changed type from \w+ to \w+",
