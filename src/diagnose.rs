@@ -8,7 +8,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::adapter::Adapter;
+use crate::adapter::{Adapter, Family};
 use crate::artifacts::{
     Artifacts, InputKind, LogInvocation, Manifest, Node, NodeResult, RunResults,
 };
@@ -166,6 +166,133 @@ struct Ctx<'a> {
     command: String,
     target: Option<String>,
     retry_available: bool,
+    /// The flags of the invocation that every command we print must carry.
+    flags: Flags,
+    dbt_version: Option<String>,
+}
+
+/// The invocation's meaningful flags, rendered once: `--target`, a `--profiles-dir` dbt would not
+/// find by itself, `--project-dir` and `--vars` as typed; cosmetic ones (`--no-use-colors`) are
+/// left out. `--target-path` matters only to `dbt retry`, which reads the results from there.
+#[derive(Debug, Clone, Default)]
+struct Flags {
+    /// ` --target prod --profiles-dir . --vars '{…}'`, or empty.
+    common: String,
+    /// ` --target-path …` when the results are not in `target/`.
+    target_path: String,
+    /// dbt before 0.21 selected models of `run`/`test`/`compile` with `--models`.
+    models: bool,
+    /// The invocation selected some nodes (`--select a b`), not the whole project: a rerun
+    /// selects within it.
+    selected: bool,
+}
+
+fn invocation_flags(
+    args: Option<&crate::artifacts::run_results::RunArgs>,
+    typed: Option<&str>,
+    target: Option<&str>,
+    dbt_version: Option<&str>,
+) -> Flags {
+    let mut common = String::new();
+    if let Some(t) = target {
+        common.push_str(&format!(" --target {t}"));
+    }
+    let typed_profiles = typed.and_then(|c| typed_flag(c, "--profiles-dir"));
+    let profiles = typed_profiles.or_else(|| {
+        let p = args?.profiles_dir.clone()?;
+        let home = p.ends_with("/.dbt") || p.ends_with("\\.dbt") || p == "~/.dbt";
+        // dbt ≥ 1.3 finds a profiles.yml in the current folder (the project's) by itself.
+        let found_anyway = dbt_version.is_some_and(|v| version_at_least(v, 1, 3))
+            && (p == "." || args?.project_dir.as_deref() == Some(p.as_str()));
+        (!home && !found_anyway).then_some(p)
+    });
+    if let Some(p) = profiles {
+        // The project's own folder reads best as `.`: reruns start there.
+        let here = args.and_then(|a| a.project_dir.as_deref()) == Some(p.as_str());
+        let p = if here { "." } else { p.as_str() };
+        common.push_str(&format!(" --profiles-dir {}", shell_word(p)));
+    }
+    if let Some(p) = typed.and_then(|c| typed_flag(c, "--project-dir")) {
+        common.push_str(&format!(" --project-dir {}", shell_word(&p)));
+    }
+    let vars = typed
+        .and_then(|c| typed_flag(c, "--vars"))
+        .or_else(|| args?.vars.clone());
+    if let Some(v) = vars {
+        common.push_str(&format!(" --vars '{}'", v.replace('\'', "'\\''")));
+    }
+    let target_path = args
+        .and_then(|a| a.target_path.as_deref())
+        .filter(|p| !matches!(p.trim_end_matches(['/', '\\']), "target" | "./target"))
+        .map(|p| format!(" --target-path {}", shell_word(p)))
+        .unwrap_or_default();
+    let selected = args.is_some_and(|a| {
+        a.select
+            .iter()
+            .any(|s| !matches!(s.as_str(), "*" | "fqn:*" | "path:." | "+"))
+    });
+    Flags {
+        common,
+        target_path,
+        models: dbt_version.is_some_and(|v| !version_at_least(v, 0, 21)),
+        selected,
+    }
+}
+
+/// The value after `flag` in a typed command line (`--target prod`, `--target=prod`), quotes
+/// taken off.
+fn typed_flag(command: &str, flag: &str) -> Option<String> {
+    let words = shell_words(command);
+    let mut it = words.iter();
+    while let Some(w) = it.next() {
+        if w == flag {
+            return it.next().cloned();
+        }
+        if let Some(v) = w.strip_prefix(flag).and_then(|r| r.strip_prefix('=')) {
+            return Some(v.to_string());
+        }
+    }
+    None
+}
+
+/// A command line split into words, honouring single and double quotes.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    let mut any = false;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                any = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if any || !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+                any = false;
+            }
+            (None, c) => word.push(c),
+        }
+    }
+    if any || !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// A word as a shell reads it back: quoted when it has spaces or shell characters.
+fn shell_word(w: &str) -> String {
+    if w.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-/:\\~@+=,".contains(c))
+    {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
+    }
 }
 
 /// Diagnoses the artifacts. Total.
@@ -236,13 +363,26 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
     let rerun_cmd = command
         .clone()
         .or_else(|| log_inv.and_then(LogInvocation::command_or_guess));
+    let typed = rr
+        .and_then(|r| r.args.invocation_command.clone())
+        .or_else(|| log_inv.and_then(|l| l.command_line.clone()));
     let target = rr
         .and_then(|r| r.target.clone())
-        .or_else(|| log_inv.and_then(|l| l.target.clone()));
+        .or_else(|| log_inv.and_then(|l| l.target.clone()))
+        .or_else(|| {
+            let typed = typed.as_deref()?;
+            typed_flag(typed, "--target").or_else(|| typed_flag(typed, "-t"))
+        });
     let dbt_version = rr
         .and_then(|r| r.metadata.dbt_version.clone())
         .or_else(|| log_inv.and_then(|l| l.dbt_version.clone()))
         .or_else(|| manifest.and_then(|m| m.metadata.dbt_version.clone()));
+    let flags = invocation_flags(
+        rr.map(|r| &r.args),
+        typed.as_deref(),
+        target.as_deref(),
+        dbt_version.as_deref(),
+    );
     let retry_available = rr.is_some()
         && dbt_version
             .as_deref()
@@ -258,6 +398,8 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
         command: rerun_command(rerun_cmd.as_deref()).to_string(),
         target: target.clone(),
         retry_available,
+        flags,
+        dbt_version: dbt_version.clone(),
     };
     let invocation = Invocation {
         command: command.clone(),
@@ -375,6 +517,7 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
     for (i, p) in problems.iter_mut().enumerate() {
         p.id = i as u32 + 1;
     }
+    link_consequences(&mut problems, &ctx);
     if let Some(w) = personal_credentials(&problems, log_inv) {
         warnings.push(w);
     }
@@ -677,6 +820,9 @@ fn log_roots<'a>(inv: &'a LogInvocation, ctx: &Ctx<'a>) -> (Vec<Root<'a>>, Vec<P
             resource_type: resource_type.as_deref(),
             command: &ctx.command,
             target: ctx.target.as_deref(),
+            flags: Some(&ctx.flags.common),
+            models_flag: ctx.flags.models,
+            dbt_version: ctx.dbt_version.as_deref(),
             message: fatal,
             suggestion: suggestion.as_deref(),
             ..FixContext::default()
@@ -695,6 +841,7 @@ fn log_roots<'a>(inv: &'a LogInvocation, ctx: &Ctx<'a>) -> (Vec<Root<'a>>, Vec<P
                 1,
                 ctx.adapter.as_ref(),
                 resource_type.as_deref(),
+                fatal,
             ),
             error_type: class
                 .error_type
@@ -1313,6 +1460,10 @@ fn problem(
     let (compiled_path, run_path) = sql_paths(first);
     let suggestion = suggestion_for(class, ctx.manifest);
     let adapter = ctx.adapter.clone().or(class.adapter.clone());
+    let seeds = parent_seeds(&first.id, ctx);
+    let origin = (class.category == Category::Data)
+        .then(|| cast_origin(first, ctx))
+        .flatten();
     let fix_cx = FixContext {
         category: Some(class.category),
         evidence: Some(&class.evidence),
@@ -1321,45 +1472,82 @@ fn problem(
         resource_type: Some(&first.resource_type),
         tested_name: tested.as_deref(),
         relation_name: first.node.and_then(|n| n.relation_name.as_deref()),
+        original_file: first.node.and_then(|n| n.original_file_path.as_deref()),
+        package: installed_package(first, ctx),
+        seeds: &seeds,
+        origin: origin.as_ref().map(|o| {
+            (
+                o.name.as_str(),
+                o.file,
+                o.excerpt.as_str(),
+                o.rows.as_deref(),
+            )
+        }),
         compiled_path: compiled_path.as_deref(),
         run_path: run_path.as_deref(),
         parents: &parents,
         command: &ctx.command,
         target: ctx.target.as_deref(),
+        flags: Some(&ctx.flags.common),
+        retry_flags: Some(&ctx.flags.target_path),
+        models_flag: ctx.flags.models,
+        dbt_version: ctx.dbt_version.as_deref(),
         message: &first.message,
         compiled_code: first.compiled_code,
         suggestion: suggestion.as_deref(),
         retry_available: ctx.retry_available,
     };
-    let mut fix = classify::fixes(&fix_cx);
-    if members.len() > 1 {
-        let names: Vec<&str> = members.iter().map(|r| r.name.as_str()).collect();
-        fix.insert(
-            0,
-            FixStep::say(format!(
-                "{} nodes failed with this cause: {}",
-                members.len(),
-                names.join(", ")
-            )),
-        );
-    }
+    // The roots are listed with the problem: the steps are only what to do.
+    let fix = classify::fixes(&fix_cx);
     Problem {
         id: 0,
         category: class.category,
-        title: title(
-            class,
-            Some(&first.name),
-            members.len(),
-            adapter.as_ref(),
-            Some(&first.resource_type),
-        ),
+        title: {
+            let distinct: BTreeSet<String> = members
+                .iter()
+                .filter_map(|r| r.class.evidence.relation.as_deref())
+                .map(normalize_relation)
+                .collect();
+            match (&class.evidence.relation, distinct.len()) {
+                // Several nodes read one missing relation: it is one relation, not several.
+                (Some(r), 1)
+                    if class.category == Category::MissingRelation && members.len() > 1 =>
+                {
+                    format!(
+                        "Relation {r} does not exist ({} nodes read it)",
+                        members.len()
+                    )
+                }
+                _ => title(
+                    class,
+                    Some(&first.name),
+                    members.len(),
+                    adapter.as_ref(),
+                    Some(&first.resource_type),
+                    &first.message,
+                ),
+            }
+        },
         error_type: class.error_type.clone(),
         roots: root_ids,
         message: first.message.clone(),
         evidence: class.evidence.clone(),
         decided_by: class.decided_by.clone(),
         fix,
-        rerun: rerun(members, ctx, !skipped_here.is_empty()),
+        // A cast fixed in a view upstream: rebuild from that view (a view's SQL changes only
+        // when it is rebuilt).
+        rerun: match &origin {
+            Some(o) if members.len() == 1 => {
+                let cmd = ctx.command.as_str();
+                format!(
+                    "dbt {cmd} {} {}+{}",
+                    select_word(ctx, cmd),
+                    o.name,
+                    target_flag(ctx)
+                )
+            }
+            _ => rerun(members, ctx, &skipped_here),
+        },
         skipped: skipped_here,
         affected_exposures: affected,
     }
@@ -1380,6 +1568,163 @@ fn parent_names(id: &str, ctx: &Ctx<'_>) -> Vec<String> {
             _ => n.name.clone(),
         })
         .collect()
+}
+
+/// Where a failing cast is written, when it is not in the failed node itself: a view (or an
+/// ephemeral model) upstream whose SQL runs inside the node's statement.
+struct CastOrigin<'a> {
+    name: String,
+    file: Option<&'a str>,
+    /// The line of its SQL that casts the column.
+    excerpt: String,
+    /// A query that finds the rows whose value does not convert, when the relation read and
+    /// the type are known.
+    rows: Option<String>,
+}
+
+/// DuckDB says which column a failed cast read (`when casting from source column amount`):
+/// the node whose compiled SQL casts it — the failed node, or the nearest view or ephemeral
+/// model upstream — is where the fix goes.
+fn cast_origin<'a>(r: &Root<'a>, ctx: &Ctx<'a>) -> Option<CastOrigin<'a>> {
+    let column = r
+        .message
+        .split_once("casting from source column ")
+        .map(|(_, rest)| rest.split_whitespace().next().unwrap_or_default())
+        .filter(|c| !c.is_empty())?;
+    let casts = |sql: &str| {
+        sql.lines()
+            .find(|l| {
+                let l = l.to_ascii_lowercase();
+                l.contains(&format!("cast({column}"))
+                    || l.contains(&format!("cast(\"{column}\""))
+                    || l.contains(&format!("{column}::"))
+            })
+            .map(|l| l.trim().to_string())
+    };
+    if r.compiled_code.and_then(casts).is_some() {
+        return None;
+    }
+    let m = ctx.manifest?;
+    let mut queue: Vec<&str> = ctx.lineage.parents(&r.id);
+    let mut seen: HashSet<&str> = HashSet::default();
+    while let Some(id) = queue.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let Some(n) = m.nodes.get(id) else { continue };
+        let inline = matches!(n.materialized.as_deref(), Some("view" | "ephemeral"));
+        if n.resource_type != "model" || !inline {
+            continue;
+        }
+        if let Some(excerpt) = n.compiled_code.as_deref().and_then(casts) {
+            let read = ctx
+                .lineage
+                .parents(id)
+                .into_iter()
+                .filter_map(|p| m.nodes.get(p))
+                .find_map(|p| p.relation_name.clone());
+            let rows = read.zip(cast_type(&excerpt, column)).and_then(|(rel, ty)| {
+                let try_cast = match ctx.adapter.as_ref().map(Adapter::family) {
+                    Some(Family::BigQuery) => "safe_cast",
+                    Some(Family::Postgres | Family::Redshift | Family::Oracle) | None => {
+                        return None
+                    }
+                    _ => "try_cast",
+                };
+                Some(format!(
+                    "select * from {rel} where {try_cast}({column} as {ty}) is null and {column} is not null;"
+                ))
+            });
+            return Some(CastOrigin {
+                name: n.name.clone(),
+                file: n.original_file_path.as_deref(),
+                excerpt,
+                rows,
+            });
+        }
+        queue.extend(ctx.lineage.parents(id));
+    }
+    None
+}
+
+/// `cast(amount as integer)` → `integer`.
+fn cast_type(sql: &str, column: &str) -> Option<String> {
+    let lower = sql.to_ascii_lowercase();
+    let at = lower.find(&format!("cast({column} as "))?;
+    let rest = &sql[at + format!("cast({column} as ").len()..];
+    let ty: String = rest.chars().take_while(|c| *c != ')').collect();
+    let ty = ty.trim();
+    (!ty.is_empty() && ty.len() < 40).then(|| ty.to_string())
+}
+
+/// A failed test that reads a relation another problem says is missing fails because of it:
+/// its fix says so first, and its rows are no finding of their own.
+fn link_consequences(problems: &mut [Problem], ctx: &Ctx<'_>) {
+    let Some(m) = ctx.manifest else { return };
+    let missing: Vec<(u32, String)> = problems
+        .iter()
+        .filter(|p| p.category == Category::MissingRelation)
+        .filter_map(|p| {
+            let r = p
+                .evidence
+                .relation
+                .as_deref()
+                .or(p.evidence.object.as_deref())?;
+            Some((p.id, normalize_relation(r)))
+        })
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    for p in problems
+        .iter_mut()
+        .filter(|p| p.category == Category::TestFailure)
+    {
+        let Some(root) = p.roots.first() else {
+            continue;
+        };
+        let reads = ctx.lineage.parents(root).into_iter().find_map(|parent| {
+            let n = m.nodes.get(parent)?;
+            let rel = normalize_relation(n.relation_name.as_deref()?);
+            missing
+                .iter()
+                .find(|(_, r)| {
+                    rel == *r || rel.ends_with(&format!(".{r}")) || r.ends_with(&format!(".{rel}"))
+                })
+                .map(|(id, _)| (*id, n.name.clone()))
+        });
+        if let Some((id, name)) = reads {
+            p.fix.insert(
+                0,
+                FixStep::say(format!(
+                    "This test reads {name}, which problem {id} says does not exist: it fails because \
+                     of that — fix problem {id} first, then rerun the test"
+                )),
+            );
+        }
+    }
+}
+
+/// The parents of a node that are seeds of the project, by name.
+fn parent_seeds(id: &str, ctx: &Ctx<'_>) -> Vec<String> {
+    let Some(m) = ctx.manifest else {
+        return Vec::new();
+    };
+    ctx.lineage
+        .parents(id)
+        .into_iter()
+        .filter_map(|p| m.nodes.get(p))
+        .filter(|n| n.resource_type == "seed")
+        .map(|n| n.name.clone())
+        .collect()
+}
+
+/// The installed package a root belongs to, when it is not the project's own (the manifest
+/// names the project).
+fn installed_package<'a>(r: &Root<'a>, ctx: &Ctx<'a>) -> Option<&'a str> {
+    let project = ctx.manifest?.metadata.project_name.as_deref()?;
+    let package = r.node?.package_name.as_deref()?;
+    (package != project).then_some(package)
 }
 
 /// A test without `attached_node` (older manifests) tests its first non-test parent.
@@ -1446,16 +1791,79 @@ fn suggestion_for(class: &Classification, manifest: Option<&Manifest>) -> Option
 }
 
 fn target_flag(ctx: &Ctx<'_>) -> String {
-    ctx.target
-        .as_deref()
-        .map(|t| format!(" --target {t}"))
-        .unwrap_or_default()
+    ctx.flags.common.clone()
+}
+
+/// `--select`, or `--models` for `run`/`test`/`compile` before dbt 0.21.
+fn select_word(ctx: &Ctx<'_>, command: &str) -> &'static str {
+    if ctx.flags.models && matches!(command, "run" | "test" | "compile") {
+        "--models"
+    } else {
+        "--select"
+    }
 }
 
 /// The command that rebuilds the roots and their skipped descendants after the fix.
-fn rerun(members: &[&Root<'_>], ctx: &Ctx<'_>, has_skipped: bool) -> String {
+fn rerun(members: &[&Root<'_>], ctx: &Ctx<'_>, skipped: &[String]) -> String {
     let t = target_flag(ctx);
     let cmd = ctx.command.as_str();
+    let s = select_word(ctx, cmd);
+    // Every root in one installed package: the package is the selection.
+    let packages: BTreeSet<&str> = members
+        .iter()
+        .filter_map(|r| installed_package(r, ctx))
+        .collect();
+    if packages.len() == 1 && members.iter().all(|r| installed_package(r, ctx).is_some()) {
+        let p = packages.into_iter().next().unwrap_or_default();
+        return format!("dbt {cmd} {s} package:{p}{t}");
+    }
+    // Tests of one source (all reading the relation that is missing): the source selects them.
+    if let Some(m) = ctx.manifest {
+        let tested_sources: BTreeSet<String> = members
+            .iter()
+            .flat_map(|r| ctx.lineage.parents(&r.id))
+            .filter_map(|p| m.nodes.get(p))
+            .filter(|n| n.resource_type == "source")
+            .filter_map(|n| Some(format!("source:{}.{}", n.source_name.as_deref()?, n.name)))
+            .collect();
+        let all_tests = members
+            .iter()
+            .all(|r| matches!(r.resource_type.as_str(), "test"));
+        if cmd == "test" && all_tests && members.len() > 1 && tested_sources.len() == 1 {
+            let src = tested_sources.into_iter().next().unwrap_or_default();
+            return format!("dbt {cmd} {s} {src}{t}");
+        }
+    }
+    // The invocation selected a few nodes: rebuild those of them this problem stopped — its
+    // roots and what they skipped (a build runs their tests along) — and nothing beyond.
+    if ctx.flags.selected {
+        let mut names: BTreeSet<String> = members
+            .iter()
+            .map(|r| {
+                let is_test = matches!(r.resource_type.as_str(), "test" | "unit_test");
+                let tested = (is_test && cmd != "test")
+                    .then(|| {
+                        r.node
+                            .and_then(|n| n.attached_node.clone())
+                            .map(|t| name_of(&t, ctx.manifest.and_then(|m| m.nodes.get(&t))))
+                            .or_else(|| tested_by_parents(&r.id, ctx))
+                    })
+                    .flatten();
+                tested.unwrap_or_else(|| r.name.clone())
+            })
+            .collect();
+        for id in skipped {
+            let node = ctx.manifest.and_then(|m| m.nodes.get(id));
+            let is_test = node.is_some_and(Node::is_test) || id.starts_with("test.");
+            if !(is_test && cmd == "build") {
+                names.insert(name_of(id, node));
+            }
+        }
+        if names.len() <= 20 {
+            let names: Vec<String> = names.into_iter().collect();
+            return format!("dbt {cmd} {s} {}{t}", names.join(" "));
+        }
+    }
     let mut selectors: BTreeSet<String> = BTreeSet::new();
     for r in members {
         let is_test = matches!(r.resource_type.as_str(), "test" | "unit_test");
@@ -1477,19 +1885,31 @@ fn rerun(members: &[&Root<'_>], ctx: &Ctx<'_>, has_skipped: bool) -> String {
         }
     }
     let sel = selectors.into_iter().collect::<Vec<_>>().join(" ");
-    let drift = members
-        .iter()
-        .all(|r| r.class.category == Category::SchemaDrift);
-    if drift {
-        let plain: Vec<&str> = members.iter().map(|r| r.name.as_str()).collect();
-        let first = format!("dbt {cmd} --full-refresh --select {}{t}", plain.join(" "));
-        return if has_skipped {
-            format!("{first} && dbt {cmd} --select {sel}{t}")
-        } else {
-            first
-        };
-    }
-    format!("dbt {cmd} --select {sel}{t}")
+    // Schema drift is fixed on the table (or its config) first: the rerun is the plain one; the
+    // destructive `--full-refresh` is a fix step with its cost, not the default.
+    format!("dbt {cmd} {s} {sel}{t}")
+}
+
+/// The clause of a message that says what is not supported: `Timestamp precision (3) not
+/// supported for Iceberg` out of Trino's `…, message="Timestamp precision (3) not supported for
+/// Iceberg. Use …"`.
+fn unsupported_clause(message: &str) -> Option<&str> {
+    let lower = message.to_ascii_lowercase();
+    let at = lower
+        .find("not supported")
+        .or_else(|| lower.find("does not support"))?;
+    let start = message[..at]
+        .rfind(['"', '\n', '='])
+        .filter(|i| message[*i..at].len() < 120)
+        .map_or(0, |i| i + 1);
+    let start = message[start..at]
+        .find(": ")
+        .map_or(start, |i| start + i + 2);
+    let end = message[at..]
+        .find(['.', '"', '\n', ';'])
+        .map_or(message.len(), |i| at + i);
+    let clause = message[start..end].trim();
+    (!clause.is_empty() && clause.len() <= 120).then_some(clause)
 }
 
 /// A title in plain words from the category, the evidence and the node.
@@ -1499,6 +1919,7 @@ fn title(
     count: usize,
     adapter: Option<&Adapter>,
     resource_type: Option<&str>,
+    message: &str,
 ) -> String {
     let ev = &c.evidence;
     let node_text = match (node, count) {
@@ -1532,6 +1953,14 @@ fn title(
                 None if types => format!("{db} does not accept these argument types{node_text}"),
                 Some(f) if f == "::" => format!("`::` casts are not {db} SQL{node_text}"),
                 Some(f) => format!("{} is not {db} SQL{node_text}", f.to_ascii_uppercase()),
+                // What the warehouse says it lacks: `Timestamp precision (3) not supported for
+                // Iceberg`.
+                None if by.contains("not supported") || by.contains("does not support") => {
+                    format!(
+                        "Not supported on {db}: {}{node_text}",
+                        unsupported_clause(message).unwrap_or("a feature the SQL uses")
+                    )
+                }
                 None => format!("SQL from another dialect{node_text}"),
             }
         }
@@ -1570,6 +1999,13 @@ fn title(
             (None, Some(t), _, _) => format!("Target {t} not found in the profile"),
             (None, None, Some(v), _) => format!("Environment variable {v} is not set"),
             (None, None, None, Some(u)) => format!("The warehouse refused the credentials of {u}"),
+            _ if c
+                .decided_by
+                .as_deref()
+                .is_some_and(|d| d.contains("No active warehouse")) =>
+            {
+                "The session has no Snowflake warehouse to run on".to_string()
+            }
             _ => "dbt could not connect to the warehouse".to_string(),
         },
         Category::Compilation => format!("Compilation error{node_text}"),
@@ -1653,6 +2089,6 @@ impl Diagnosis {
 }
 
 /// A title for a message classified without a node (the CLI's `classify`).
-pub fn title_of(c: &Classification, adapter: Option<&Adapter>) -> String {
-    title(c, None, 1, adapter.or(c.adapter.as_ref()), None)
+pub fn title_of(c: &Classification, adapter: Option<&Adapter>, message: &str) -> String {
+    title(c, None, 1, adapter.or(c.adapter.as_ref()), None, message)
 }

@@ -324,7 +324,7 @@ fn classify() -> io::Result<u8> {
                     );
                     serde_json::json!({
                         "category": c.category,
-                        "title": dbt_triage::diagnose::title_of(&c, adapter.as_ref()),
+                        "title": dbt_triage::diagnose::title_of(&c, adapter.as_ref(), message),
                         "evidence": c.evidence,
                     })
                 }

@@ -160,3 +160,108 @@ fn public_failures_are_diagnosed_exactly() {
     );
     assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
 }
+
+/// What the advice for each public case must say, and must not: the points a staff engineer's
+/// review of these runs found (the right cause, commands the run's dbt has, the invocation's
+/// flags and selection, no generic step the artifacts disprove).
+const ADVICE: &[(&str, &[&str], &[&str])] = &[
+    (
+        "bq_source_table_not_found_build_v1_11",
+        &[
+            "reads source:raw.brent_monthly:",
+            "--profiles-dir .",
+            "rerun: dbt build --select mart_reporter_energy_vulnerability mart_reporter_month_macro_features stg_dim_time",
+        ],
+        &["source freshness", "stg_dim_time+"],
+    ),
+    (
+        "databricks_source_table_missing_tests_v1_10",
+        &[
+            "(9 nodes read it)",
+            "rerun: dbt test --select source:sqlserver_data.ecommerce",
+            "which problem 1 says does not exist",
+        ],
+        &["source freshness", "and 8 more relation"],
+    ),
+    (
+        "pg_airflow_concurrent_schema_race_v1_11",
+        &["at the same moment", "max_active_runs", "rerun: dbt run --profiles-dir ."],
+        &["more time or memory"],
+    ),
+    (
+        "pg_column_does_not_exist_v1_4",
+        &["a seed of this project", "dbt seed --select source_customers"],
+        &["dbt show"],
+    ),
+    (
+        "sf_git_conflict_markers_v1_9",
+        &["merge-conflict markers", "grep -rnE"],
+        &["where the warehouse points"],
+    ),
+    (
+        "sf_no_active_warehouse_v1_7",
+        &["no Snowflake warehouse", "warehouse:", "SHOW WAREHOUSES;"],
+        &["could not connect"],
+    ),
+    (
+        "sf_v0_20_tests_fail_and_quoted_literal",
+        &["single quotes, 'perth'", "dbt test --models assert_city_exists"],
+        &["--select", "dbt show"],
+    ),
+    (
+        "trino_iceberg_timestamp_precision_v1_8",
+        &[
+            "installed package dbt_artifacts",
+            "timestamp(6)",
+            "rerun: dbt build --select package:dbt_artifacts",
+            "--target-path",
+        ],
+        &["does not know this syntax", "exposures+"],
+    ),
+];
+
+/// The advice as a person reads it: every problem's title, fix steps and rerun.
+fn advice_text(d: &dbt_triage::diagnose::Diagnosis) -> String {
+    let mut out = String::new();
+    for p in &d.problems {
+        out.push_str(&format!("{}\n", p.title));
+        for f in &p.fix {
+            out.push_str(&format!("{}\n", f.say));
+            if let Some(run) = &f.run {
+                out.push_str(&format!("$ {run}\n"));
+            }
+        }
+        out.push_str(&format!("rerun: {}\n", p.rerun));
+    }
+    out
+}
+
+#[test]
+fn public_failures_get_advice_a_senior_engineer_would_give() {
+    let dir = cases_dir();
+    if !dir.is_dir() {
+        println!("skipped: {} is absent", dir.display());
+        return;
+    }
+    let mut wrong = Vec::new();
+    for (case, must, must_not) in ADVICE {
+        let files = read_case(&dir.join(case));
+        let inputs: Vec<InputFile<'_>> = files
+            .iter()
+            .map(|(name, bytes)| InputFile { name, bytes })
+            .collect();
+        let (_, d) = diagnose_files(&inputs);
+        let text = advice_text(&d);
+        for m in *must {
+            if !text.contains(m) {
+                wrong.push(format!("{case}: does not say {m:?}"));
+            }
+        }
+        for m in *must_not {
+            if text.contains(m) {
+                wrong.push(format!("{case}: says {m:?}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}

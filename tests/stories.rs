@@ -133,7 +133,7 @@ fn bad_password() {
         r#"
         no_results run postgres
         #1 connection [] {user=transformer}
-          rerun: dbt debug && dbt run --target pg
+          rerun: dbt debug --target pg && dbt run --target pg
         "#,
     );
 }
@@ -210,7 +210,7 @@ fn incremental_drift() {
         r#"
         failed run duckdb
         #1 schema_drift [orders_incremental] {}
-          rerun: dbt run --full-refresh --select orders_incremental
+          rerun: dbt run --select orders_incremental+
           breaks: order_forecast
         "#,
     );
@@ -329,7 +329,7 @@ fn renamed_column_dbt_0_19() {
         r#"
         failed run postgres
         #1 missing_column [stg_customers] {column=first_name,line=6}
-          rerun: dbt run --select stg_customers+ --target pg
+          rerun: dbt run --models stg_customers+ --target pg --profiles-dir .
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
         "#,
@@ -343,7 +343,7 @@ fn renamed_column_dbt_0_20() {
         r#"
         failed run postgres
         #1 missing_column [stg_customers] {column=first_name,line=6}
-          rerun: dbt run --select stg_customers+ --target pg
+          rerun: dbt run --models stg_customers+ --target pg --profiles-dir /tmp/dbt-triage-fixtures/renamed_column@dbt-0.20/shop
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
         "#,
@@ -357,7 +357,7 @@ fn renamed_column_dbt_0_21() {
         r#"
         failed run postgres
         #1 missing_column [stg_customers] {column=first_name,line=6}
-          rerun: dbt run --select stg_customers+ --target pg
+          rerun: dbt run --select stg_customers+ --target pg --profiles-dir /tmp/dbt-triage-fixtures/renamed_column@dbt-0.21/shop
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
         "#,
@@ -371,7 +371,7 @@ fn renamed_column_dbt_1_0() {
         r#"
         failed run duckdb
         #1 missing_column [stg_customers] {code=Binder Error,column=first_name,line=6}
-          rerun: dbt run --select stg_customers+
+          rerun: dbt run --select stg_customers+ --profiles-dir /tmp/dbt-triage-fixtures/renamed_column@dbt-1.0/shop
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
         "#,
@@ -385,7 +385,7 @@ fn renamed_column_dbt_1_1() {
         r#"
         failed run duckdb
         #1 missing_column [stg_customers] {code=Binder Error,column=first_name,line=6}
-          rerun: dbt run --select stg_customers+
+          rerun: dbt run --select stg_customers+ --profiles-dir /tmp/dbt-triage-fixtures/renamed_column@dbt-1.1/shop
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
         "#,
@@ -399,7 +399,7 @@ fn renamed_column_dbt_1_2() {
         r#"
         failed run duckdb
         #1 missing_column [stg_customers] {code=Binder Error,column=first_name}
-          rerun: dbt run --select stg_customers+
+          rerun: dbt run --select stg_customers+ --profiles-dir /tmp/dbt-triage-fixtures/renamed_column@dbt-1.2/shop
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
         "#,
@@ -413,7 +413,7 @@ fn renamed_column_dbt_1_3() {
         r#"
         failed run duckdb
         #1 missing_column [stg_customers] {code=Binder Error,column=first_name}
-          rerun: dbt run --select stg_customers+
+          rerun: dbt run --select stg_customers+ --profiles-dir /tmp/dbt-triage-fixtures/renamed_column@dbt-1.3/shop
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
         "#,
@@ -427,7 +427,7 @@ fn renamed_column_dbt_1_4() {
         r#"
         failed run duckdb
         #1 missing_column [stg_customers] {code=Binder Error,column=first_name}
-          rerun: dbt run --select stg_customers+
+          rerun: dbt run --select stg_customers+ --profiles-dir /tmp/dbt-triage-fixtures/renamed_column@dbt-1.4/shop
           skipped: customer_revenue,dim_customers,int_customer_orders
           breaks: customer_360,executive_revenue
         "#,
@@ -580,7 +580,7 @@ fn two_roots() {
         r#"
         failed run duckdb
         #1 data [fct_orders] {code=Conversion Error,line=15}
-          rerun: dbt run --select fct_orders+
+          rerun: dbt run --select stg_refunds+
           skipped: daily_revenue
           breaks: executive_revenue,finance_kpis,order_forecast
         #2 missing_column [stg_sessions] {code=Binder Error,column=channel,line=9}

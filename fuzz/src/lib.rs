@@ -189,9 +189,10 @@ pub fn classify_all(data: &[u8]) {
             compiled_code: ctx.compiled_code,
             suggestion: Some("stg_orders"),
             retry_available: i % 2 == 0,
+            ..classify::FixContext::default()
         };
         let _ = classify::fixes(&fix);
-        let _ = dbt_triage::diagnose::title_of(&c, ctx.adapter);
+        let _ = dbt_triage::diagnose::title_of(&c, ctx.adapter, &message);
     }
     let _ = classify::error_type(&message);
     let _ = classify::detect_adapter(&message);

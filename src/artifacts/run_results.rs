@@ -31,6 +31,23 @@ pub struct RunResults {
     /// `--target` when it was given on the command line.
     pub target: Option<String>,
     pub elapsed_time: Option<f64>,
+    /// The invocation's other arguments that a rerun needs.
+    pub args: RunArgs,
+}
+
+/// What run_results' `args` say about how dbt was invoked, beyond the command and target.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunArgs {
+    pub profiles_dir: Option<String>,
+    pub project_dir: Option<String>,
+    pub target_path: Option<String>,
+    /// `--vars`, as JSON, when any were given.
+    pub vars: Option<String>,
+    /// `--select` (or `--models`), each selector as written.
+    pub select: Vec<String>,
+    pub exclude: Vec<String>,
+    /// The command line as typed (dbt ≥ 1.5), when it is one.
+    pub invocation_command: Option<String>,
 }
 
 impl NodeResult {
@@ -93,6 +110,69 @@ struct RawArgs {
     rpc_method: Option<String>,
     #[serde(default)]
     target: Option<String>,
+    #[serde(default, deserialize_with = "lenient_text")]
+    profiles_dir: Option<String>,
+    #[serde(default, deserialize_with = "lenient_text")]
+    project_dir: Option<String>,
+    #[serde(default, deserialize_with = "lenient_text")]
+    target_path: Option<String>,
+    #[serde(default)]
+    vars: Option<serde_json::Value>,
+    #[serde(default)]
+    select: Option<serde_json::Value>,
+    #[serde(default)]
+    models: Option<serde_json::Value>,
+    #[serde(default)]
+    exclude: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "lenient_text")]
+    invocation_command: Option<String>,
+}
+
+/// A string, or nothing for any other JSON (dbt writes `null`, and some versions lists).
+fn lenient_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let v: Option<serde_json::Value> = Option::deserialize(d)?;
+    Ok(v.and_then(|v| v.as_str().map(str::to_string))
+        .filter(|s| !s.trim().is_empty()))
+}
+
+/// Selectors as dbt writes them: a list, a space-separated string, or null.
+fn selectors(v: Option<serde_json::Value>) -> Vec<String> {
+    match v {
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str())
+            .flat_map(str::split_whitespace)
+            .map(str::to_string)
+            .collect(),
+        Some(serde_json::Value::String(s)) => s.split_whitespace().map(str::to_string).collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl RawArgs {
+    fn run_args(self) -> (Option<String>, Option<String>, RunArgs) {
+        let vars = match self.vars {
+            Some(serde_json::Value::Object(m)) if !m.is_empty() => {
+                Some(serde_json::Value::Object(m).to_string())
+            }
+            Some(serde_json::Value::String(s)) if !matches!(s.trim(), "" | "{}") => Some(s),
+            _ => None,
+        };
+        let mut select = selectors(self.select);
+        if select.is_empty() {
+            select = selectors(self.models);
+        }
+        let args = RunArgs {
+            profiles_dir: self.profiles_dir,
+            project_dir: self.project_dir,
+            target_path: self.target_path,
+            vars,
+            select,
+            exclude: selectors(self.exclude),
+            invocation_command: self.invocation_command,
+        };
+        (self.which.or(self.rpc_method), self.target, args)
+    }
 }
 
 /// Reads run_results.json bytes. `Err` holds serde's reason, for the caller to put into words.
@@ -115,9 +195,9 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<RunResults, serde_json::Error> {
             })
         })
         .collect();
-    let (command, target) = match raw.args {
-        Some(a) => (a.which.or(a.rpc_method), a.target),
-        None => (None, None),
+    let (command, target, args) = match raw.args {
+        Some(a) => a.run_args(),
+        None => (None, None, RunArgs::default()),
     };
     Ok(RunResults {
         metadata: raw.metadata,
@@ -126,6 +206,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<RunResults, serde_json::Error> {
         command,
         target,
         elapsed_time: raw.elapsed_time,
+        args,
     })
 }
 

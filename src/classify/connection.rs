@@ -85,6 +85,20 @@ pub(super) const RULES: &[Rule] = &[
 use super::fix::{FixContext, FixStep};
 
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
+    // Snowflake 000606: the login worked; the session has no warehouse to run queries on.
+    if cx.message.contains("No active warehouse selected") {
+        return vec![
+            FixStep::say(
+                "The login worked, but the session has no warehouse: set `warehouse:` in this \
+                 target of profiles.yml (or give the dbt user a DEFAULT_WAREHOUSE), and make sure \
+                 the dbt role may use it: GRANT USAGE ON WAREHOUSE <warehouse> TO ROLE <dbt role>;",
+            ),
+            FixStep::run(
+                "See, as the dbt role, which warehouses it may use",
+                "SHOW WAREHOUSES;",
+            ),
+        ];
+    }
     let ev = cx.ev();
     let t = cx.target_flag();
     let mut steps = Vec::new();

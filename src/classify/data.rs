@@ -110,6 +110,24 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         steps.push(FixStep::say(
             "A key appears twice: deduplicate before inserting and add a unique test on the key",
         ));
+    } else if let Some((view, file, excerpt, rows)) = cx.origin {
+        if let Some(rows) = rows {
+            steps.push(FixStep::run(
+                "Find the rows whose value does not convert",
+                rows.to_string(),
+            ));
+        }
+        let try_cast = match a.family() {
+            Family::BigQuery => "SAFE_CAST",
+            _ => "TRY_CAST",
+        };
+        steps.push(FixStep::say(format!(
+            "The cast that failed is not in {}'s SQL but in {view}, a view it reads ({}): `{excerpt}`. \
+             Fix the rows where they come from, or write {try_cast} there — every value that does \
+             not convert becomes NULL — and rebuild {view} and what reads it",
+            cx.node(),
+            file.unwrap_or("its model file")
+        )));
     } else {
         let try_cast = match a.family() {
             Family::BigQuery => "SAFE_CAST(value AS type)",
@@ -123,13 +141,15 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             _ => "TRY_CAST(value AS type)",
         };
         steps.push(FixStep::say(format!(
-            "A value did not fit its type: find the rows with the value the message quotes, then fix \
-             them upstream or convert leniently with {try_cast} (or dbt.safe_cast)"
+            "A value did not fit its type: find the rows with the value the message quotes and fix \
+             them where they come from — or convert leniently with {try_cast} (or dbt.safe_cast), \
+             which turns every value that does not convert into NULL"
         )));
     }
     steps.push(FixStep::say(
-        "The SQL is valid; the data changed. Check the sources for what arrived since the last \
-         good run, and add a test that catches it before this model",
+        "If the model's SQL did not change since its last good run, the data did: check what \
+         arrived in its sources since then, and add a test on the source column that catches it \
+         before this model",
     ));
     steps
 }

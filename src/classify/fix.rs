@@ -46,6 +46,15 @@ pub struct FixContext<'a> {
     pub tested_name: Option<&'a str>,
     /// The failed node's relation (`"db"."schema"."name"`).
     pub relation_name: Option<&'a str>,
+    /// The failed node's file in the project (`models/staging/stg_orders.sql`).
+    pub original_file: Option<&'a str>,
+    /// The installed package the failed node belongs to, when it is not the project's own.
+    pub package: Option<&'a str>,
+    /// Which of `parents` are seeds of the project (their names).
+    pub seeds: &'a [String],
+    /// Where a failing cast is written when it is upstream of the failed node: the view's name,
+    /// its file, the line of its SQL, and a query that finds the rows that do not convert.
+    pub origin: Option<(&'a str, Option<&'a str>, &'a str, Option<&'a str>)>,
     /// `target/compiled/…` and `target/run/…` paths of the failed node's SQL.
     pub compiled_path: Option<&'a str>,
     pub run_path: Option<&'a str>,
@@ -54,6 +63,15 @@ pub struct FixContext<'a> {
     /// The dbt command of the invocation (`run`, `build`, …) and `--target` when given.
     pub command: &'a str,
     pub target: Option<&'a str>,
+    /// The invocation's meaningful flags (` --target prod --profiles-dir .`), when known; every
+    /// dbt command a fix prints carries them.
+    pub flags: Option<&'a str>,
+    /// What `dbt retry` needs besides them (` --target-path …`).
+    pub retry_flags: Option<&'a str>,
+    /// dbt before 0.21: `run`/`test`/`compile` select with `--models`.
+    pub models_flag: bool,
+    /// The dbt version of the invocation, to offer only commands it has.
+    pub dbt_version: Option<&'a str>,
     pub message: &'a str,
     /// The compiled SQL, to quote the failing call in dialect fixes.
     pub compiled_code: Option<&'a str>,
@@ -78,11 +96,23 @@ impl<'a> FixContext<'a> {
         self.node_name.unwrap_or("the model")
     }
 
-    /// ` --target prod` when the invocation named one.
+    /// ` --target prod` (and the invocation's other meaningful flags) when it had any.
     pub(super) fn target_flag(&self) -> String {
-        self.target
-            .map(|t| format!(" --target {t}"))
-            .unwrap_or_default()
+        match (self.flags, self.target) {
+            (Some(f), _) => f.to_string(),
+            (None, Some(t)) => format!(" --target {t}"),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// Whether the invocation's dbt has `major.minor` (unknown versions are taken to be new).
+    pub(super) fn dbt_at_least(&self, major: u32, minor: u32) -> bool {
+        self.dbt_version.is_none_or(|v| {
+            let mut parts = v.trim_start_matches('v').split(['.', '-']);
+            let ma: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+            let mi: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+            (ma, mi) >= (major, minor)
+        })
     }
 }
 
@@ -90,7 +120,17 @@ impl<'a> FixContext<'a> {
 pub fn fixes(cx: &FixContext<'_>) -> Vec<FixStep> {
     use super::*;
     let category = cx.category.unwrap_or(Category::Other);
-    let mut steps = match category {
+    let mut steps = Vec::new();
+    if let Some(package) = cx.package {
+        steps.push(FixStep::say(format!(
+            "{} is a model of the installed package {package}, not of this project: its SQL in \
+             dbt_packages/ is replaced by every `dbt deps`. Fix it from the project — override the \
+             macro it calls (dispatch), set the package's vars or config for this warehouse — or \
+             pin a version of {package} that supports it",
+            cx.node()
+        )));
+    }
+    steps.extend(match category {
         Category::Permission => permission::fix(cx),
         Category::SqlDialect => sql_dialect::fix(cx),
         Category::MissingRelation => missing_relation::fix(cx),
@@ -104,7 +144,7 @@ pub fn fixes(cx: &FixContext<'_>) -> Vec<FixStep> {
         Category::Compilation => compilation::fix(cx),
         Category::Dependency => dependency::fix(cx),
         Category::Resource => resource::fix(cx),
-    };
+    });
     let sql_ran = !matches!(
         category,
         Category::Connection | Category::Compilation | Category::Dependency
@@ -114,14 +154,48 @@ pub fn fixes(cx: &FixContext<'_>) -> Vec<FixStep> {
             steps.push(step);
         }
     }
-    if cx.retry_available && category != Category::SchemaDrift {
+    // `dbt retry` reruns what errored or was skipped, not what passed: after a failed test the
+    // model (or seed) whose data the test checks would not be rebuilt.
+    // Nor a view upstream whose SQL the fix changes.
+    let retry_rebuilds_the_fix =
+        !matches!(category, Category::SchemaDrift | Category::TestFailure) && cx.origin.is_none();
+    if cx.retry_available && retry_rebuilds_the_fix {
         steps.push(FixStep::run(
             "After the fix, `dbt retry` reruns only what errored or was skipped in this \
-             invocation, with its flags (as long as target/run_results.json is still this run's)",
-            format!("dbt retry{}", cx.target_flag()),
+             invocation (it reads this run's run_results.json)",
+            format!(
+                "dbt retry{}{}",
+                cx.target_flag(),
+                cx.retry_flags.unwrap_or_default()
+            ),
         ));
     }
+    fit_to_version(cx, steps)
+}
+
+/// Drops the commands the invocation's dbt does not have (`dbt show` before 1.5) and writes
+/// `--models` where dbt before 0.21 wants it.
+fn fit_to_version(cx: &FixContext<'_>, steps: Vec<FixStep>) -> Vec<FixStep> {
     steps
+        .into_iter()
+        .filter(|s| {
+            let show = s.run.as_deref().is_some_and(|r| r.starts_with("dbt show"));
+            !show || cx.dbt_at_least(1, 5)
+        })
+        .map(|mut s| {
+            if cx.models_flag {
+                if let Some(run) = &s.run {
+                    let old = ["dbt run ", "dbt test ", "dbt compile "]
+                        .iter()
+                        .any(|c| run.starts_with(c));
+                    if old {
+                        s.run = Some(run.replace(" --select ", " --models "));
+                    }
+                }
+            }
+            s
+        })
+        .collect()
 }
 
 fn where_is_sql(cx: &FixContext<'_>) -> Option<FixStep> {

@@ -128,12 +128,34 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let column = ev.column.clone().unwrap_or_else(|| "the column".into());
     let mut steps = Vec::new();
     let offered = suggestions(cx.message);
-    if !offered.is_empty() {
-        steps.push(FixStep::say(format!(
+    // A name the SQL already selects is no new name for the missing one.
+    let unused: Vec<&String> = offered
+        .iter()
+        .filter(|o| {
+            let bare = o.rsplit('.').next().unwrap_or(o);
+            !cx.compiled_code.is_some_and(|sql| selects(sql, bare))
+        })
+        .collect();
+    match (offered.is_empty(), unused.as_slice()) {
+        (true, _) => {}
+        (false, [only]) => {
+            let bare = only.rsplit('.').next().unwrap_or(only);
+            steps.push(FixStep::say(format!(
+                "The warehouse's closest name is {only}, and the SQL does not select it yet: if \
+                 {column} was renamed to it, write `{bare} as {column}` in {}",
+                cx.original_file.unwrap_or(cx.node())
+            )));
+        }
+        (false, []) => steps.push(FixStep::say(format!(
+            "The warehouse's closest names ({}) are columns the SQL already selects: {column}'s \
+             new name is not among them",
+            offered.join(", ")
+        ))),
+        (false, several) => steps.push(FixStep::say(format!(
             "The warehouse offers these instead of {column}: {} — if {column} was renamed, the new \
              name is likely among them",
-            offered.join(", ")
-        )));
+            several.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
     }
     if cx.parents.is_empty() {
         steps.push(FixStep::say(format!(
@@ -142,18 +164,39 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         )));
     } else {
         let list = cx.parents.join(", ");
-        steps.push(FixStep::say(format!(
-            "{} reads {list}: check whether {column} was renamed or removed there (a recent change \
-             upstream, or the loader), then update the SQL of {}",
-            cx.node(),
-            cx.node()
-        )));
         let first = &cx.parents[0];
+        if cx.seeds.contains(first) {
+            steps.push(FixStep::say(format!(
+                "{} reads {first}, a seed of this project (its CSV under seeds/): if the CSV's header \
+                 changed, update the SQL of {} — or restore the header and reload the seed",
+                cx.node(),
+                cx.node()
+            )));
+            steps.push(FixStep::run(
+                format!("Reload {first} after changing its CSV's columns"),
+                format!(
+                    "dbt seed --select {first} --full-refresh{}",
+                    cx.target_flag()
+                ),
+            ));
+        } else {
+            steps.push(FixStep::say(format!(
+                "{} reads {list}: check whether {column} was renamed or removed there (a recent \
+                 change upstream, or the loader), then update the SQL of {}",
+                cx.node(),
+                cx.node()
+            )));
+        }
+        // `dbt show --select <seed>` would reload the seed from its CSV: read the table instead.
         let show = match first.strip_prefix("source:") {
             Some(src) => {
                 let (s, t) = src.split_once('.').unwrap_or((src, ""));
                 format!("dbt show --inline \"select * from {{{{ source('{s}', '{t}') }}}}\" --limit 5{}", cx.target_flag())
             }
+            None if cx.seeds.contains(first) => format!(
+                "dbt show --inline \"select * from {{{{ ref('{first}') }}}}\" --limit 5{}",
+                cx.target_flag()
+            ),
             None => format!("dbt show --select {first} --limit 5{}", cx.target_flag()),
         };
         steps.push(FixStep::run(
@@ -162,6 +205,18 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         ));
     }
     steps
+}
+
+/// Whether the SQL names `column` as a word (selected, or used) — case-insensitively.
+fn selects(sql: &str, column: &str) -> bool {
+    let sql = sql.to_ascii_lowercase();
+    let column = column.to_ascii_lowercase();
+    sql.match_indices(&column).any(|(i, m)| {
+        let before = sql[..i].chars().next_back();
+        let after = sql[i + m.len()..].chars().next();
+        let edge = |c: Option<char>| c.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
+        edge(before) && edge(after)
+    })
 }
 
 #[cfg(test)]

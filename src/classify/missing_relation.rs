@@ -94,6 +94,18 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         .iter()
         .filter(|p| p.starts_with("source:"))
         .collect();
+    // The source the message names, when it names one of them (`raw.brent_monthly`).
+    let missing_table = p.last().map(|t| t.to_ascii_lowercase());
+    let named: Vec<&String> = sources
+        .iter()
+        .copied()
+        .filter(|s| {
+            missing_table
+                .as_deref()
+                .is_some_and(|t| s.to_ascii_lowercase().ends_with(&format!(".{t}")))
+        })
+        .collect();
+    let sources = if named.is_empty() { sources } else { named };
     let models: Vec<&String> = cx
         .parents
         .iter()
@@ -145,16 +157,6 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         if let Some(check) = check {
             steps.push(FixStep::run("See which tables the schema holds", check));
         }
-    }
-    if !sources.is_empty() {
-        let src = sources[0].trim_start_matches("source:");
-        steps.push(FixStep::run(
-            "Check the source's freshness, if it has a loaded_at_field",
-            format!(
-                "dbt source freshness --select source:{src}{}",
-                cx.target_flag()
-            ),
-        ));
     }
     if steps.is_empty() {
         steps.push(FixStep::say(format!(

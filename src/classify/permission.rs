@@ -89,7 +89,18 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         || lower.contains("on schema")
         || lower.contains("operate on schema")
         || lower.contains(" dataset ");
-    let is_create = lower.contains("create") || lower.contains("must be owner");
+    // dbt creates its relations in the failed node's own schema: a denied schema that is that
+    // schema is a denied CREATE, whatever the message's words.
+    let own_schema = cx.relation_name.and_then(|r| {
+        let p = parts(r);
+        (p.len() >= 2).then(|| p[p.len() - 2].to_ascii_lowercase())
+    });
+    let denied_schema = parts(&object).last().map(|s| s.to_ascii_lowercase());
+    let builds_here = is_schema
+        && own_schema.is_some()
+        && own_schema == denied_schema
+        && !matches!(cx.resource_type, Some("test" | "unit_test"));
+    let is_create = lower.contains("create") || lower.contains("must be owner") || builds_here;
     let role = ev.role.as_deref().or(ev.user.as_deref());
     let mut steps = Vec::new();
     if object.is_empty() {

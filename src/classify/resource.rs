@@ -59,12 +59,48 @@ pub(super) const RULES: &[Rule] = &[
 ];
 
 use super::fix::{FixContext, FixStep};
+
+/// Postgres' catalog indexes colliding: `duplicate key value violates unique constraint
+/// "pg_namespace_nspname_index" … Key (nspname)=(public_mart) already exists` → the schema,
+/// when the message names it.
+fn catalog_race(message: &str) -> Option<Option<String>> {
+    let race = [
+        "pg_namespace_nspname_index",
+        "pg_type_typname_nsp_index",
+        "pg_class_relname_nsp_index",
+        "tuple concurrently",
+    ]
+    .iter()
+    .any(|k| message.contains(k));
+    if !race {
+        return None;
+    }
+    let schema = message
+        .split_once("Key (nspname)=(")
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(s, _)| s.to_string());
+    Some(schema)
+}
 use crate::adapter::Family;
 
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let lower = cx.message.to_ascii_lowercase();
     let node = cx.node();
     let mut steps = Vec::new();
+    if let Some(schema) = catalog_race(cx.message) {
+        // Postgres' catalog: two sessions ran `create schema if not exists` (or created the same
+        // type or table) at the same moment; the other one won.
+        let what = schema
+            .map(|s| format!("schema {s}"))
+            .unwrap_or_else(|| "the same object".into());
+        steps.push(FixStep::say(format!(
+            "Two dbt runs created {what} at the same moment and this one lost the race (the other \
+             run's did it): rerun. To keep it from coming back, keep runs of this project from \
+             overlapping — in Airflow max_active_runs=1 on the DAG or a pool with one slot for the \
+             dbt tasks — or create the schemas before the runs start"
+        )));
+        return steps;
+    }
     if lower.contains("lock")
         || lower.contains("deadlock")
         || lower.contains("concurrent")

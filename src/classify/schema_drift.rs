@@ -74,14 +74,74 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     } else {
         "run"
     };
-    vec![
-        FixStep::run(
-            format!("Rebuild {node}'s table from scratch so it takes the SQL's new columns (this reprocesses all its history)"),
-            format!("dbt {cmd} --full-refresh --select {node}{}", cx.target_flag()),
+    let mut steps = Vec::new();
+    // dbt says which columns the table lacks: `Source columns not in target: [Column(column='x',
+    // dtype='BOOLEAN', …)]`. Adding them keeps the table's history; old rows get NULL.
+    let added = new_columns(cx.message);
+    match (cx.relation_name, added.is_empty()) {
+        (Some(relation), false) => {
+            for (column, dtype) in &added {
+                steps.push(FixStep::run(
+                    format!(
+                        "Add the new column {column} to {node}'s table (its rows so far get NULL), then \
+                         run {node} as usual"
+                    ),
+                    format!(
+                        "alter table {relation} add column {} {};",
+                        cx.adapter().quote(column),
+                        dtype.to_ascii_lowercase()
+                    ),
+                ));
+            }
+        }
+        (None, false) => {
+            let list: Vec<String> = added.iter().map(|(c, t)| format!("{c} {t}")).collect();
+            steps.push(FixStep::say(format!(
+                "Add the new columns to {node}'s table (its rows so far get NULL): {}",
+                list.join(", ")
+            )));
+        }
+        _ => {}
+    }
+    steps.push(FixStep::say(format!(
+        "Or set on_schema_change='append_new_columns' in {node}'s config (or 'sync_all_columns' to \
+         also drop removed ones): the next run changes the table itself, this one included"
+    )));
+    steps.push(FixStep::run(
+        format!(
+            "Or rebuild {node}'s table from scratch — this drops the table and reprocesses all of \
+             its history, so only when the history must be backfilled"
         ),
-        FixStep::say(format!(
-            "To let future column changes apply themselves, set on_schema_change in {node}'s config: \
-             'append_new_columns' (add new columns) or 'sync_all_columns' (add and remove)"
-        )),
-    ]
+        format!(
+            "dbt {cmd} --full-refresh --select {node}{}",
+            cx.target_flag()
+        ),
+    ));
+    steps
+}
+
+/// `Source columns not in target: [DuckDBColumn(column='is_return', dtype='BOOLEAN', …)]` →
+/// `[("is_return", "BOOLEAN")]`.
+fn new_columns(message: &str) -> Vec<(String, String)> {
+    let Some(at) = message.find("Source columns not in target:") else {
+        return Vec::new();
+    };
+    let line = message[at..].lines().next().unwrap_or_default();
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(c) = rest.find("column='") {
+        rest = &rest[c + "column='".len()..];
+        let Some((column, after)) = rest.split_once('\'') else {
+            break;
+        };
+        let dtype = after
+            .split_once("dtype='")
+            .and_then(|(_, d)| d.split_once('\''))
+            .map(|(d, _)| d.to_string());
+        if let Some(dtype) = dtype {
+            out.push((column.to_string(), dtype));
+        }
+        rest = after;
+    }
+    out
 }

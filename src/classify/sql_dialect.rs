@@ -359,6 +359,15 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
              CAST(x AS TIMESTAMP), or use a dbt cross-database macro"
         )));
     }
+    // Trino's Iceberg connector stores timestamps with precision 6, and says so.
+    if steps.is_empty() && cx.message.contains("Timestamp precision (3) not supported") {
+        steps.push(FixStep::say(
+            "The Iceberg connector stores timestamps as timestamp(6), and the SQL makes \
+             timestamp(3) ones (dbt's type_timestamp() or current_timestamp): cast to timestamp(6), \
+             or override the type for the whole project with a macro in macros/: \
+             {% macro trino__type_timestamp() %}timestamp(6){% endmacro %}",
+        ));
+    }
     if steps.is_empty() {
         let what = if function.is_empty() {
             "this syntax".to_string()

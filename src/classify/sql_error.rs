@@ -52,8 +52,45 @@ pub(super) const RULES: &[Rule] = &[
 
 use super::fix::{FixContext, FixStep};
 
+/// The word of Snowflake's `invalid identifier '"perth"'` when it is one in lower case (a name
+/// Snowflake would have folded to upper case unless created quoted).
+fn quoted_string(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once("invalid identifier '\"")?;
+    let (word, _) = rest.split_once("\"'")?;
+    (word.chars().any(|c| c.is_ascii_lowercase()) && !word.chars().any(|c| c.is_ascii_uppercase()))
+        .then_some(word)
+}
+
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let node = cx.node();
+    // Git's conflict markers left in the model: not SQL, not Jinja — an unfinished merge.
+    let markers = [cx.compiled_code.unwrap_or_default(), cx.message]
+        .iter()
+        .any(|t| {
+            t.lines()
+                .any(|l| l.starts_with("<<<<<<<") || l.starts_with(">>>>>>>"))
+        });
+    if markers {
+        let file = cx.original_file.unwrap_or("the model's file");
+        return vec![
+            FixStep::say(format!(
+                "{file} still holds git's merge-conflict markers (<<<<<<<, =======, >>>>>>>): keep \
+                 the side you want, delete the three marker lines, and commit"
+            )),
+            FixStep::run(
+                "Find every file the merge left so",
+                "grep -rnE '^(<<<<<<<|=======|>>>>>>>)' models/ macros/ snapshots/ seeds/ tests/",
+            ),
+        ];
+    }
+    // `invalid identifier '"perth"'`: a string written in double quotes, read as a name.
+    if let Some(word) = quoted_string(cx.message) {
+        return vec![FixStep::say(format!(
+            "\"{word}\" in double quotes is a name (an identifier) here, not a string: write it in \
+             single quotes, '{word}', in {}",
+            cx.original_file.unwrap_or(node)
+        ))];
+    }
     vec![
         FixStep::say(format!(
             "Fix the SQL of {node} where the warehouse points (the message names the token or the \
