@@ -289,11 +289,25 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         ("dateadd" | "date_add" | "timestampadd", Some((written, args))) if args.len() == 3 && !args[0].trim().starts_with(|c: char| c.is_ascii_digit()) && !args[0].contains(' ') => {
             let part = unquote(&args[0]);
             let (n, x) = (&args[1], &args[2]);
+            // On PostgreSQL and DuckDB an interval makes a date a timestamp; a number of days
+            // added to a date keeps it a date, as Snowflake's DATEADD does.
+            let widens = matches!(a.family(), Family::Postgres | Family::DuckDb);
+            let note = if widens {
+                format!(" (on {adapter_name} it returns a timestamp: wrap it in cast(… as date) where the column must stay a date)")
+            } else {
+                String::new()
+            };
             steps.push(FixStep::run(
-                format!("Replace `{written}` with dbt's cross-database macro, which compiles to the right SQL on every warehouse"),
+                format!("Replace `{written}` with dbt's cross-database macro, which compiles to the right SQL on every warehouse{note}"),
                 format!("{{{{ dbt.dateadd('{part}', {n}, '{x}') }}}}"),
             ));
-            if let Some(native) = native_dateadd(a.family(), &part, n, x) {
+            let days = matches!(part.to_ascii_lowercase().as_str(), "day" | "days" | "dd" | "d");
+            if widens && days {
+                steps.push(FixStep::run(
+                    format!("Or write it in {adapter_name} SQL: days added to a date keep it a date"),
+                    format!("({x} + {n})"),
+                ));
+            } else if let Some(native) = native_dateadd(a.family(), &part, n, x) {
                 steps.push(FixStep::run(format!("Or write it in {adapter_name} SQL"), native));
             }
         }
@@ -340,7 +354,8 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         ))),
         _ => {}
     }
-    if let Some(eq) = equivalent(&f, a.family()) {
+    // The equivalent in words, unless a rewrite of the very call is already given.
+    if let Some(eq) = equivalent(&f, a.family()).filter(|_| steps.is_empty()) {
         steps.push(FixStep::say(format!("In {adapter_name}, use {eq}")));
     }
     let lower = cx.message.to_ascii_lowercase();
