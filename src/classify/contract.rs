@@ -65,6 +65,19 @@ pub(super) fn mismatches(message: &str) -> Vec<Mismatch> {
         .collect()
 }
 
+/// The line of the compiled SQL that names `column` as an alias, and the expression before it:
+/// `cast(lifetime_value as decimal(18, 2)) as lifetime_revenue,` → that line and
+/// `cast(lifetime_value as decimal(18, 2))`.
+fn alias_line(sql: &str, column: &str) -> Option<(String, String)> {
+    sql.lines().find_map(|l| {
+        let t = l.trim().trim_end_matches(',');
+        let lower = t.to_ascii_lowercase();
+        let suffix = format!(" as {}", column.to_ascii_lowercase());
+        let expr = lower.strip_suffix(&suffix).map(|e| t[..e.len()].trim())?;
+        (!expr.is_empty()).then(|| (t.to_string(), expr.to_string()))
+    })
+}
+
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let node = cx.node();
     let rows = mismatches(cx.message);
@@ -78,14 +91,33 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         .collect();
     let mut steps = Vec::new();
     if let ([sql], [contract]) = (only_sql.as_slice(), only_contract.as_slice()) {
-        steps.push(FixStep::run(
-            format!(
-                "{node}'s SQL returns {} where its contract names {}: rename it in the SQL (or \
-                 change the contract if the new name is intended — a breaking change for consumers)",
-                sql.column, contract.column
-            ),
-            format!("{} as {}", sql.column, contract.column),
-        ));
+        // The SQL's column is an alias (`… as lifetime_revenue`): the expression keeps, the alias
+        // changes. `lifetime_revenue as lifetime_value` would read a column no relation has.
+        let aliased = cx
+            .compiled_code
+            .and_then(|sql_text| alias_line(sql_text, &sql.column));
+        match aliased {
+            Some((line, expression)) => steps.push(FixStep::run(
+                format!(
+                    "{node}'s SQL returns {} where its contract names {}: in {} change `{line}` to \
+                     this (or, if the new name is intended, change the contract — a breaking change \
+                     for its consumers)",
+                    sql.column,
+                    contract.column,
+                    cx.original_file.unwrap_or("the model's SQL")
+                ),
+                format!("{expression} as {}", contract.column),
+            )),
+            None => steps.push(FixStep::run(
+                format!(
+                    "{node}'s SQL returns {} where its contract names {}: rename it in the SQL (or \
+                     change the contract if the new name is intended — a breaking change for \
+                     consumers)",
+                    sql.column, contract.column
+                ),
+                format!("{} as {}", sql.column, contract.column),
+            )),
+        }
     } else {
         for m in &only_sql {
             steps.push(FixStep::say(format!(
