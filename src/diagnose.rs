@@ -1460,7 +1460,12 @@ fn problem(
     let (compiled_path, run_path) = sql_paths(first);
     let suggestion = suggestion_for(class, ctx.manifest);
     let adapter = ctx.adapter.clone().or(class.adapter.clone());
-    let seeds = parent_seeds(&first.id, ctx);
+    // For a test, the seeds are those the model it tests is built from.
+    let tested_id = first
+        .node
+        .and_then(|n| n.attached_node.clone())
+        .filter(|_| first.class.category == Category::TestFailure);
+    let seeds = parent_seeds(tested_id.as_deref().unwrap_or(&first.id), ctx);
     let origin = (class.category == Category::Data)
         .then(|| cast_origin(first, ctx))
         .flatten();
@@ -1874,9 +1879,28 @@ fn rerun(members: &[&Root<'_>], ctx: &Ctx<'_>, skipped: &[String]) -> String {
                 .and_then(|n| n.attached_node.clone())
                 .map(|t| name_of(&t, ctx.manifest.and_then(|m| m.nodes.get(&t))))
                 .or_else(|| tested_by_parents(&r.id, ctx));
-            match tested {
-                Some(t) => selectors.insert(format!("{t}+")),
-                None => selectors.insert(r.name.clone()),
+            // A model built from seeds alone gets its data from their CSVs: reload them too.
+            let seeds_only = r
+                .node
+                .and_then(|n| n.attached_node.as_deref())
+                .map(|t| {
+                    let parents = ctx.lineage.parents(t);
+                    let seeds = parent_seeds(t, ctx);
+                    (!parents.is_empty() && seeds.len() == parents.len()).then_some(seeds)
+                })
+                .flatten();
+            match (tested, seeds_only) {
+                (Some(_), Some(seeds)) => {
+                    for seed in seeds {
+                        selectors.insert(format!("{seed}+"));
+                    }
+                }
+                (Some(t), None) => {
+                    selectors.insert(format!("{t}+"));
+                }
+                (None, _) => {
+                    selectors.insert(r.name.clone());
+                }
             };
         } else if is_test || cmd == "seed" || cmd == "snapshot" {
             selectors.insert(r.name.clone());

@@ -524,7 +524,7 @@ fn test_failure_build() {
         r#"
         failed build duckdb
         #1 test_failure [unique_stg_orders_order_id] {}
-          rerun: dbt build --select stg_orders+
+          rerun: dbt build --select raw_orders+
           skipped: customer_360,executive_revenue,finance_kpis,order_forecast,customer_revenue,daily_revenue,dim_customers,fct_orders,int_customer_orders,int_order_payments,orders_incremental,assert_net_amount_not_negative,not_null_fct_orders_order_id,unique_dim_customers_customer_id,unique_fct_orders_order_id,dim_customers_segments
           breaks: customer_360,executive_revenue,finance_kpis,order_forecast
         "#,
@@ -538,7 +538,7 @@ fn test_failure_build_dbt_1_5() {
         r#"
         failed build duckdb
         #1 test_failure [unique_stg_orders_order_id] {}
-          rerun: dbt build --select stg_orders+
+          rerun: dbt build --select raw_orders+
           skipped: customer_revenue,daily_revenue,dim_customers,fct_orders,int_customer_orders,int_order_payments,orders_incremental,assert_net_amount_not_negative,not_null_fct_orders_order_id,unique_dim_customers_customer_id,unique_fct_orders_order_id
           breaks: customer_360,executive_revenue,finance_kpis,order_forecast
         "#,
@@ -552,7 +552,7 @@ fn test_failure_build_dbt_1_7() {
         r#"
         failed build duckdb
         #1 test_failure [unique_stg_orders_order_id] {}
-          rerun: dbt build --select stg_orders+
+          rerun: dbt build --select raw_orders+
           skipped: customer_revenue,daily_revenue,dim_customers,fct_orders,int_customer_orders,int_order_payments,orders_incremental,assert_net_amount_not_negative,not_null_fct_orders_order_id,unique_dim_customers_customer_id,unique_fct_orders_order_id
           breaks: customer_360,executive_revenue,finance_kpis,order_forecast
         "#,
@@ -566,7 +566,7 @@ fn test_failure_build_dbt_1_8() {
         r#"
         failed build duckdb
         #1 test_failure [unique_stg_orders_order_id] {}
-          rerun: dbt build --select stg_orders+
+          rerun: dbt build --select raw_orders+
           skipped: customer_revenue,daily_revenue,dim_customers,fct_orders,int_customer_orders,int_order_payments,orders_incremental,assert_net_amount_not_negative,not_null_fct_orders_order_id,unique_dim_customers_customer_id,unique_fct_orders_order_id,dim_customers_segments
           breaks: customer_360,executive_revenue,finance_kpis,order_forecast
         "#,
@@ -688,7 +688,7 @@ fn test_failure_build_console_and_manifest() {
         r#"
         no_results - duckdb
         #1 test_failure [unique_stg_orders_order_id] {}
-          rerun: dbt build --select stg_orders+
+          rerun: dbt build --select raw_orders+
           skipped: customer_360,executive_revenue,finance_kpis,order_forecast,customer_revenue,daily_revenue,dim_customers,fct_orders,int_customer_orders,int_order_payments,orders_incremental,assert_net_amount_not_negative,not_null_fct_orders_order_id,unique_dim_customers_customer_id,unique_fct_orders_order_id,dim_customers_segments
           breaks: customer_360,executive_revenue,finance_kpis,order_forecast
         "#,

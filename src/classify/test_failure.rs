@@ -32,17 +32,39 @@ use super::fix::{FixContext, FixStep};
 
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let test = cx.node();
-    let mut steps =
-        vec![FixStep::run(
-        "Keep the failing rows in the warehouse to look at them (in the dbt_test__audit schema)",
-        format!("dbt test --select {test} --store-failures{}", cx.target_flag()),
-    )];
-    match cx.tested_name {
-        Some(model) => steps.push(FixStep::say(format!(
+    let mut steps = Vec::new();
+    // The test's compiled SQL is the query that returns the failing rows.
+    match cx
+        .compiled_code
+        .map(str::trim)
+        .filter(|q| !q.is_empty() && q.len() <= 2000)
+    {
+        Some(query) => steps.push(FixStep::run(
+            "See the failing rows: the test's own query returns them",
+            query.trim_end_matches(';').to_string() + ";",
+        )),
+        None => steps.push(FixStep::run(
+            "Keep the failing rows in the warehouse to look at them (in the target schema's \
+             _dbt_test__audit schema)",
+            format!(
+                "dbt test --select {test} --store-failures{}",
+                cx.target_flag()
+            ),
+        )),
+    }
+    match (cx.tested_name, cx.seeds.first()) {
+        (Some(model), Some(seed)) => steps.push(FixStep::run(
+            format!(
+                "{model} is built from the seed {seed}: if the failing rows come from its CSV \
+                 (seeds/), fix them there and reload it with what reads it"
+            ),
+            format!("dbt build --select {seed}+{}", cx.target_flag()),
+        )),
+        (Some(model), None) => steps.push(FixStep::say(format!(
             "Fix the data or the logic of {model} (or upstream of it); if the expectation itself \
              is wrong, relax the test (severity: warn, or error_if/warn_if thresholds)"
         ))),
-        None => steps.push(FixStep::say(
+        (None, _) => steps.push(FixStep::say(
             "Fix the data or the logic upstream; if the expectation itself is wrong, relax the test \
              (severity: warn, or error_if/warn_if thresholds)",
         )),
