@@ -1883,12 +1883,11 @@ fn rerun(members: &[&Root<'_>], ctx: &Ctx<'_>, skipped: &[String]) -> String {
             let seeds_only = r
                 .node
                 .and_then(|n| n.attached_node.as_deref())
-                .map(|t| {
+                .and_then(|t| {
                     let parents = ctx.lineage.parents(t);
                     let seeds = parent_seeds(t, ctx);
                     (!parents.is_empty() && seeds.len() == parents.len()).then_some(seeds)
-                })
-                .flatten();
+                });
             match (tested, seeds_only) {
                 (Some(_), Some(seeds)) => {
                     for seed in seeds {
