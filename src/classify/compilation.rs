@@ -41,18 +41,74 @@ pub(super) const RULES: &[Rule] = &[
 use super::fix::{FixContext, FixStep};
 
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
-    let mut steps = vec![FixStep::say(
-        "Open the file and line dbt names in the message and fix the Jinja or YAML there",
-    )];
+    let file = file_named(cx.message).or(cx.original_file);
+    let at = cx
+        .ev()
+        .line
+        .map(|l| format!(" (line {l})"))
+        .unwrap_or_default();
+    let mut steps = Vec::new();
+    // Jinja says which block is open and which tags would close it.
+    if let Some(block) = unclosed_block(cx.message) {
+        let place = file.unwrap_or("the file");
+        steps.push(FixStep::say(format!(
+            "{place} opens `{{% {block} %}}` and never closes it: add `{{% end{block} %}}` where the \
+             conditional part ends (Jinja reached the end of the file{at} looking for it)"
+        )));
+    } else if let Some(column) = missing_result_column(cx.message) {
+        // `results.columns['method']` on a run_query() result without that column.
+        steps.push(FixStep::say(format!(
+            "{} reads column `{column}` from a run_query() result that has no such column: use \
+             the name the query returns (dbt's hint about a missing macro or `dbt deps` does not \
+             apply here)",
+            file.unwrap_or("The model")
+        )));
+    } else {
+        let place = file
+            .map(|f| format!("{f}{at}"))
+            .unwrap_or_else(|| "the file and line dbt names in the message".to_string());
+        steps.push(FixStep::say(format!(
+            "Open {place} and fix the Jinja or YAML there"
+        )));
+    }
+    // A template that does not render fails parsing: `dbt parse` checks it without the
+    // warehouse. A node that renders only at run time (run_query, a macro) needs a compile.
+    let renders_at_run_time = cx.message.contains("run_query")
+        || cx.message.contains("agate")
+        || cx.message.contains("has no attribute");
     let check = match cx.node_name {
-        Some(n) if cx.resource_type.is_some_and(|r| r != "project") => {
-            format!("dbt compile --select {n}{}", cx.target_flag())
+        Some(n) if renders_at_run_time && cx.resource_type.is_some_and(|r| r != "project") => {
+            FixStep::run(
+                format!("Compile {n} to check the fix (it runs its queries against the warehouse)"),
+                format!("dbt compile --select {n}{}", cx.target_flag()),
+            )
         }
-        _ => "dbt parse".to_string(),
+        _ => FixStep::run(
+            "Check the fix without touching the warehouse",
+            format!("dbt parse{}", cx.target_flag()),
+        ),
     };
-    steps.push(FixStep::run(
-        "Check the fix without touching the warehouse",
-        check,
-    ));
+    steps.push(check);
     steps
+}
+
+/// `'agate.mapped_sequence.MappedSequence object' has no attribute 'method'` → `method`.
+fn missing_result_column(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once("MappedSequence object' has no attribute '")?;
+    rest.split_once('\'').map(|(c, _)| c)
+}
+
+/// `… The innermost block that needs to be closed is 'if'.` → `if`.
+fn unclosed_block(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once("The innermost block that needs to be closed is '")?;
+    let (block, _) = rest.split_once('\'')?;
+    (!block.is_empty() && block.chars().all(|c| c.is_ascii_alphabetic())).then_some(block)
+}
+
+/// The file dbt names in its header: `Compilation Error in model x (models/x.sql)`.
+fn file_named(message: &str) -> Option<&str> {
+    let head = message.lines().next()?;
+    let (_, rest) = head.rsplit_once(" (")?;
+    let path = rest.strip_suffix(')')?;
+    (path.contains('/') || path.contains('\\')).then_some(path)
 }
