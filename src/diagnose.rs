@@ -475,11 +475,22 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
                 ),
             ));
         } else {
+            // dbt Fusion also marks as skipped the nodes it had nothing to do for (no-ops).
+            let fusion = invocation
+                .dbt_version
+                .as_deref()
+                .is_some_and(|v| v.starts_with("2."));
+            let why = if fusion {
+                "dbt Fusion marks nodes it had nothing to do for as skipped too, and it stops \
+                 scheduling nodes with --fail-fast or when a run is cancelled"
+            } else {
+                "dbt stopped scheduling nodes, as it does with --fail-fast or when a run is \
+                 cancelled"
+            };
             warnings.push(Warning::new(
                 "fail_fast",
                 format!(
-                    "{} skipped node(s) have no failed ancestor ({}{}): dbt stopped scheduling \
-                     nodes, as it does with --fail-fast or when a run is cancelled",
+                    "{} skipped node(s) have no failed ancestor ({}{}): {why}",
                     orphans.len(),
                     orphans
                         .iter()
