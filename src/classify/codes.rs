@@ -722,7 +722,9 @@ fn sqlstate_means(state: &str) -> Means {
     const COLUMN: &[Category] = &[MissingColumn, SchemaDrift, SqlDialect, SqlError];
     match state {
         "42501" | "42502" => Means::Is(Permission),
-        "42P01" | "42S02" | "3F000" => Means::OneOf(&[MissingRelation, Permission]),
+        // A relation of another warehouse's catalog (`pg_catalog.pg_roles` on Redshift) is a
+        // dialect matter: its rule reads the name.
+        "42P01" | "42S02" | "3F000" => Means::OneOf(&[MissingRelation, Permission, SqlDialect]),
         "42703" | "42S22" => Means::OneOf(COLUMN),
         "42883" | "42P13" => Means::OneOf(&[SqlDialect, SqlError]),
         "42601" | "42602" => Means::OneOf(&[SqlError, SqlDialect]),

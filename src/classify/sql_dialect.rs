@@ -151,15 +151,13 @@ pub(super) fn keyword_syntax_error(message: &str) -> Option<(String, String)> {
     let re = RE
         .get_or_init(|| {
             regex_lite::Regex::new(
-                r#"(?i)(?:syntax error at or near "([A-Za-z_]+)"|Incorrect syntax near (?:the keyword )?'([A-Za-z_]+)'|mismatched input '([A-Za-z_]+)'|Syntax error: Unexpected keyword ([A-Za-z_]+)|syntax error [^
-]*?unexpected '([A-Za-z_]+)'|ParseException[^
-]*? near '([A-Za-z_]+)')"#,
+                r#"(?i)(?:syntax error at or near ["']([A-Za-z_]+)["']|Incorrect syntax near (?:the keyword )?'([A-Za-z_]+)'|mismatched input '([A-Za-z_]+)'|Syntax error: Unexpected keyword ([A-Za-z_]+)|syntax error [^\n]*?unexpected '([A-Za-z_]+)'|ParseException[^\n]*? near '([A-Za-z_]+)'|Syntax error: failed at position \d+ \('([A-Za-z_]+)'\))"#,
             )
             .ok()
         })
         .as_ref()?;
     let caps = re.captures(message)?;
-    let word = (1..=6).find_map(|i| caps.get(i))?.as_str();
+    let word = (1..=7).find_map(|i| caps.get(i))?.as_str();
     let lower = word.to_ascii_lowercase();
     // Only SQL keywords: a lower-case name in quotes is as likely a column or an alias.
     let is_keyword = KEYWORDS.contains(&lower.as_str());
