@@ -203,12 +203,12 @@ fn invocation_flags(
         let home = p.ends_with("/.dbt") || p.ends_with("\\.dbt") || p == "~/.dbt";
         // dbt ≥ 1.3 finds a profiles.yml in the current folder (the project's) by itself.
         let found_anyway = dbt_version.is_some_and(|v| version_at_least(v, 1, 3))
-            && (p == "." || args?.project_dir.as_deref() == Some(p.as_str()));
+            && (p == "." || same_dir(args?.project_dir.as_deref(), &p));
         (!home && !found_anyway).then_some(p)
     });
     if let Some(p) = profiles {
         // The project's own folder reads best as `.`: reruns start there.
-        let here = args.and_then(|a| a.project_dir.as_deref()) == Some(p.as_str());
+        let here = same_dir(args.and_then(|a| a.project_dir.as_deref()), &p);
         let p = if here { "." } else { p.as_str() };
         common.push_str(&format!(" --profiles-dir {}", shell_word(p)));
     }
@@ -221,9 +221,16 @@ fn invocation_flags(
     if let Some(v) = vars {
         common.push_str(&format!(" --vars '{}'", v.replace('\'', "'\\''")));
     }
+    // `target`, `./target` or the project's own `target/` are where retry looks anyway.
+    let project_target = args
+        .and_then(|a| a.project_dir.as_deref())
+        .map(|d| format!("{}/target", d.trim_end_matches(['/', '\\'])));
     let target_path = args
         .and_then(|a| a.target_path.as_deref())
-        .filter(|p| !matches!(p.trim_end_matches(['/', '\\']), "target" | "./target"))
+        .filter(|p| {
+            let p = p.trim_end_matches(['/', '\\']);
+            !matches!(p, "target" | "./target") && project_target.as_deref() != Some(p)
+        })
         .map(|p| format!(" --target-path {}", shell_word(p)))
         .unwrap_or_default();
     let selected = args.is_some_and(|a| {
@@ -237,6 +244,11 @@ fn invocation_flags(
         models: dbt_version.is_some_and(|v| !version_at_least(v, 0, 21)),
         selected,
     }
+}
+
+/// Whether two folder paths name the same folder (a trailing separator aside).
+fn same_dir(a: Option<&str>, b: &str) -> bool {
+    a.is_some_and(|a| a.trim_end_matches(['/', '\\']) == b.trim_end_matches(['/', '\\']))
 }
 
 /// The value after `flag` in a typed command line (`--target prod`, `--target=prod`), quotes
@@ -1602,27 +1614,47 @@ struct CastOrigin<'a> {
 /// the node whose compiled SQL casts it — the failed node, or the nearest view or ephemeral
 /// model upstream — is where the fix goes.
 fn cast_origin<'a>(r: &Root<'a>, ctx: &Ctx<'a>) -> Option<CastOrigin<'a>> {
-    let column = r
+    // The column, when the warehouse names it; else the type it could not convert to
+    // (DuckDB's `to INT32`), whose cast the SQL writes as `as integer`.
+    let named = r
         .message
         .split_once("casting from source column ")
-        .map(|(_, rest)| rest.split_whitespace().next().unwrap_or_default())
-        .filter(|c| !c.is_empty())?;
-    let casts = |sql: &str| {
-        sql.lines()
-            .find(|l| {
-                let l = l.to_ascii_lowercase();
-                l.contains(&format!("cast({column}"))
-                    || l.contains(&format!("cast(\"{column}\""))
-                    || l.contains(&format!("{column}::"))
-            })
-            .map(|l| l.trim().to_string())
+        .map(|(_, rest)| {
+            rest.split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .filter(|c| !c.is_empty());
+    let sql_types = r
+        .message
+        .split_once("Could not convert string ")
+        .and_then(|(_, rest)| rest.split_once(" to "))
+        .map(|(_, t)| duckdb_type_names(t.split_whitespace().next().unwrap_or_default()))
+        .unwrap_or_default();
+    if named.is_none() && sql_types.is_empty() {
+        return None;
+    }
+    let casts = |sql: &str| -> Option<(String, String)> {
+        sql.lines().find_map(|l| {
+            let lower = l.to_ascii_lowercase();
+            let column = match &named {
+                Some(c) => (lower.contains(&format!("cast({c}"))
+                    || lower.contains(&format!("cast(\"{c}\""))
+                    || lower.contains(&format!("{c}::")))
+                .then(|| c.clone())?,
+                None => sql_types.iter().find_map(|t| cast_column(&lower, t))?,
+            };
+            Some((column, l.trim().to_string()))
+        })
     };
-    if r.compiled_code.and_then(casts).is_some() {
+    if r.compiled_code.and_then(&casts).is_some() {
         return None;
     }
     let m = ctx.manifest?;
     let mut queue: Vec<&str> = ctx.lineage.parents(&r.id);
     let mut seen: HashSet<&str> = HashSet::default();
+    let mut candidates = Vec::new();
     while let Some(id) = queue.pop() {
         if !seen.insert(id) {
             continue;
@@ -1632,7 +1664,8 @@ fn cast_origin<'a>(r: &Root<'a>, ctx: &Ctx<'a>) -> Option<CastOrigin<'a>> {
         if n.resource_type != "model" || !inline {
             continue;
         }
-        if let Some(excerpt) = n.compiled_code.as_deref().and_then(casts) {
+        if let Some((column, excerpt)) = n.compiled_code.as_deref().and_then(&casts) {
+            let column = column.as_str();
             let read = ctx
                 .lineage
                 .parents(id)
@@ -1651,16 +1684,51 @@ fn cast_origin<'a>(r: &Root<'a>, ctx: &Ctx<'a>) -> Option<CastOrigin<'a>> {
                     "select * from {rel} where {try_cast}({column} as {ty}) is null and {column} is not null;"
                 ))
             });
-            return Some(CastOrigin {
+            let found = CastOrigin {
                 name: n.name.clone(),
                 file: n.original_file_path.as_deref(),
                 excerpt,
                 rows,
-            });
+            };
+            // The column the warehouse named decides; a type alone only when one view casts to it.
+            if named.is_some() {
+                return Some(found);
+            }
+            candidates.push(found);
+            continue;
         }
         queue.extend(ctx.lineage.parents(id));
     }
-    None
+    match candidates.len() {
+        1 => candidates.pop(),
+        _ => None,
+    }
+}
+
+/// DuckDB's name of a type → how SQL writes a cast to it.
+fn duckdb_type_names(t: &str) -> Vec<&'static str> {
+    match t.trim_end_matches(['.', ',']) {
+        "INT32" | "INTEGER" => vec!["integer", "int"],
+        "INT64" | "BIGINT" => vec!["bigint"],
+        "INT16" | "SMALLINT" => vec!["smallint"],
+        "DOUBLE" => vec!["double", "float"],
+        "DATE" => vec!["date"],
+        "TIMESTAMP" => vec!["timestamp"],
+        "BOOLEAN" => vec!["boolean", "bool"],
+        _ => Vec::new(),
+    }
+}
+
+/// The column a line casts to `ty`: `cast(amount as integer)` → `amount`.
+fn cast_column(lower_line: &str, ty: &str) -> Option<String> {
+    let at = lower_line.find(&format!(" as {ty})"))?;
+    let open = lower_line[..at].rfind("cast(")?;
+    let column = lower_line[open + 5..at].trim().trim_matches('"');
+    (!column.is_empty()
+        && column
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    .then(|| column.to_string())
 }
 
 /// `cast(amount as integer)` → `integer`.
@@ -1710,13 +1778,11 @@ fn link_consequences(problems: &mut [Problem], ctx: &Ctx<'_>) {
                 .map(|(id, _)| (*id, n.name.clone()))
         });
         if let Some((id, name)) = reads {
-            p.fix.insert(
-                0,
-                FixStep::say(format!(
-                    "This test reads {name}, which problem {id} says does not exist: it fails because \
-                     of that — fix problem {id} first, then rerun the test"
-                )),
-            );
+            // Its rows say nothing of the data: the generic test steps would mislead.
+            p.fix = vec![FixStep::say(format!(
+                "This test reads {name}, which problem {id} says does not exist: it fails because \
+                 of that — fix problem {id} first, then rerun the test"
+            ))];
         }
     }
 }
@@ -2047,6 +2113,13 @@ fn title(
             Some(o) => format!("{what} refers to {o}, which does not exist"),
             None => format!("The project's dependencies are broken{node_text}"),
         },
+        Category::Resource if message.contains("pg_namespace_nspname_index") => {
+            let schema = message
+                .split_once("Key (nspname)=(")
+                .and_then(|(_, r)| r.split_once(')'))
+                .map_or("a schema", |(s, _)| s);
+            format!("Two dbt runs created schema {schema} at the same moment")
+        }
         Category::Resource => format!("{what} hit a resource limit"),
         Category::Other => format!("{what} failed"),
     }

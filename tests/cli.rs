@@ -114,7 +114,7 @@ fn markdown_is_for_tickets() {
         "{md}"
     );
     assert!(
-        md.contains("**Rerun:** `dbt build --select stg_orders+`"),
+        md.contains("**Rerun:** `dbt build --select raw_orders+`"),
         "{md}"
     );
     assert!(
