@@ -1475,6 +1475,7 @@ fn problem(
     affected.sort();
     let class = &first.class;
     let parents = parent_names(&first.id, ctx);
+    let parent_relations = parent_relations(&first.id, ctx);
     let tested = first
         .node
         .and_then(|n| n.attached_node.as_deref())
@@ -1503,6 +1504,7 @@ fn problem(
         original_file: first.node.and_then(|n| n.original_file_path.as_deref()),
         package: installed_package(first, ctx),
         seeds: &seeds,
+        parent_relations: &parent_relations,
         origin: origin.as_ref().map(|o| {
             (
                 o.name.as_str(),
@@ -1785,6 +1787,31 @@ fn link_consequences(problems: &mut [Problem], ctx: &Ctx<'_>) {
             ))];
         }
     }
+}
+
+/// The relations of a node's parents, under the names `parent_names` gives them.
+fn parent_relations(id: &str, ctx: &Ctx<'_>) -> Vec<(String, String)> {
+    let Some(m) = ctx.manifest else {
+        return Vec::new();
+    };
+    ctx.lineage
+        .parents(id)
+        .into_iter()
+        .filter_map(|p| m.nodes.get(p))
+        .filter(|n| !n.is_test())
+        .filter_map(|n| {
+            let name = match (&n.resource_type[..], &n.source_name) {
+                ("source", Some(s)) => format!("source:{s}.{}", n.name),
+                _ => n.name.clone(),
+            };
+            // Old manifests have no relation_name: the database, schema and alias say it.
+            let relation = n.relation_name.clone().or_else(|| {
+                let table = n.alias.clone().unwrap_or_else(|| n.name.clone());
+                Some(format!("{}.{}", n.schema.as_deref()?, table))
+            })?;
+            Some((name, relation))
+        })
+        .collect()
 }
 
 /// The parents of a node that are seeds of the project, by name.

@@ -199,12 +199,49 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             ),
             None => format!("dbt show --select {first} --limit 5{}", cx.target_flag()),
         };
-        steps.push(FixStep::run(
-            format!("See the columns {first} has now"),
-            show,
-        ));
+        if cx.dbt_at_least(1, 5) {
+            steps.push(FixStep::run(
+                format!("See the columns {first} has now"),
+                show,
+            ));
+        } else if let Some(query) = columns_query(cx, first) {
+            // No `dbt show` before dbt 1.5: ask the warehouse's catalog.
+            steps.push(FixStep::run(
+                format!("See the columns {first} has now"),
+                query,
+            ));
+        }
     }
     steps
+}
+
+/// The warehouse's catalog query for the columns of a parent's relation.
+fn columns_query(cx: &FixContext<'_>, parent: &str) -> Option<String> {
+    let (_, relation) = cx.parent_relations.iter().find(|(n, _)| n == parent)?;
+    let p = super::fix::parts(relation);
+    let (schema, table) = match p.as_slice() {
+        [.., s, t] => (s.clone(), t.clone()),
+        _ => return None,
+    };
+    use crate::adapter::Family;
+    let (schema, table) = match cx.adapter().family() {
+        Family::Snowflake | Family::Oracle => {
+            (schema.to_ascii_uppercase(), table.to_ascii_uppercase())
+        }
+        _ => (schema, table),
+    };
+    Some(match cx.adapter().family() {
+        Family::Oracle => format!(
+            "select column_name from all_tab_columns where owner = '{schema}' and table_name = '{table}';"
+        ),
+        Family::BigQuery => format!(
+            "select column_name from `{}`.INFORMATION_SCHEMA.COLUMNS where table_name = '{table}';",
+            p[..p.len() - 1].join(".")
+        ),
+        _ => format!(
+            "select column_name from information_schema.columns where table_schema = '{schema}' and table_name = '{table}';"
+        ),
+    })
 }
 
 /// Whether the SQL names `column` as a word (selected, or used) — case-insensitively.
