@@ -1475,7 +1475,34 @@ fn problem(
     affected.sort();
     let class = &first.class;
     let parents = parent_names(&first.id, ctx);
-    let parent_relations = parent_relations(&first.id, ctx);
+    let first_parents = parent_relations(&first.id, ctx);
+    // The relations several roots miss, each as qualified as a root's parent says it.
+    let also_missing: Vec<String> = if first.class.category == Category::MissingRelation {
+        let names: BTreeSet<String> = members
+            .iter()
+            .filter_map(|r| {
+                let rel = r.class.evidence.relation.as_deref().or(r
+                    .class
+                    .evidence
+                    .object
+                    .as_deref())?;
+                let table = normalize_relation(rel);
+                let table = table.rsplit('.').next().unwrap_or(&table).to_string();
+                let qualified = parent_relations(&r.id, ctx)
+                    .into_iter()
+                    .map(|(_, q)| q)
+                    .find(|q| normalize_relation(q).rsplit('.').next() == Some(table.as_str()));
+                Some(qualified.unwrap_or_else(|| rel.to_string()))
+            })
+            .collect();
+        if names.len() > 1 {
+            names.into_iter().collect()
+        } else {
+            Vec::new()
+        }
+    } else {
+        Vec::new()
+    };
     let tested = first
         .node
         .and_then(|n| n.attached_node.as_deref())
@@ -1504,7 +1531,8 @@ fn problem(
         original_file: first.node.and_then(|n| n.original_file_path.as_deref()),
         package: installed_package(first, ctx),
         seeds: &seeds,
-        parent_relations: &parent_relations,
+        parent_relations: &first_parents,
+        also_missing: &also_missing,
         origin: origin.as_ref().map(|o| {
             (
                 o.name.as_str(),

@@ -54,6 +54,8 @@ pub struct FixContext<'a> {
     pub seeds: &'a [String],
     /// The relation of each parent that has one: (name as in `parents`, `"db"."schema"."t"`).
     pub parent_relations: &'a [(String, String)],
+    /// When the problem's roots miss more than one relation: all of them, qualified.
+    pub also_missing: &'a [String],
     /// Where a failing cast is written when it is upstream of the failed node: the view's name,
     /// its file, the line of its SQL, and a query that finds the rows that do not convert.
     pub origin: Option<(&'a str, Option<&'a str>, &'a str, Option<&'a str>)>,

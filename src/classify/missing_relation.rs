@@ -88,6 +88,18 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         .or(ev.object.clone())
         .unwrap_or_default();
     let p = parts(&name.replace(':', "."));
+    // The message names the table alone (DuckDB's `Table with name refunds`): the parent that is
+    // that table says its database and schema.
+    let p = if p.len() < 2 {
+        let table = p.last().map(|t| t.to_ascii_lowercase());
+        cx.parent_relations
+            .iter()
+            .map(|(_, r)| parts(r))
+            .find(|q| q.last().map(|t| t.to_ascii_lowercase()) == table && q.len() >= 2)
+            .unwrap_or(p)
+    } else {
+        p
+    };
     let mut steps = Vec::new();
     let sources: Vec<&String> = cx
         .parents
@@ -111,7 +123,15 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         .iter()
         .filter(|p| !p.starts_with("source:"))
         .collect();
-    if !sources.is_empty() {
+    if !cx.also_missing.is_empty() {
+        // Several nodes, several missing tables of one schema: one load, or one wrong target.
+        steps.push(FixStep::say(format!(
+            "These relations do not exist: {} — check that the load that writes them ran (and \
+             wrote where the sources' database/schema/identifier in YAML say), or that this target \
+             points at the right database",
+            cx.also_missing.join(", ")
+        )));
+    } else if !sources.is_empty() {
         let list = sources
             .iter()
             .map(|s| s.as_str())
