@@ -1503,11 +1503,7 @@ fn problem(
     } else {
         Vec::new()
     };
-    let tested = first
-        .node
-        .and_then(|n| n.attached_node.as_deref())
-        .map(|t| name_of(t, ctx.manifest.and_then(|m| m.nodes.get(t))))
-        .or_else(|| tested_by_parents(&first.id, ctx));
+    let tested = tested_name(first, ctx);
     let (compiled_path, run_path) = sql_paths(first);
     let suggestion = suggestion_for(class, ctx.manifest);
     let adapter = ctx.adapter.clone().or(class.adapter.clone());
@@ -1611,8 +1607,8 @@ fn problem(
     }
 }
 
-/// Parent names for fix steps: models by name, sources as `source:<source>.<table>`.
-fn parent_names(id: &str, ctx: &Ctx<'_>) -> Vec<String> {
+/// A node's non-test parents in the manifest.
+fn parent_nodes<'a>(id: &str, ctx: &Ctx<'a>) -> Vec<&'a Node> {
     let Some(m) = ctx.manifest else {
         return Vec::new();
     };
@@ -1621,10 +1617,22 @@ fn parent_names(id: &str, ctx: &Ctx<'_>) -> Vec<String> {
         .into_iter()
         .filter_map(|p| m.nodes.get(p))
         .filter(|n| !n.is_test())
-        .map(|n| match (&n.resource_type[..], &n.source_name) {
-            ("source", Some(s)) => format!("source:{s}.{}", n.name),
-            _ => n.name.clone(),
-        })
+        .collect()
+}
+
+/// How fix steps name a parent: models by name, sources as `source:<source>.<table>`.
+fn parent_label(n: &Node) -> String {
+    match (&n.resource_type[..], &n.source_name) {
+        ("source", Some(s)) => format!("source:{s}.{}", n.name),
+        _ => n.name.clone(),
+    }
+}
+
+/// Parent names for fix steps.
+fn parent_names(id: &str, ctx: &Ctx<'_>) -> Vec<String> {
+    parent_nodes(id, ctx)
+        .into_iter()
+        .map(parent_label)
         .collect()
 }
 
@@ -1819,38 +1827,23 @@ fn link_consequences(problems: &mut [Problem], ctx: &Ctx<'_>) {
 
 /// The relations of a node's parents, under the names `parent_names` gives them.
 fn parent_relations(id: &str, ctx: &Ctx<'_>) -> Vec<(String, String)> {
-    let Some(m) = ctx.manifest else {
-        return Vec::new();
-    };
-    ctx.lineage
-        .parents(id)
+    parent_nodes(id, ctx)
         .into_iter()
-        .filter_map(|p| m.nodes.get(p))
-        .filter(|n| !n.is_test())
         .filter_map(|n| {
-            let name = match (&n.resource_type[..], &n.source_name) {
-                ("source", Some(s)) => format!("source:{s}.{}", n.name),
-                _ => n.name.clone(),
-            };
             // Old manifests have no relation_name: the database, schema and alias say it.
             let relation = n.relation_name.clone().or_else(|| {
                 let table = n.alias.clone().unwrap_or_else(|| n.name.clone());
                 Some(format!("{}.{}", n.schema.as_deref()?, table))
             })?;
-            Some((name, relation))
+            Some((parent_label(n), relation))
         })
         .collect()
 }
 
 /// The parents of a node that are seeds of the project, by name.
 fn parent_seeds(id: &str, ctx: &Ctx<'_>) -> Vec<String> {
-    let Some(m) = ctx.manifest else {
-        return Vec::new();
-    };
-    ctx.lineage
-        .parents(id)
+    parent_nodes(id, ctx)
         .into_iter()
-        .filter_map(|p| m.nodes.get(p))
         .filter(|n| n.resource_type == "seed")
         .map(|n| n.name.clone())
         .collect()
@@ -1862,6 +1855,14 @@ fn installed_package<'a>(r: &Root<'a>, ctx: &Ctx<'a>) -> Option<&'a str> {
     let project = ctx.manifest?.metadata.project_name.as_deref()?;
     let package = r.node?.package_name.as_deref()?;
     (package != project).then_some(package)
+}
+
+/// The name of the model a test tests: its `attached_node`, else its first non-test parent.
+fn tested_name(r: &Root<'_>, ctx: &Ctx<'_>) -> Option<String> {
+    r.node
+        .and_then(|n| n.attached_node.as_deref())
+        .map(|t| name_of(t, ctx.manifest.and_then(|m| m.nodes.get(t))))
+        .or_else(|| tested_by_parents(&r.id, ctx))
 }
 
 /// A test without `attached_node` (older manifests) tests its first non-test parent.
@@ -1979,12 +1980,7 @@ fn rerun(members: &[&Root<'_>], ctx: &Ctx<'_>, skipped: &[String]) -> String {
             .map(|r| {
                 let is_test = matches!(r.resource_type.as_str(), "test" | "unit_test");
                 let tested = (is_test && cmd != "test")
-                    .then(|| {
-                        r.node
-                            .and_then(|n| n.attached_node.clone())
-                            .map(|t| name_of(&t, ctx.manifest.and_then(|m| m.nodes.get(&t))))
-                            .or_else(|| tested_by_parents(&r.id, ctx))
-                    })
+                    .then(|| tested_name(r, ctx))
                     .flatten();
                 tested.unwrap_or_else(|| r.name.clone())
             })
@@ -2006,11 +2002,7 @@ fn rerun(members: &[&Root<'_>], ctx: &Ctx<'_>, skipped: &[String]) -> String {
         let is_test = matches!(r.resource_type.as_str(), "test" | "unit_test");
         if is_test && cmd != "test" {
             // Rebuild what the test tests, the test itself comes along, then what it skipped.
-            let tested = r
-                .node
-                .and_then(|n| n.attached_node.clone())
-                .map(|t| name_of(&t, ctx.manifest.and_then(|m| m.nodes.get(&t))))
-                .or_else(|| tested_by_parents(&r.id, ctx));
+            let tested = tested_name(r, ctx);
             // A model built from seeds alone gets its data from their CSVs: reload them too.
             let seeds_only = r
                 .node
