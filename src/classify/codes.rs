@@ -92,11 +92,15 @@ pub(crate) fn read(message: &str) -> Vec<Code> {
     codes
 }
 
-/// The code that speaks for the message: the first that means something, else the first.
+/// The code that speaks for the message: the first that names a category, else the first that
+/// says "internal error" (the weakest reading: a wrapper's `GENERIC_INTERNAL_ERROR` around a
+/// specific code), else the first.
 pub(crate) fn deciding(codes: &[Code]) -> Option<&Code> {
+    let internal = |m: Means| matches!(m, Means::Is(Other) | Means::Prefer(Other));
     codes
         .iter()
-        .find(|c| c.means != Means::Nothing)
+        .find(|c| c.means != Means::Nothing && !internal(c.means))
+        .or_else(|| codes.iter().find(|c| c.means != Means::Nothing))
         .or_else(|| codes.first())
 }
 
@@ -158,6 +162,8 @@ fn snowflake_number(n: &str) -> Option<Means> {
         "002028" => Means::Is(SqlError),
         "000002" => Means::OneOf(&[SqlDialect, SqlError]),
         "000603" => Means::Is(Other),
+        // A type this table format or edition cannot hold (Iceberg's timestamp scale above 6).
+        "091385" => Means::Prefer(SqlDialect),
         _ => return None,
     })
 }
@@ -213,6 +219,8 @@ fn oracle_number(n: u32) -> Means {
             Means::OneOf(&[SqlError, SqlDialect, SchemaDrift, MissingColumn])
         }
         1400..=1499 | 1800..=1899 | 2290..=2299 => Means::Is(Data),
+        // Materialized views and replication (ORA-12000…12099): what the object allows.
+        12000..=12099 => Means::OneOf(&[SqlError, SqlDialect]),
         12100..=12999 => Means::Is(Connection),
         4000..=4099 => Means::Is(Resource),
         _ => Means::Nothing,
@@ -268,6 +276,11 @@ fn sql_server_number(n: u32) -> Means {
         213 | 110 | 120 | 121 => Means::OneOf(&[SchemaDrift, SqlError]),
         2714 => Means::OneOf(&[Resource, SqlError]),
         15868 | 24585 | 15814 => Means::OneOf(&[SqlDialect, SqlError]),
+        // What Fabric or a Synapse dedicated pool cannot do: a columnstore index's types, a
+        // type's precision it requires, T-SQL idioms the pool refuses.
+        35343 | 24597 | 104473 | 15869 => Means::Is(SqlDialect),
+        // A request over the server's fixed limits (2,100 parameters).
+        8003 => Means::Is(Resource),
         _ => Means::Nothing,
     }
 }
@@ -365,7 +378,14 @@ fn error_class(class: &str) -> Means {
         | "NOT_SUPPORTED_COMMAND_WITHOUT_HIVE_SUPPORT"
         | "UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY"
         | "UNSUPPORTED_EXPR_FOR_WINDOW" => Means::OneOf(&[SqlDialect, SqlError]),
-        "OPERATION_REQUIRES_UNITY_CATALOG" => Means::Is(SqlDialect),
+        "OPERATION_REQUIRES_UNITY_CATALOG"
+        | "DELTA_INVALID_CHARACTERS_IN_COLUMN_NAMES"
+        | "INVALID_COLUMN_NAME_AS_PATH"
+        | "DELTA_NESTED_NOT_NULL_CONSTRAINT" => Means::Is(SqlDialect),
+        // The compute the profile points at lacks Unity Catalog: a target to change.
+        "UC_NOT_ENABLED" => Means::Is(Connection),
+        // Usually a crash; sometimes capacity ("could not be scheduled … try again later"), which
+        // a phrase reads.
         "INTERNAL_ERROR" => Means::Is(Other),
         _ => by_name(main),
     }
@@ -401,6 +421,7 @@ fn by_name(name: &str) -> Means {
         || has("QUOTA")
         || has("MEMORY")
         || has("EXCEEDED")
+        || has("TOO_MANY")
         || has("THROTTL")
         || has("DEADLOCK")
     {
@@ -467,7 +488,7 @@ fn trino(message: &str, codes: &mut Vec<Code>) {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     let Some(re) = regex(
         &RE,
-        r"(?m)\b(?:name|errorName|error_name)=([A-Z][A-Z0-9_]+)|^\s*(?:FAILED: )?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+): ",
+        r"(?m)\b(?:name|errorName|error_name)=([A-Z][A-Z0-9_]+)|(?:^\s*|[Qq]uery: )(?:FAILED: )?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+): ",
     ) else {
         return;
     };
@@ -537,6 +558,7 @@ fn trino_name(name: &str) -> Option<Means> {
         | "ICEBERG_COMMIT_ERROR"
         | "HIVE_TOO_MANY_OPEN_PARTITIONS"
         | "QUERY_EXCEEDED"
+        | "QUERY_HAS_TOO_MANY_STAGES"
         | "TOO_MANY_REQUESTS_FAILED"
         | "EXCEEDED_SPILL_LIMIT" => Means::Is(Resource),
         "AMBIGUOUS_NAME"
@@ -738,6 +760,9 @@ fn sqlstate_means(state: &str) -> Means {
         "40P01" | "40001" | "55P03" | "57014" => Means::Is(Resource),
         "22000" | "22023" => Means::OneOf(&[Data, SqlError, SqlDialect]),
         "0AKUD" => Means::OneOf(&[SqlDialect, Permission]),
+        // A unique violation, of the data or of Postgres' own catalog (two sessions creating one
+        // name at once), which a phrase tells apart.
+        "23505" => Means::OneOf(&[Data, Resource]),
         _ => match &state[..2] {
             "08" | "28" => Means::Is(Connection),
             "22" | "23" => Means::Is(Data),

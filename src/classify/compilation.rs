@@ -18,6 +18,8 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
+    Rule::any(r"must have a materialized value of[^\n]*"),
+    Rule::any(r"Deprecated [^\n]*(?:detected|Please migrate)[^\n]*"),
     Rule::any(r"Required var '(?P<object>[^']+)' not found in config[^\n]*"),
     Rule::any(r"'(?P<function>\w+)' is undefined[^\n]*"),
     Rule::any(

@@ -19,6 +19,14 @@
 use super::{Adapter, Rule};
 
 pub(super) const RULES: &[Rule] = &[
+    // dbt Fusion's form of "Env var required but not provided".
+    Rule::any(r"environment variable '(?P<env_var>[^']+)' not found"),
+    Rule::any(r"Could not read [^\n]*profiles\.yml[^\n]*"),
+    // The compute the profile names is not there to run on.
+    Rule::any(r"Cluster [^\n]*(?:restart|start(?:up)?) timed out[^\n]*"),
+    Rule::any(r"[^\n]*\bclient[ _]secret\b[^\n]*"),
+    // DuckDB's ATTACH of a database file or catalog the profile configures.
+    Rule::any(r"Failed to attach [^\n]*|Cannot attach [^\n]*already attached[^\n]*"),
     Rule::any(r"Could not find profile named '(?P<profile>[^']+)'"),
     Rule::any(r"The profile '(?P<profile>[^']+)' does not have a target named '(?P<target>[^']+)'"),
     Rule::any(r"does not have a target named '(?P<target>[^']+)'"),

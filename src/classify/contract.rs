@@ -17,6 +17,11 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
+    // dbt 1.5+ checks a contract with `cast(null as <data_type>)`: a type the warehouse cannot
+    // read there is the contract's `data_type`.
+    Rule::any(r#"syntax error at or near "[^"\n]*"\s*\n\s*LINE \d+:\s*cast\(null as [^)\n]*\)"#),
+    // A contracted column without `data_type` (dbt 1.5–1.6 printed only the KeyError).
+    Rule::any(r"Unhandled error while executing\s*\n\s*'data_type'"),
     Rule::any(r"This model has an enforced contract that failed"),
     Rule::any(
         r"This model has an enforced contract,? and its '?columns'? specification is missing",

@@ -19,6 +19,7 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
+    Rule::any(r"contains null values\. Not null constraint cannot be added[^\n]*"),
     Rule::any(r"division by zero|divide by zero[^\n]*|\[DIVIDE_BY_ZERO\][^\n]*|DIVISION_BY_ZERO"),
     Rule::any(r"invalid input syntax for (?:type )?\w+[^\n]*"),
     Rule::any(

@@ -16,6 +16,23 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
+    // dbt Fusion's errors point at the file: one in packages.yml is a package's.
+    Rule::any(r"-->\s*(?:packages|dependencies)\.yml[^\n]*"),
+    // `dbt deps` downloaded a package whose path holds no project.
+    Rule::any(
+        r"no dbt_project\.yml found at expected path [^\n]*(?:dbt-downloads|dbt_packages|dbt_modules)[^\n]*",
+    ),
+    Rule::any(
+        r"depends on a (?:function|macro|model|exposure|saved query) named\s+'(?P<object>[^']+)'\s+which was not found",
+    ),
+    Rule::any(
+        r"depends on a source named\s+'(?P<object>[^']+)'\s+which (?:was not found|is disabled)",
+    ),
+    // An adapter's own macro missing: the adapter packages (dbt-sqlserver on dbt-fabric, …) do
+    // not go together.
+    Rule::any(
+        r"'(?P<function>(?:postgres|snowflake|bigquery|redshift|databricks|spark|duckdb|sqlserver|fabric|synapse|trino|athena|clickhouse|oracle|materialize)__\w+)' is undefined",
+    ),
     Rule::any(
         r"depends on a node named '(?P<object>[^']+)'(?: with version '[^']+')? which (?:was not found|is disabled)",
     ),
@@ -61,13 +78,52 @@ pub(super) const RULES: &[Rule] = &[
     ),
 ];
 
+use regex_lite::Regex;
+
 use super::fix::{FixContext, FixStep};
+use crate::Adapter;
 
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let ev = cx.ev();
     let lower = cx.message.to_ascii_lowercase();
     let mut steps = Vec::new();
-    if lower.contains("found a cycle") {
+    let adapter_macro = ev
+        .function
+        .as_deref()
+        .and_then(|f| f.split_once("__"))
+        .filter(|(prefix, _)| Adapter::parse(prefix).is_some());
+    let function_named = Regex::new(r"depends on a (function|macro) named\s+'([^']+)'")
+        .ok()
+        .and_then(|re| re.captures(cx.message))
+        .map(|c| (c[1].to_string(), c[2].to_string()));
+    if let Some((adapter, _)) = adapter_macro {
+        // One adapter's package calls a macro another adapter package (its base) no longer has.
+        steps.push(FixStep::say(format!(
+            "A macro of the {adapter} adapter is missing: the installed adapter packages do not go \
+             together (an adapter built on another, such as dbt-sqlserver on dbt-fabric, needs the \
+             version it was released with). Install matching versions in the job's environment"
+        )));
+        steps.push(FixStep::run(
+            "See which dbt and adapter versions are installed",
+            "pip list 2>/dev/null | grep -i dbt",
+        ));
+    } else if let Some((kind, name)) = function_named {
+        steps.push(FixStep::say(format!(
+            "{} calls the {kind} `{name}`, which the project does not define (or dbt could not \
+             resolve at parse time): check its name and that its file is in the project's \
+             {}-paths",
+            cx.node(),
+            if kind == "function" {
+                "function"
+            } else {
+                "macro"
+            }
+        )));
+        steps.push(FixStep::run(
+            "Check that the project parses again",
+            "dbt parse",
+        ));
+    } else if lower.contains("found a cycle") {
         steps.push(FixStep::say(
             "The refs form a cycle (the message lists it): break it by moving the shared logic into \
              a new upstream model that both can ref",

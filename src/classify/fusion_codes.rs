@@ -1647,7 +1647,7 @@ pub(crate) const FUSION_CODES: &[FusionCode] = &[
     FusionCode {
         code: 1704,
         what: "warn-error option not supported",
-        category: Some(Category::Other),
+        category: Some(Category::Compilation),
     },
     FusionCode {
         code: 1705,

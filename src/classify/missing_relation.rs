@@ -20,6 +20,9 @@ use super::{Adapter, Rule};
 
 /// Snowflake's wording that may also mean "not authorized": before the permission rules.
 pub(super) const AMBIGUOUS: &[Rule] = &[
+    Rule::any(r"Namespace (?P<object>[\w.]+) not found"),
+    // A file a source reads (DuckDB's read_csv/read_parquet, external sources).
+    Rule::any(r#"No files found that match the pattern "(?P<object>[^"]+)""#),
     Rule::any(r"(?:Object|Table|View) '(?P<relation>[^']+)' does not exist or not authorized"),
     Rule::any(r"(?:Schema|Database) '(?P<object>[^']+)' does not exist or not authorized"),
     Rule::on(

@@ -387,10 +387,10 @@ pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
     }
     // A Postgres built-in called with the wrong argument types is the model's mistake, not a dialect.
     if category == Category::SqlDialect
-        && evidence
-            .function
-            .as_deref()
-            .is_some_and(|f| f.starts_with("pg_catalog."))
+        && evidence.function.as_deref().is_some_and(|f| {
+            f.strip_prefix("pg_catalog.")
+                .is_some_and(|name| !sql_dialect::is_foreign_function(name))
+        })
     {
         category = Category::SqlError;
     }
@@ -479,7 +479,12 @@ impl Allowed {
         error_type: Option<&str>,
         message: &str,
     ) -> Option<(Category, String)> {
-        if let Some(code) = code {
+        // "An internal error" is the weakest reading: dbt's error type and the words come first.
+        // (A dbt Fusion code that says "internal" is Fusion's own verdict and stands.)
+        let internal = code.filter(|c| {
+            c.scheme != codes::Scheme::Fusion && c.means.default_category() == Some(Category::Other)
+        });
+        if let Some(code) = code.filter(|_| internal.is_none()) {
             if let Some(c) = code.means.default_category() {
                 return Some((c, code.text.clone()));
             }
@@ -503,8 +508,10 @@ impl Allowed {
             return Some((c, words));
         }
         // The warehouse refused the statement, and said nothing more we can read.
-        (error_type == Some("Database Error"))
-            .then(|| (Category::SqlError, "Database Error".into()))
+        if error_type == Some("Database Error") {
+            return Some((Category::SqlError, "Database Error".into()));
+        }
+        internal.map(|code| (Category::Other, code.text.clone()))
     }
 }
 

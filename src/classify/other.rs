@@ -17,7 +17,11 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
-    Rule::any(r"\[INTERNAL_ERROR\][^\n]*|GENERIC_INTERNAL_ERROR[^\n]*|Internal Error[^\n]*"),
+    // An "internal error" wrapper is `other` only when no code inside it names a category.
+    Rule::when(
+        r"\[INTERNAL_ERROR\][^\n]*|GENERIC_INTERNAL_ERROR[^\n]*|Internal Error[^\n]*",
+        |_, message| super::known_code(message).is_none(),
+    ),
     Rule::any(r"Not a dbt project[^\n]*"),
     // dbt Fusion's own crash; the operating system refusing a file dbt writes.
     Rule::any(r"panicked at [^\n]*|[^\n]*\(os error \d+\)"),

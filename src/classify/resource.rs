@@ -33,6 +33,13 @@ pub(super) const EARLY: &[Rule] = &[
 ];
 
 pub(super) const RULES: &[Rule] = &[
+    // The service had no capacity for the query just then.
+    Rule::any(
+        r"could not be scheduled[^\n]*|Please try again later[^\n]*|HTTP Response code: 50[234][^\n]*",
+    ),
+    Rule::any(
+        r"supports a maximum of \d+ parameters[^\n]*|too many parameters[^\n]*|exceeds the allowed maximum[^\n]*",
+    ),
     Rule::any(
         r"Statement reached its statement or warehouse timeout[^\n]*|Query exceeded (?:time limit|resource limits|limit for bytes billed)[^\n]*|canceling statement due to (?:statement|lock) timeout|timeout of \d+ second[^\n]*|Query timed out[^\n]*|Operation timed out[^\n]*|execution expired|Job execution was cancelled: Job timed out[^\n]*|Query execution was canceled[^\n]*",
     ),

@@ -17,6 +17,13 @@
 use super::{is_incremental, Adapter, Rule};
 
 pub(super) const RULES: &[Rule] = &[
+    // Appending to an existing table whose columns the query no longer matches.
+    Rule::any(r"(?:too many|not enough) data columns[^\n]*"),
+    // ClickHouse's NO_SUCH_COLUMN_IN_TABLE comes from an insert (a select says UNKNOWN_IDENTIFIER).
+    Rule::on(
+        &[Adapter::ClickHouse],
+        r"No such column (?P<column>\w+) in table[^\n]*",
+    ),
     Rule::any(r"source and target schemas on this incremental model are out of sync"),
     Rule::any(
         r"schema mismatch detected when writing to the Delta table|\[DELTA_[A-Z_]*SCHEMA_MISMATCH[^\]]*\][^\n]*",

@@ -20,6 +20,14 @@ use crate::adapter::Family;
 
 pub(super) const RULES: &[Rule] = &[
     Rule::any(
+        r"Cannot use this data source[^\n]*|is not a supported statement type[^\n]*|not supported by dbt static analysis[^\n]*",
+    ),
+    // ClickHouse types are not nullable unless declared Nullable(…).
+    Rule::any(r"Cannot convert NULL to a non-nullable type"),
+    // A type another database has (SERIAL, NVARCHAR2, …).
+    Rule::any(r"Type with name (?P<function>\w+) does not exist"),
+    Rule::any(r"cannot cast type (?P<function>\w[\w ]*?) to [\w ]+"),
+    Rule::any(
         r"Catalog namespace is not supported[^\n]*|requires Unity Catalog[^\n]*|is not compilable[^\n]*|Spectrum nested query error[^\n]*",
     ),
     // What this warehouse (or this table format, edition or version) does not support.
@@ -433,6 +441,39 @@ fn native_datediff(a: Family, part: &str, start: &str, end: &str) -> Option<Stri
         Family::Oracle if part.starts_with("mon") => format!("MONTHS_BETWEEN({end}, {start})"),
         _ => return None,
     })
+}
+
+/// Functions that are another warehouse's (Snowflake's `dateadd`, BigQuery's `date_add(…, INTERVAL)`,
+/// MySQL's `ifnull`): Postgres reports a call to one as `pg_catalog.<name>(…) does not exist`
+/// when it has a function of that name with other arguments, and that is still a dialect matter.
+pub(super) fn is_foreign_function(name: &str) -> bool {
+    const FOREIGN: [&str; 24] = [
+        "dateadd",
+        "date_add",
+        "datediff",
+        "date_diff",
+        "timestampadd",
+        "timestampdiff",
+        "datetime_diff",
+        "timestamp_diff",
+        "iff",
+        "nvl",
+        "nvl2",
+        "ifnull",
+        "listagg",
+        "group_concat",
+        "to_varchar",
+        "getdate",
+        "sysdate",
+        "charindex",
+        "len",
+        "convert_timezone",
+        "try_cast",
+        "safe_cast",
+        "parse_json",
+        "array_contains",
+    ];
+    FOREIGN.contains(&name.trim_matches('"').to_ascii_lowercase().as_str())
 }
 
 /// What to write instead of a function the adapter lacks, for the common cases.

@@ -17,6 +17,7 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
+    Rule::any(r"PARTITION BY expression must be[^\n]*"),
     Rule::any(
         r"improper (?:relation|qualified) name[^\n]*|cannot pass more than \d+ arguments to a function|cannot recognize input near[^\n]*|was specified multiple times for[^\n]*|COUNT field incorrect or syntax error[^\n]*|no viable alternative at input[^\n]*",
     ),
