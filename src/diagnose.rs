@@ -74,6 +74,27 @@ pub struct Problem {
     pub rerun: String,
     pub skipped: Vec<String>,
     pub affected_exposures: Vec<String>,
+    /// The distinct owners of the exposures it affects, by name: whom to tell.
+    #[serde(default)]
+    pub notify: Vec<Owner>,
+}
+
+/// Someone to tell: an exposure's owner as the manifest declares them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Owner {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+impl Owner {
+    /// `Finance BI <finance-bi@example.com>`, or the name alone.
+    pub fn display(&self) -> String {
+        match &self.email {
+            Some(e) if *e != self.name => format!("{} <{e}>", self.name),
+            _ => self.name.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -95,6 +116,10 @@ pub struct Exposure {
     pub url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maturity: Option<String>,
     pub affected: bool,
     pub caused_by: Vec<String>,
     /// For Power BI semantic models: the tables tied to dbt nodes by their source.
@@ -541,6 +566,9 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
         p.id = i as u32 + 1;
     }
     link_consequences(&mut problems, &ctx);
+    for p in &mut problems {
+        p.notify = owners_of(&p.affected_exposures, &exposures);
+    }
     if let Some(w) = personal_credentials(&problems, log_inv) {
         warnings.push(w);
     }
@@ -878,6 +906,7 @@ fn log_roots<'a>(inv: &'a LogInvocation, ctx: &Ctx<'a>) -> (Vec<Root<'a>>, Vec<P
             rerun,
             skipped: Vec::new(),
             affected_exposures: Vec::new(),
+            notify: Vec::new(),
         });
     }
     (roots, problems)
@@ -1164,6 +1193,8 @@ fn exposures(
                 tool: tool_of(n).to_string(),
                 url: info.url.clone(),
                 owner: info.owner.clone(),
+                owner_email: info.owner_email.clone(),
+                maturity: info.maturity.clone(),
                 affected,
                 caused_by,
                 matched_by: Vec::new(),
@@ -1227,6 +1258,8 @@ fn powerbi_exposures(
                 tool: "powerbi".to_string(),
                 url: r.url.clone(),
                 owner: None,
+                owner_email: None,
+                maturity: None,
                 affected,
                 caused_by: caused_by.clone(),
                 matched_by: Vec::new(),
@@ -1240,6 +1273,8 @@ fn powerbi_exposures(
             tool: "powerbi".to_string(),
             url,
             owner: None,
+            owner_email: None,
+            maturity: None,
             affected,
             caused_by,
             matched_by: m
@@ -1604,7 +1639,26 @@ fn problem(
         },
         skipped: skipped_here,
         affected_exposures: affected,
+        notify: Vec::new(),
     }
+}
+
+/// The distinct owners of these exposures, sorted by name (one entry per name: the first email
+/// declared for it).
+fn owners_of(ids: &[String], exposures: &[Exposure]) -> Vec<Owner> {
+    let mut owners: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for e in exposures.iter().filter(|e| ids.contains(&e.id)) {
+        if let Some(name) = e.owner.as_deref().filter(|n| !n.trim().is_empty()) {
+            let email = owners.entry(name.to_string()).or_default();
+            if email.is_none() {
+                email.clone_from(&e.owner_email);
+            }
+        }
+    }
+    owners
+        .into_iter()
+        .map(|(name, email)| Owner { name, email })
+        .collect()
 }
 
 /// A node's non-test parents in the manifest.

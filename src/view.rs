@@ -184,6 +184,11 @@ pub struct ExposureMark {
     /// that ties the model to the project without a declared exposure.
     #[serde(default)]
     pub matched_by: Vec<crate::diagnose::MatchedBy>,
+    /// Whom to tell: `Name <email>` as the manifest declares the owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maturity: Option<String>,
 }
 
 impl ExposureMark {
@@ -195,6 +200,14 @@ impl ExposureMark {
             exposure_type: e.exposure_type.clone(),
             kind: e.kind.clone(),
             matched_by: e.matched_by.clone(),
+            owner: e.owner.as_ref().map(|name| {
+                crate::diagnose::Owner {
+                    name: name.clone(),
+                    email: e.owner_email.clone(),
+                }
+                .display()
+            }),
+            maturity: e.maturity.clone(),
         }
     }
 

@@ -712,3 +712,46 @@ fn renamed_column_json_log_and_manifest() {
         "#,
     );
 }
+
+/// Whom to tell: the owners of the exposures a problem breaks, as the manifest declares them,
+/// in the JSON, the terminal text and the Markdown.
+#[test]
+fn owners_of_broken_exposures_are_named() {
+    let d = diagnose(&load("renamed_column"));
+    let p = &d.problems[0];
+    let owners: Vec<String> = p.notify.iter().map(|o| o.display()).collect();
+    assert_eq!(
+        owners,
+        [
+            "Finance Analytics <finance-analytics@example.com>",
+            "Sales Ops <sales-ops@example.com>"
+        ]
+    );
+    let e = d
+        .exposures
+        .iter()
+        .find(|e| e.id.ends_with(".executive_revenue"))
+        .expect("the exposure");
+    assert_eq!(
+        e.owner_email.as_deref(),
+        Some("finance-analytics@example.com")
+    );
+    let text = dbt_triage::report::text::render(&d);
+    assert!(
+        text.contains("  notify:   Finance Analytics <finance-analytics@example.com>, Sales Ops"),
+        "{text}"
+    );
+    let md = dbt_triage::report::markdown::render(&d);
+    assert!(
+        md.contains(
+            "**Notify:** Finance Analytics (`finance-analytics@example.com`), Sales Ops (`sales-ops@example.com`)"
+        ),
+        "{md}"
+    );
+    // The skipped nodes are named, and our own backticks stay code spans.
+    assert!(
+        md.contains("3 nodes were skipped because of this: `customer_revenue`"),
+        "{md}"
+    );
+    assert!(!md.contains("\\`"), "escaped backticks in\n{md}");
+}

@@ -47,7 +47,9 @@ pub struct ExposureInfo {
     /// `dashboard`, `notebook`, `analysis`, `ml`, `application`.
     pub exposure_type: Option<String>,
     pub url: Option<String>,
+    /// The owner's name (or, without a name, their email).
     pub owner: Option<String>,
+    pub owner_email: Option<String>,
     pub maturity: Option<String>,
     /// `meta` flattened to `key=value` strings (keys and string values only), for recognizing tools.
     pub meta: Vec<(String, String)>,
@@ -340,7 +342,11 @@ fn convert_exposure(key: String, raw: RawExposure) -> Node {
             label: raw.label.filter(|l| !l.trim().is_empty()),
             exposure_type: raw.exposure_type,
             url: raw.url.filter(|u| !u.trim().is_empty()),
-            owner: raw.owner.and_then(|o| o.name.or(o.email)),
+            owner: raw
+                .owner
+                .as_ref()
+                .and_then(|o| o.name.clone().or_else(|| o.email.clone())),
+            owner_email: raw.owner.and_then(|o| o.email),
             maturity: raw.maturity,
             meta,
         }),

@@ -3,7 +3,8 @@
 //! Text from artifacts is put in code spans/blocks or escaped, so it cannot become markup.
 
 use crate::diagnose::Diagnosis;
-use crate::report::text::tool_name;
+use crate::diagnose::Exposure;
+use crate::report::text::tool_text;
 use crate::report::{plural, short, summary};
 
 pub fn render(d: &Diagnosis) -> String {
@@ -31,7 +32,7 @@ pub fn render(d: &Diagnosis) -> String {
         o.push_str(&format!(
             "\n### {}. {} — `{}`\n\n",
             p.id,
-            escape(&p.title),
+            inline(&p.title),
             p.category
         ));
         let roots: Vec<String> = p
@@ -48,7 +49,7 @@ pub fn render(d: &Diagnosis) -> String {
         if !p.fix.is_empty() {
             o.push_str("**Fix**\n\n");
             for f in &p.fix {
-                o.push_str(&format!("1. {}\n", escape(&f.say)));
+                o.push_str(&format!("1. {}\n", inline(&f.say)));
                 if let Some(run) = &f.run {
                     o.push_str("   ```\n");
                     for l in fence_safe(run).lines() {
@@ -61,9 +62,22 @@ pub fn render(d: &Diagnosis) -> String {
         }
         o.push_str(&format!("**Rerun:** `{}`\n", code(&p.rerun)));
         if !p.skipped.is_empty() {
+            let names: Vec<String> = p
+                .skipped
+                .iter()
+                .take(SKIPPED_SHOWN)
+                .map(|s| format!("`{}`", code(short(s))))
+                .collect();
+            let more = p.skipped.len().saturating_sub(SKIPPED_SHOWN);
             o.push_str(&format!(
-                "\n{} because of this.\n",
-                plural(p.skipped.len(), "node was skipped", "nodes were skipped")
+                "\n{} because of this: {}{}\n",
+                plural(p.skipped.len(), "node was skipped", "nodes were skipped"),
+                names.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
             ));
         }
         if !p.affected_exposures.is_empty() {
@@ -72,10 +86,21 @@ pub fn render(d: &Diagnosis) -> String {
                 .affected_exposures
                 .iter()
                 .filter_map(|id| d.exposures.iter().find(|e| &e.id == id))
-                .map(|e| link(&e.label, e.url.as_deref(), &e.tool))
+                .map(link)
                 .collect();
             o.push_str(&items.join(", "));
             o.push('\n');
+        }
+        if !p.notify.is_empty() {
+            let owners: Vec<String> = p
+                .notify
+                .iter()
+                .map(|w| match w.email.as_deref().filter(|e| e.contains('@')) {
+                    Some(e) => format!("{} ({})", escape(&w.name), code_span(e)),
+                    None => escape(&w.name),
+                })
+                .collect();
+            o.push_str(&format!("\n**Notify:** {}\n", owners.join(", ")));
         }
     }
     let pbi: Vec<_> = d.affected_powerbi().collect();
@@ -87,10 +112,7 @@ pub fn render(d: &Diagnosis) -> String {
                 "report" => " — report",
                 _ => "",
             };
-            o.push_str(&format!(
-                "- {}{kind}\n",
-                link(&e.label, e.url.as_deref(), &e.tool)
-            ));
+            o.push_str(&format!("- {}{kind}\n", link(e)));
             for m in &e.matched_by {
                 o.push_str(&format!(
                     "  - table {} reads `{}` (`{}`)\n",
@@ -113,17 +135,50 @@ pub fn render(d: &Diagnosis) -> String {
     o
 }
 
-fn link(label: &str, url: Option<&str>, tool: &str) -> String {
-    let safe = url.filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+/// How many skipped nodes a problem names (the rest are counted).
+const SKIPPED_SHOWN: usize = 10;
+
+/// An exposure as a link to where it lives, with its tool (or its type when the tool is unknown).
+fn link(e: &Exposure) -> String {
+    let safe = e
+        .url
+        .as_deref()
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
     match safe {
         Some(u) => format!(
             "[{}]({}) ({})",
-            escape(label),
+            escape(&e.label),
             u.replace(' ', "%20").replace(')', "%29"),
-            tool_name(tool)
+            escape(&tool_text(e))
         ),
-        None => format!("{} ({})", escape(label), tool_name(tool)),
+        None => format!("{} ({})", escape(&e.label), escape(&tool_text(e))),
     }
+}
+
+/// Our own sentences (titles, fix steps) put names in backticks: keep those as code spans and
+/// escape the rest. An unpaired backtick is escaped like any other markup character.
+fn inline(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len() % 2 == 0 {
+        // An odd number of backticks: no pairing to trust.
+        return escape(s);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 && !part.is_empty() {
+                code_span(part)
+            } else {
+                escape(part)
+            }
+        })
+        .collect()
+}
+
+/// Text as one code span (which renders literally).
+fn code_span(s: &str) -> String {
+    format!("`{}`", code(&s.replace('\n', " ")))
 }
 
 /// Escapes Markdown's inline markup characters and HTML in text from artifacts.

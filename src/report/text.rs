@@ -78,6 +78,10 @@ pub fn render(d: &Diagnosis) -> String {
                 .collect();
             o.push_str(&format!("  breaks:   {}\n", labels.join(", ")));
         }
+        if !p.notify.is_empty() {
+            let owners: Vec<String> = p.notify.iter().map(|o| o.display()).collect();
+            o.push_str(&format!("  notify:   {}\n", owners.join(", ")));
+        }
         o.push('\n');
     }
     let orphans: Vec<&str> = d.unattributed_skipped().map(short).collect();
@@ -166,7 +170,8 @@ pub fn render(d: &Diagnosis) -> String {
 }
 
 /// "Power BI", or for exposures of no known tool their type ("notebook").
-fn tool_text(e: &crate::diagnose::Exposure) -> String {
+/// The tool an exposure lives in, or its type (`notebook`, `dashboard`) when the tool is unknown.
+pub fn tool_text(e: &crate::diagnose::Exposure) -> String {
     match (&e.tool[..], &e.exposure_type) {
         ("other", Some(t)) => t.clone(),
         (t, _) => tool_name(t).to_string(),

@@ -320,9 +320,10 @@ pub fn App() -> Html {
                         <div class="explore">
                             <LineageGraph view={v.clone()} shown={state.shown.clone()} layout={state.layout.clone()}
                                           scope={state.scope} selected={state.selected_node} highlight={highlight}
-                                          on_select={on_select_node} on_scope={on_scope} on_reveal={on_reveal} />
+                                          on_select={on_select_node} on_scope={on_scope} on_reveal={on_reveal.clone()} />
                             if let Some(n) = state.selected_node {
-                                <NodePanel view={v.clone()} node={n} detail={state.node_detail.clone()} on_close={on_close_panel} />
+                                <NodePanel view={v.clone()} node={n} detail={state.node_detail.clone()} on_close={on_close_panel}
+                                           index={index.clone()} on_node={on_reveal.clone()} />
                             }
                         </div>
                     }

@@ -16,7 +16,13 @@ pub struct NodePanelProps {
     /// (the panel is `aria-busy` then), `Some(None)` when the worker has none.
     pub detail: Option<Option<Shared<ViewNode>>>,
     pub on_close: Callback<()>,
+    /// Node ids → positions in the view, and what selects one (parents, children, the root).
+    pub index: Shared<std::collections::HashMap<String, u32>>,
+    pub on_node: Callback<u32>,
 }
+
+/// How many parents or children the panel names before it counts the rest.
+const NEIGHBOURS_SHOWN: usize = 12;
 
 #[function_component]
 pub fn NodePanel(props: &NodePanelProps) -> Html {
@@ -29,6 +35,53 @@ pub fn NodePanel(props: &NodePanelProps) -> Html {
         _ => (outline, true, false),
     };
     let close = props.on_close.reform(|_: MouseEvent| ());
+    let v = &props.view;
+    let link = |id: &str| -> Html {
+        let name = dbt_triage::report::short(id).to_string();
+        match props.index.get(id) {
+            Some(&i) => {
+                let on_node = props.on_node.reform(move |_: MouseEvent| i);
+                html! { <button class="link node-link" onclick={on_node} title={id.to_string()}>{ name }</button> }
+            }
+            None => html! { <span title={id.to_string()}>{ name }</span> },
+        }
+    };
+    let neighbours = |ids: Vec<&str>| -> Html {
+        let more = ids.len().saturating_sub(NEIGHBOURS_SHOWN);
+        html! {
+            <>
+                { for ids.iter().take(NEIGHBOURS_SHOWN).map(|id| html! { <span class="neighbour">{ link(id) }</span> }) }
+                if more > 0 { <span class="muted">{ format!("and {more} more") }</span> }
+            </>
+        }
+    };
+    let at = props.node;
+    let parents: Vec<&str> = v
+        .edges
+        .iter()
+        .filter(|(_, c)| *c == at)
+        .filter_map(|(p, _)| v.nodes.get(*p as usize).map(|n| n.id.as_str()))
+        .collect();
+    let children: Vec<&str> = v
+        .edges
+        .iter()
+        .filter(|(p, _)| *p == at)
+        .filter_map(|(_, c)| v.nodes.get(*c as usize).map(|n| n.id.as_str()))
+        .collect();
+    // Why it was skipped: the failed roots it descends from.
+    let caused_by: Vec<&str> = v
+        .diagnosis
+        .as_ref()
+        .map(|d| match d.skipped.iter().find(|s| s.node == outline.id) {
+            Some(s) => s.caused_by.iter().map(String::as_str).collect(),
+            None => d
+                .problems
+                .iter()
+                .filter(|p| p.skipped.contains(&outline.id))
+                .flat_map(|p| p.roots.iter().map(String::as_str))
+                .collect(),
+        })
+        .unwrap_or_default();
     let row = |k: &'static str, v: Option<String>| -> Html {
         match v {
             Some(v) => html! { <><dt>{ k }</dt><dd>{ v }</dd></> },
@@ -60,6 +113,20 @@ pub fn NodePanel(props: &NodePanelProps) -> Html {
                         <dt>{ "link" }</dt>
                         <dd><a href={url.to_string()} target="_blank" rel="noopener noreferrer">{ url }</a></dd>
                     }
+                    { row("owner", e.owner.clone()) }
+                    { row("maturity", e.maturity.clone()) }
+                }
+                if !caused_by.is_empty() {
+                    <dt>{ "skipped because" }</dt>
+                    <dd class="caused-by">{ neighbours(caused_by) }{ " failed" }</dd>
+                }
+                if !parents.is_empty() {
+                    <dt>{ format!("parents ({})", parents.len()) }</dt>
+                    <dd class="parents">{ neighbours(parents) }</dd>
+                }
+                if !children.is_empty() {
+                    <dt>{ format!("children ({})", children.len()) }</dt>
+                    <dd class="children">{ neighbours(children) }</dd>
                 }
             </dl>
             if let Some(e) = n.exposure.as_ref().filter(|e| e.matched_by_source()) {

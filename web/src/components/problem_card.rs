@@ -219,7 +219,7 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                                         <span class="exposure-type">{ "report" }</span>
                                     }
                                     if !pbi {
-                                        <span class="exposure-type">{ e.exposure_type.clone().unwrap_or_else(|| e.tool.clone()) }</span>
+                                        <span class="exposure-type">{ exposure_kind(e) }</span>
                                     }
                                 </li>
                             }
@@ -227,7 +227,34 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                     </ul>
                 </div>
             }
+            if !p.notify.is_empty() {
+                <div class="notify">
+                    <span class="label">{ "Notify: " }</span>
+                    <ul class="owner-list">
+                        { for p.notify.iter().map(|o| html! {
+                            <li class="owner">
+                                { &o.name }
+                                if let Some(email) = o.email.as_deref().filter(|e| e.contains('@') && *e != o.name) {
+                                    { " " }<a href={format!("mailto:{email}")}>{ email }</a>
+                                }
+                            </li>
+                        }) }
+                    </ul>
+                    <CopyButton text={p.notify.iter().map(|o| o.display()).collect::<Vec<_>>().join(", ")} label="Copy" />
+                </div>
+            }
         </article>
+    }
+}
+
+/// What a declared exposure is: its tool and type (`Tableau · dashboard`), or its type alone.
+fn exposure_kind(e: &Exposure) -> String {
+    let tool = dbt_triage::report::text::tool_name(&e.tool);
+    match (e.tool.as_str(), e.exposure_type.as_deref()) {
+        ("other", Some(t)) => t.to_string(),
+        ("other", None) => "exposure".to_string(),
+        (_, Some(t)) => format!("{tool} · {t}"),
+        (_, None) => tool.to_string(),
     }
 }
 
