@@ -162,6 +162,17 @@ impl Adapter {
         }
     }
 
+    /// Whether a failure's messages written by `other` could come from this adapter: the same
+    /// family (MotherDuck speaks DuckDB's errors, Fabric SQL Server's), or Redshift and PostgreSQL,
+    /// whose drivers print the same shapes.
+    pub fn could_be(&self, other: &Adapter) -> bool {
+        let pg_like = |f: Family| matches!(f, Family::Postgres | Family::Redshift);
+        self.family() == other.family()
+            || (pg_like(self.family()) && pg_like(other.family()))
+            || matches!(self, Adapter::Other(_))
+            || matches!(other, Adapter::Other(_))
+    }
+
     /// Whether a rule written for `listed` applies to this adapter: the same adapter, or the
     /// adapter that names this one's family (a rule for SQL Server applies to Fabric and Synapse).
     pub fn is_covered_by(&self, listed: &Adapter) -> bool {

@@ -390,10 +390,7 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
         ));
     }
     let rr = if stale { None } else { rr };
-    let adapter = manifest
-        .and_then(|m| m.metadata.adapter_type.clone())
-        .or_else(|| log_inv.and_then(|l| l.adapter.clone()))
-        .and_then(|a| Adapter::parse(&a));
+    let adapter = run_adapter(a, rr, manifest, log_inv, &mut warnings);
     let command = rr
         .and_then(|r| r.command.clone())
         .or_else(|| log_inv.and_then(|l| l.command.clone()));
@@ -664,6 +661,78 @@ fn choose_log_invocation<'a>(
         }
     }
     newest_invocation(a)
+}
+
+/// The adapter the fix speaks for. The manifest names it, but a manifest from another run on
+/// another warehouse must not decide it: when the failed nodes' messages (or the log's registered
+/// adapter) say another, that one is taken and the mix is flagged with both runs' ids and times.
+fn run_adapter(
+    a: &Artifacts,
+    rr: Option<&RunResults>,
+    manifest: Option<&Manifest>,
+    log_inv: Option<&LogInvocation>,
+    warnings: &mut Vec<Warning>,
+) -> Option<Adapter> {
+    let declared = manifest
+        .and_then(|m| m.metadata.adapter_type.as_deref())
+        .and_then(Adapter::parse);
+    let logged = log_inv
+        .and_then(|l| l.adapter.as_deref())
+        .and_then(Adapter::parse);
+    // What the failures themselves are written in, when they all agree.
+    let said = rr.and_then(|rr| {
+        let mut found = rr
+            .results
+            .iter()
+            .filter(|r| matches!(r.status.as_str(), "error" | "runtime error"))
+            .filter_map(|r| r.message.as_deref())
+            .filter_map(classify::detect_adapter);
+        let first = found.next()?;
+        found.all(|x| x.family() == first.family()).then_some(first)
+    });
+    let spoken = logged.clone().or(said);
+    let (Some(declared), Some(spoken)) = (declared.clone(), spoken) else {
+        return declared.or(logged);
+    };
+    if declared.could_be(&spoken) {
+        return Some(declared);
+    }
+    let manifest_name = a
+        .manifest_loaded()
+        .map_or("manifest.json", |l| l.name.as_str());
+    let results_name = a
+        .run_results_loaded()
+        .map_or("run_results.json", |l| l.name.as_str());
+    let meta = |id: Option<&str>, at: Option<&str>| {
+        format!(
+            "invocation {} (generated {})",
+            id.unwrap_or("?"),
+            at.unwrap_or("at an unknown time")
+        )
+    };
+    let m = manifest.map(|m| &m.metadata);
+    let r = rr.map(|r| &r.metadata);
+    warnings.push(Warning::new(
+        "foreign_manifest",
+        format!(
+            "{manifest_name} is from another run than {results_name}: {} on {}, while the results \
+             are from {} and their errors are {}'s. The lineage, the skipped nodes' attribution \
+             and the exposures come from that manifest and may not match this run; the fix \
+             follows {}. Add the manifest.json of the same target/ folder.",
+            meta(
+                m.and_then(|m| m.invocation_id.as_deref()),
+                m.and_then(|m| m.generated_at.as_deref())
+            ),
+            declared.display_name(),
+            meta(
+                r.and_then(|r| r.invocation_id.as_deref()),
+                r.and_then(|r| r.generated_at.as_deref())
+            ),
+            spoken.display_name(),
+            spoken.display_name(),
+        ),
+    ));
+    Some(spoken)
 }
 
 fn check_versions(

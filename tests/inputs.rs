@@ -341,3 +341,65 @@ fn a_zipped_target_folder_is_opened() {
     assert_eq!(d.problems.len(), 1);
     assert_eq!(d.problems[0].roots.len(), 3);
 }
+
+/// A run_results.json dropped with a manifest.json of another run on another warehouse: the mix
+/// is flagged with both runs, and the fix follows the warehouse whose errors these are.
+#[test]
+fn a_manifest_of_another_warehouse_is_flagged_and_does_not_decide_the_adapter() {
+    let rr = fixture("permission_denied/target/run_results.json");
+    let m = fixture("renamed_column/target/manifest.json");
+    let inputs = [
+        InputFile {
+            name: "run_results.json",
+            bytes: &rr,
+        },
+        InputFile {
+            name: "manifest.json",
+            bytes: &m,
+        },
+    ];
+    let (_, d) = dbt_triage::diagnose_files(&inputs);
+    let w = d
+        .warnings
+        .iter()
+        .find(|w| w.code == "foreign_manifest")
+        .unwrap_or_else(|| panic!("no foreign_manifest warning: {:?}", d.warnings));
+    assert!(w.message.contains("on DuckDB"), "{}", w.message);
+    assert!(w.message.contains("PostgreSQL's"), "{}", w.message);
+    let run_id = serde_json::from_slice::<serde_json::Value>(&rr).unwrap()["metadata"]
+        ["invocation_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(w.message.contains(&run_id), "{}", w.message);
+    assert_eq!(
+        d.invocation.adapter.as_ref().map(|a| a.as_str()),
+        Some("postgres")
+    );
+    let fix: String = d.problems[0]
+        .fix
+        .iter()
+        .map(|f| format!("{} {}", f.say, f.run.as_deref().unwrap_or_default()))
+        .collect();
+    assert!(!fix.contains("DuckDB"), "{fix}");
+    assert!(fix.contains("GRANT USAGE ON SCHEMA"), "{fix}");
+
+    // The same run's own manifest raises nothing of the kind.
+    let own = fixture("permission_denied/target/manifest.json");
+    let inputs = [
+        InputFile {
+            name: "run_results.json",
+            bytes: &rr,
+        },
+        InputFile {
+            name: "manifest.json",
+            bytes: &own,
+        },
+    ];
+    let (_, d) = dbt_triage::diagnose_files(&inputs);
+    assert!(
+        d.warnings.iter().all(|w| w.code != "foreign_manifest"),
+        "{:?}",
+        d.warnings
+    );
+}

@@ -80,6 +80,10 @@ pub struct State {
     /// The selected node's details from the worker (`Some(None)`: it has none to give).
     pub node_detail: Option<Option<Shared<ViewNode>>>,
     pub selected_problem: Option<usize>,
+    /// The view shown is the bundled sample: how many of the user's files it replaced.
+    pub sample: Option<usize>,
+    /// The load under way is the sample's (same meaning), until it is shown.
+    pub pending_sample: Option<usize>,
 }
 
 impl Default for State {
@@ -106,6 +110,8 @@ impl Default for State {
             selected_node: None,
             node_detail: None,
             selected_problem: None,
+            sample: None,
+            pending_sample: None,
         }
     }
 }
@@ -117,8 +123,12 @@ pub struct Exports {
 }
 
 pub enum Action {
-    /// Files were dropped or picked; replaces same-named identical files.
+    /// Files were dropped or picked; replaces same-named identical files (and the sample: the
+    /// user's files are never mixed with it).
     Add(Vec<Picked>),
+    /// "Try a sample": the sample's files replace everything loaded, so that the page never
+    /// shows a mix of the user's run and the sample's.
+    Sample(Vec<Picked>),
     Clear,
     /// Stops a load: the files go back to those of the view shown.
     Cancel,
@@ -167,10 +177,26 @@ impl Reducible for State {
                 if picked.is_empty() {
                     return self;
                 }
+                if s.sample.is_some() || s.pending_sample.is_some() {
+                    s.files.clear();
+                }
+                s.pending_sample = None;
                 for p in picked {
                     s.files.retain(|f| !f.same_as(&p));
                     s.files.push(p);
                 }
+                s.generation += 1;
+                s.error = None;
+                s.progress = Some(Progress {
+                    text: "Starting".into(),
+                    done: 0,
+                    total: 1,
+                });
+            }
+            Action::Sample(picked) => {
+                let own = if s.sample.is_some() { 0 } else { s.files.len() };
+                s.files = picked;
+                s.pending_sample = Some(own);
                 s.generation += 1;
                 s.error = None;
                 s.progress = Some(Progress {
@@ -190,6 +216,7 @@ impl Reducible for State {
             Action::Cancel => {
                 s.progress = None;
                 s.files = s.loaded_files.clone();
+                s.pending_sample = s.sample;
             }
             Action::Opening => {
                 s.error = None;
@@ -225,6 +252,7 @@ impl Reducible for State {
                 s.share = share;
                 s.shared = shared;
                 s.loaded_files = s.files.clone();
+                s.sample = s.pending_sample;
                 s.selected_node = None;
                 s.node_detail = None;
                 s.selected_problem = None;

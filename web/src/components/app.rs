@@ -144,6 +144,10 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |files: Vec<Picked>| dispatcher.dispatch(Action::Add(files)))
     };
+    let on_sample = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |files: Vec<Picked>| dispatcher.dispatch(Action::Sample(files)))
+    };
     let on_cancel = {
         let dispatcher = state.dispatcher();
         let bridge = bridge.clone();
@@ -267,7 +271,7 @@ pub fn App() -> Html {
             </header>
             <main>
                 <Loader progress={state.progress.clone()} has_files={!state.files.is_empty() || state.view.is_some()}
-                        {on_files} {on_cancel} {on_clear} {on_error} />
+                        {on_files} {on_sample} {on_cancel} {on_clear} {on_error} />
                 if let Some(e) = &state.error {
                     <p class="error" role="alert">{ e }</p>
                 }
@@ -276,6 +280,16 @@ pub fn App() -> Html {
                         <SharedBanner omitted={shared.omitted.clone()}
                                       generated_at={v.diagnosis.as_ref().and_then(|d| d.invocation.generated_at.clone()).map(AttrValue::from)} />
                     } else {
+                        if let Some(replaced) = state.sample {
+                            <p id="sample-banner" class="sample-banner" role="status">
+                                <strong>{ "This is the bundled sample" }</strong>
+                                { " — a real failed dbt build of a demo project, not your run. " }
+                                if replaced > 0 {
+                                    { format!("It replaced the {} you had loaded. ", if replaced == 1 { "file".to_string() } else { format!("{replaced} files") }) }
+                                }
+                                { "Drop or choose your own files to replace it." }
+                            </p>
+                        }
                         <Inputs view={v.clone()} read_errors={state.read_errors.clone()} />
                     }
                     if let Some(d) = &v.diagnosis {

@@ -28,6 +28,8 @@ pub struct LoaderProps {
     pub progress: Option<Progress>,
     pub has_files: bool,
     pub on_files: Callback<Vec<Picked>>,
+    /// The sample's files: they replace what is loaded.
+    pub on_sample: Callback<Vec<Picked>>,
     pub on_cancel: Callback<()>,
     pub on_clear: Callback<()>,
     pub on_error: Callback<String>,
@@ -46,7 +48,7 @@ pub fn Loader(props: &LoaderProps) -> Html {
         })
     };
     let on_sample = {
-        let on_files = props.on_files.clone();
+        let on_files = props.on_sample.clone();
         let on_error = props.on_error.clone();
         Callback::from(move |_: MouseEvent| {
             let on_files = on_files.clone();
