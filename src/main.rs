@@ -222,17 +222,31 @@ fn collect(path: &Path, files: &mut Vec<(String, Vec<u8>)>) -> io::Result<usize>
         let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         names.sort();
         for f in names {
-            if !f.is_file() || !is_candidate(&f) {
+            // The rule reads the path inside the folder given (`logs/` beside it is `logs/`).
+            let rel = match f.strip_prefix(path) {
+                Ok(r) => r.to_string_lossy().replace('\\', "/"),
+                Err(_) => format!(
+                    "logs/{}",
+                    f.file_name().and_then(|n| n.to_str()).unwrap_or_default()
+                ),
+            };
+            let entry = artifacts::folder::entry(&rel);
+            if !f.is_file() || entry == artifacts::folder::Entry::Skip {
                 continue;
             }
             let canon = f.canonicalize().unwrap_or_else(|_| f.clone());
             if !seen.insert(canon) {
                 continue;
             }
-            let bytes = std::fs::read(&f)?;
             let name = f.display().to_string();
-            // Inside folders only what is recognized counts; other JSON (graph_summary.json, …) is skipped.
-            let archive = bytes.starts_with(b"PK\x03\x04");
+            if let artifacts::folder::Entry::Unneeded(_) = entry {
+                // Named as not needed, as the page does; never read.
+                files.push((name, Vec::new()));
+                continue;
+            }
+            let bytes = std::fs::read(&f)?;
+            // Inside folders only what is recognized counts; other JSON (package.json, …) is skipped.
+            let archive = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\x1f\x8b");
             let dbt = matches!(
                 artifacts::recognize(&bytes),
                 Some(InputKind::RunResults | InputKind::Manifest | InputKind::Log)
@@ -289,15 +303,6 @@ fn is_powerbi_dir(p: &Path) -> bool {
                 .iter()
                 .any(|s| n.ends_with(s))
         })
-}
-
-fn is_candidate(p: &Path) -> bool {
-    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    [
-        ".json", ".log", ".txt", ".out", ".zip", ".tmdl", ".bim", ".pbir",
-    ]
-    .iter()
-    .any(|e| name.ends_with(e))
 }
 
 fn classify() -> io::Result<u8> {

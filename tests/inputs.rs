@@ -142,7 +142,12 @@ fn garbage_and_foreign_files() {
         InputKind::Unreadable,
         "unzip",
     );
-    check("x.gz", b"\x1f\x8b\x08\x00", InputKind::Unreadable, "gunzip");
+    check(
+        "x.gz",
+        b"\x1f\x8b\x08\x00",
+        InputKind::Unreadable,
+        "damaged",
+    );
     check(
         "package.json",
         br#"{"name": "x", "version": "1.0.0"}"#,
@@ -402,4 +407,61 @@ fn a_manifest_of_another_warehouse_is_flagged_and_does_not_decide_the_adapter() 
         "{:?}",
         d.warnings
     );
+}
+
+/// Artifacts kept gzipped (`manifest.json.gz`, as CI systems often store them) are read as the
+/// files they hold; a ZIP of a PBIP folder gives its semantic model; the files dbt writes into
+/// target/ that a diagnosis does not need are named as such, quietly — no warning.
+#[test]
+fn gzipped_artifacts_and_a_target_folder_as_dbt_writes_it() {
+    use std::io::Write;
+    let gz = |bytes: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    };
+    let rr = gz(&fixture("renamed_column/target/run_results.json"));
+    let m = gz(&fixture("renamed_column/target/manifest.json"));
+    let graph_summary = br#"{"_invocation_id": "x", "linked": {"0": {"name": "model.shop.a"}}}"#;
+    let inputs = [
+        InputFile {
+            name: "run_results.json.gz",
+            bytes: &rr,
+        },
+        InputFile {
+            name: "manifest.json.gz",
+            bytes: &m,
+        },
+        InputFile {
+            name: "target/graph_summary.json",
+            bytes: graph_summary,
+        },
+        InputFile {
+            name: "target/partial_parse.msgpack",
+            bytes: b"\x83\xa4meta\x00\x01",
+        },
+    ];
+    let (reports, d) = dbt_triage::diagnose_files(&inputs);
+    let kinds: Vec<(&str, InputKind)> = reports
+        .inputs
+        .iter()
+        .map(|r| (r.name.as_str(), r.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("run_results.json.gz", InputKind::RunResults),
+            ("manifest.json.gz", InputKind::Manifest),
+            ("target/graph_summary.json", InputKind::Ignored),
+            ("target/partial_parse.msgpack", InputKind::Ignored),
+        ]
+    );
+    assert!(
+        reports.inputs.iter().all(|r| r.problem.is_none()),
+        "{:?}",
+        reports.inputs
+    );
+    assert!(d.warnings.is_empty(), "{:?}", d.warnings);
+    assert_eq!(d.problems.len(), 1);
+    assert_eq!(d.problems[0].skipped.len(), 3);
 }

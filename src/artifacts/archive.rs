@@ -4,6 +4,8 @@
 
 use std::io::{Cursor, Read};
 
+use super::folder;
+
 /// The most an archive may inflate to, all entries together.
 pub const MAX_TOTAL: u64 = 1 << 30;
 /// The most entries looked at.
@@ -28,10 +30,19 @@ fn entries_within(
         let Ok(mut entry) = zip.by_index(i) else {
             continue;
         };
-        if !entry.is_file() || !wanted(entry.name()) {
+        if !entry.is_file() {
             continue;
         }
         let path = entry.name().to_string();
+        match folder::entry(&path) {
+            folder::Entry::Skip => continue,
+            // Named, not inflated: the core says what it is from its name.
+            folder::Entry::Unneeded(_) => {
+                out.push((format!("{name}/{path}"), Vec::new()));
+                continue;
+            }
+            folder::Entry::Take => {}
+        }
         let budget = max_total.saturating_sub(total);
         let mut data = Vec::new();
         let read = entry.by_ref().take(budget + 1).read_to_end(&mut data);
@@ -54,24 +65,22 @@ fn entries_within(
     Ok(out)
 }
 
-/// Entries that can be inputs: JSON artifacts and logs, not compiled SQL or docs assets.
-fn wanted(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or(path);
-    let skip_dir = [
-        "/compiled/",
-        "/run/",
-        "__MACOSX/",
-        "dbt_packages/",
-        "/node_modules/",
-    ]
-    .iter()
-    .any(|d| format!("/{path}").contains(d));
-    let skip_file = matches!(
-        file,
-        "catalog.json" | "graph_summary.json" | "semantic_manifest.json" | "index.html"
-    );
-    let ext = file.ends_with(".json") || file.ends_with(".log") || file.ends_with(".txt");
-    ext && !skip_dir && !skip_file && !file.starts_with("._")
+/// A gzip file's content (`manifest.json.gz`), within the same limit as an archive.
+pub(crate) fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut data = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes)
+        .take(MAX_TOTAL + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| {
+            format!("this gzip file cannot be decompressed ({e}) — it is damaged; copy it again")
+        })?;
+    if data.len() as u64 > MAX_TOTAL {
+        return Err(format!(
+            "this gzip file decompresses to more than {} MB — add the artifacts themselves",
+            MAX_TOTAL >> 20
+        ));
+    }
+    Ok(data)
 }
 
 #[cfg(test)]
@@ -107,7 +116,11 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["ci.zip/target/run_results.json", "ci.zip/logs/dbt.log"]
+            [
+                "ci.zip/target/run_results.json",
+                "ci.zip/target/catalog.json",
+                "ci.zip/logs/dbt.log"
+            ]
         );
     }
 

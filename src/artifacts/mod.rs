@@ -3,6 +3,7 @@
 //! as unusable in words that name the file and say what to do; nothing here panics on any bytes.
 
 mod archive;
+pub mod folder;
 pub mod log;
 pub mod manifest;
 pub mod run_results;
@@ -166,7 +167,30 @@ fn read_one(f: &InputFile<'_>, out: &mut Artifacts, powerbi: &mut Vec<(String, V
         detail: String::new(),
         problem: Some(problem),
     };
-    match sniff(f.bytes) {
+    if is_gzip(f.bytes) {
+        // `manifest.json.gz`: how CI systems often keep artifacts. Read what it holds, once.
+        match archive::gunzip(f.bytes) {
+            Ok(inner) if is_gzip(&inner) || is_zip(&inner) => out.inputs.push(unreadable(
+                "this gzip file holds another archive — unpack it and add the files inside".into(),
+            )),
+            Ok(inner) => read_one(
+                &InputFile {
+                    name: f.name,
+                    bytes: &inner,
+                },
+                out,
+                powerbi,
+            ),
+            Err(problem) => out.inputs.push(unreadable(problem)),
+        }
+        return;
+    }
+    // Content decides; a file dbt writes that no diagnosis needs is named as such by its name.
+    let sniffed = match (sniff(f.bytes), folder::unneeded(f.name)) {
+        (Sniffed::Unreadable(_), Some(what)) => Sniffed::Ignored(what),
+        (s, _) => s,
+    };
+    match sniffed {
         Sniffed::RunResults => match run_results::parse(f.bytes) {
             Ok(rr) => {
                 let detail = format!(
@@ -325,11 +349,6 @@ pub(crate) fn sniff(bytes: &[u8]) -> Sniffed {
         return Sniffed::Unreadable(
             "this is a ZIP archive inside a ZIP archive — unzip it and add the target/ folder"
                 .into(),
-        );
-    }
-    if body.starts_with(b"\x1f\x8b") {
-        return Sniffed::Unreadable(
-            "this is a gzip-compressed file — decompress it (gunzip) and add the result".into(),
         );
     }
     let head = &body[..body.len().min(SNIFF_WINDOW)];
@@ -514,6 +533,10 @@ impl Artifacts {
             })
             .map(|(_, m)| m)
     }
+}
+
+fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\x1f\x8b")
 }
 
 fn is_zip(bytes: &[u8]) -> bool {

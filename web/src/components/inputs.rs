@@ -15,10 +15,14 @@ pub struct InputsProps {
 #[function_component]
 pub fn Inputs(props: &InputsProps) -> Html {
     let v = &props.view;
+    // What could not be used first (it needs doing something), then what was used, then what
+    // is not needed (quietly, last).
+    let mut inputs: Vec<_> = v.inputs.iter().collect();
+    inputs.sort_by_key(|i| (i.kind == "ignored", i.problem.is_none()));
     html! {
         <section class="inputs" aria-label="Loaded files">
             <ul class="input-list">
-                { for v.inputs.iter().map(|i| {
+                { for inputs.into_iter().map(|i| {
                     let bad = i.problem.is_some();
                     html! {
                         <li class={classes!("input", format!("kind-{}", i.kind), bad.then_some("bad"))}>

@@ -191,28 +191,11 @@ async fn read_entries(reader: &FileSystemDirectoryReader) -> Vec<FileSystemEntry
     }
 }
 
-/// Inside a dropped folder, only files that can be inputs: JSON artifacts, logs and ZIPs of them
-/// (the core opens those), and Power BI files — a PBIP semantic model's TMDL files (kept under
-/// their `<Name>.SemanticModel/…` path, which groups them into one model), `model.bim`, a report's
-/// `definition.pbir`; not the compiled SQL, the pickled graph, the docs site, Power BI's local
-/// cache (`.pbi/`) or a report's pages and visuals.
+/// Inside a dropped or picked folder, the files the core's one rule takes or names as not needed
+/// (`artifacts::folder`, the same for the CLI and ZIPs); compiled SQL, packages, Power BI's
+/// cache and a report's pages are passed over.
 fn wanted_in_folder(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let parts: Vec<&str> = lower.split('/').collect();
-    let dirs = &parts[..parts.len().saturating_sub(1)];
-    let skipped_dir = dirs.iter().any(|part| {
-        matches!(
-            *part,
-            "compiled" | "run" | "node_modules" | ".git" | "dbt_packages" | ".pbi"
-        )
-    });
-    if dirs.iter().any(|d| d.ends_with(".report")) {
-        return !skipped_dir && lower.ends_with("/definition.pbir");
-    }
-    let ext_ok = [".json", ".log", ".txt", ".zip", ".tmdl", ".bim", ".pbir"]
-        .iter()
-        .any(|e| lower.ends_with(e));
-    ext_ok && !skipped_dir
+    dbt_triage::artifacts::folder::entry(path) != dbt_triage::artifacts::folder::Entry::Skip
 }
 
 async fn fetch_sample() -> Result<Vec<Picked>, String> {

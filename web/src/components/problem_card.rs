@@ -152,7 +152,7 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                 <ol>
                     { for p.fix.iter().map(|f| html! {
                         <li>
-                            <span>{ &f.say }</span>
+                            <span>{ with_code_spans(&f.say) }</span>
                             if let Some(run) = &f.run {
                                 <div class="command"><code>{ run }</code><CopyButton text={run.clone()} /></div>
                             }
@@ -244,6 +244,24 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                 </div>
             }
         </article>
+    }
+}
+
+/// Our own sentences put names in backticks: show those as code (as text, never as markup). An
+/// odd number of backticks is no pairing to trust, and the sentence is shown as it is.
+fn with_code_spans(say: &str) -> Html {
+    let parts: Vec<&str> = say.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return html! { { say } };
+    }
+    html! {
+        { for parts.iter().enumerate().map(|(i, part)| {
+            if i % 2 == 1 && !part.is_empty() {
+                html! { <code>{ *part }</code> }
+            } else {
+                html! { { *part } }
+            }
+        }) }
     }
 }
 

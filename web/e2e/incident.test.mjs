@@ -1,0 +1,144 @@
+// Browser tests of the incident view: runs are never mixed (the sample replaces what is loaded,
+// a manifest of another run is flagged), whom to tell, why a node was skipped.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, open, fx, trio, shot, waitForDiagnosis, assertOffline } from './harness.mjs';
+
+setup();
+
+const CLIPBOARD = { permissions: ['clipboard-read', 'clipboard-write'] };
+
+test('Try a sample after dropping a run: the sample replaces it and says so; the next drop replaces the sample', async () => {
+  const t = await open('/');
+  const { page } = t;
+  await page.setInputFiles('#file-input', trio('two_roots'));
+  await waitForDiagnosis(page);
+  assert.match(await page.textContent('#summary'), /2 problems/);
+  assert.equal(await page.locator('#sample-banner').count(), 0, 'no sample banner for the user\'s run');
+  await page.click('#sample');
+  await page.waitForFunction(() => document.querySelector('#sample-banner'));
+  const banner = await page.textContent('#sample-banner');
+  assert.match(banner, /This is the bundled sample/);
+  assert.match(banner, /replaced the 3 files you had loaded/);
+  // Only the sample's run is shown: its one problem, not a mix with the two of the user's run.
+  assert.match(await page.textContent('#summary'), /1 problem\b/);
+  assert.match(await page.textContent('#summary'), /16 nodes skipped/);
+  const inputs = await page.textContent('.inputs');
+  assert.equal(await page.locator('.inputs li').count(), 3, `only the sample's three files are listed: ${inputs}`);
+  assert.equal((inputs.match(/run_results v6 · 37 results/g) || []).length, 1, `one run_results listed: ${inputs}`);
+  await shot(page, '30-sample-replaced');
+  // The user's files replace the sample in turn.
+  await page.setInputFiles('#file-input', trio('renamed_column'));
+  await page.waitForFunction(() => !document.querySelector('#sample-banner') && /missing column|1 problem/i.test(document.querySelector('#summary')?.textContent ?? ''));
+  assert.match(await page.locator('article.problem .category').first().textContent(), /column/i);
+  assert.deepEqual(t.errors, []);
+  assertOffline(t, ['/sample/']);
+  await t.context.close();
+});
+
+test('a manifest of another run on another warehouse is flagged, and the fix follows the errors\' warehouse', async () => {
+  const t = await open('/');
+  const { page } = t;
+  await page.setInputFiles('#file-input', [
+    fx('permission_denied', 'target/run_results.json'),
+    fx('renamed_column', 'target/manifest.json'),
+  ]);
+  await waitForDiagnosis(page);
+  const warning = page.locator('.warning.w-foreign_manifest');
+  await warning.waitFor();
+  const text = await warning.textContent();
+  assert.match(text, /from another run/);
+  assert.match(text, /on DuckDB/);
+  assert.match(text, /PostgreSQL's/);
+  const fix = await page.locator('article.problem .fix').first().textContent();
+  assert.match(fix, /GRANT USAGE ON SCHEMA/);
+  assert.doesNotMatch(fix, /DuckDB/);
+  await shot(page, '31-foreign-manifest');
+  assert.deepEqual(t.errors, []);
+  assertOffline(t);
+  await t.context.close();
+});
+
+test('whom to tell: the owners of the broken exposures in the card and the Markdown; why a node was skipped', async () => {
+  const t = await open('/', CLIPBOARD);
+  const { page } = t;
+  await page.setInputFiles('#file-input', trio('renamed_column'));
+  await waitForDiagnosis(page);
+  const notify = page.locator('article.problem .notify').first();
+  const owners = await notify.textContent();
+  assert.match(owners, /Finance Analytics/);
+  assert.match(owners, /Sales Ops/);
+  assert.equal(await notify.locator('a[href="mailto:finance-analytics@example.com"]').count(), 1);
+  await notify.scrollIntoViewIfNeeded();
+  await shot(page, '32-notify');
+  await page.click('#copy-markdown');
+  await page.waitForSelector('.export-out');
+  const md = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(md, /\*\*Notify:\*\* Finance Analytics \(`finance-analytics@example\.com`\)/);
+  assert.match(md, /3 nodes were skipped because of this: `customer_revenue`/);
+  assert.doesNotMatch(md, /\\`/, 'no escaped backticks');
+  // A skipped node says which failure skipped it, and lists its parents and children.
+  await page.locator('g.node[data-id="model.shop.int_customer_orders"]').click();
+  await page.locator('#node-panel[aria-busy="false"]').waitFor();
+  const panel = page.locator('#node-panel');
+  assert.match(await panel.locator('.caused-by').textContent(), /stg_customers/);
+  assert.match(await panel.locator('.parents').textContent(), /stg_customers/);
+  assert.match(await panel.locator('.children').textContent(), /customer_revenue|dim_customers/);
+  // Its root is one click away.
+  await panel.locator('.caused-by button', { hasText: 'stg_customers' }).click();
+  await page.waitForFunction(() => /model\.shop\.stg_customers/.test(document.querySelector('#node-panel')?.textContent ?? ''));
+  await shot(page, '33-node-why-skipped');
+  assert.deepEqual(t.errors, []);
+  assertOffline(t);
+  await t.context.close();
+});
+
+test('a target/ folder picked as dbt writes it: the unneeded files are listed quietly; gzipped artifacts are read', async () => {
+  const os = await import('node:os');
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const zlib = await import('node:zlib');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbt-triage-target-'));
+  const target = path.join(dir, 'target');
+  fs.mkdirSync(path.join(target, 'compiled/shop/models'), { recursive: true });
+  fs.mkdirSync(path.join(target, 'run/shop/models'), { recursive: true });
+  for (const f of ['run_results.json', 'manifest.json']) {
+    fs.copyFileSync(fx('renamed_column', 'target', f), path.join(target, f));
+  }
+  fs.writeFileSync(path.join(target, 'graph_summary.json'), '{"_invocation_id": "x", "linked": {}}');
+  fs.writeFileSync(path.join(target, 'semantic_manifest.json'), '{"semantic_models": [], "metrics": [], "project_configuration": {}}');
+  fs.writeFileSync(path.join(target, 'partial_parse.msgpack'), Buffer.from([0x83, 0xa4, 0x00, 0x01, 0x02]));
+  fs.writeFileSync(path.join(target, 'graph.gpickle'), Buffer.from([0x80, 0x04, 0x95, 0x00]));
+  fs.writeFileSync(path.join(target, 'compiled/shop/models/a.sql'), 'select 1');
+  fs.writeFileSync(path.join(target, 'run/shop/models/a.sql'), 'create table a as select 1');
+  const t = await open('/');
+  const { page } = t;
+  await page.setInputFiles('#folder-input', target);
+  await waitForDiagnosis(page);
+  assert.match(await page.locator('article.problem .category').first().textContent(), /column/i);
+  assert.equal(await page.locator('.input.bad').count(), 0, await page.textContent('.inputs'));
+  assert.equal(await page.locator('.warning').count(), 0, 'no warning banner');
+  const ignored = await page.locator('.input.kind-ignored').allTextContents();
+  for (const f of ['graph_summary.json', 'semantic_manifest.json', 'partial_parse.msgpack', 'graph.gpickle']) {
+    assert.ok(ignored.some((s) => s.includes(f) && /not needed/.test(s)), `${f} listed as not needed: ${ignored}`);
+  }
+  assert.doesNotMatch(await page.textContent('.inputs'), /a\.sql/, 'compiled SQL is passed over');
+  await shot(page, '34-target-folder');
+
+  // A gzipped pair, as CI systems keep artifacts.
+  const gz = fs.mkdtempSync(path.join(os.tmpdir(), 'dbt-triage-gz-'));
+  const pair = ['run_results.json', 'manifest.json'].map((f) => {
+    const out = path.join(gz, `${f}.gz`);
+    fs.writeFileSync(out, zlib.gzipSync(fs.readFileSync(fx('two_roots', 'target', f))));
+    return out;
+  });
+  await page.click('text=Start over');
+  await page.setInputFiles('#file-input', pair);
+  await page.waitForFunction(() => /2 problems/.test(document.querySelector('#summary')?.textContent ?? ''));
+  const kinds = await page.locator('.input .input-kind').allTextContents();
+  assert.deepEqual(kinds, ['run results', 'manifest']);
+  assert.equal(await page.locator('.input.bad').count(), 0);
+  assert.deepEqual(t.errors, []);
+  assertOffline(t);
+  await t.context.close();
+});
