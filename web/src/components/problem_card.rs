@@ -251,7 +251,7 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
 /// odd number of backticks is no pairing to trust, and the sentence is shown as it is.
 fn with_code_spans(say: &str) -> Html {
     let parts: Vec<&str> = say.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         return html! { { say } };
     }
     html! {
