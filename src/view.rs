@@ -474,6 +474,132 @@ pub fn failure_nodes(v: &ProjectView) -> Vec<u32> {
     seeds
 }
 
+/// The most nodes a focused view shows before it keeps to the failed nodes' own neighbourhood
+/// and folds wide fan-outs: past this, a layout is no longer readable on a screen.
+pub const FOCUS_CAP: usize = 150;
+/// How many children of one node a big focused view shows; the rest are folded into a count.
+pub const FAN_OUT: usize = 12;
+
+/// What a focused graph shows, and what it folded away.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Focus {
+    /// Node indices, sorted.
+    pub shown: Vec<u32>,
+    /// `(node, hidden)`: a shown node whose children beyond [`FAN_OUT`] are not shown, and how
+    /// many of them there are (the page offers to expand it).
+    pub folded: Vec<(u32, usize)>,
+}
+
+/// The failure's part of the graph, `up` levels upstream and `down` levels downstream.
+///
+/// A small failure shows all of its nodes (roots, skipped, affected exposures) with their
+/// neighbours, as [`neighborhood`] does. A big one — a hub model whose failure skipped hundreds
+/// — would draw everything downstream: then the view starts from the failed nodes alone, and a
+/// node with more than [`FAN_OUT`] children shows the first of them (failed, exposures and
+/// skipped nodes first) and folds the rest into a count, unless it is in `expanded`.
+pub fn focus(v: &ProjectView, up: u32, down: u32, expanded: &[u32]) -> Focus {
+    let all = failure_nodes(v);
+    let small = neighborhood_hops(v, &all, up, down, None);
+    if small.shown.len() <= FOCUS_CAP || all.is_empty() {
+        return small;
+    }
+    let failed: Vec<u32> = v
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.status == NodeStatus::Failed)
+        .map(|(i, _)| i as u32)
+        .collect();
+    let seeds = if failed.is_empty() { all } else { failed };
+    neighborhood_hops(v, &seeds, up, down, Some(expanded))
+}
+
+/// `seeds` and the nodes within `up` levels upstream and `down` levels downstream of them; with
+/// `fold`, each node's children past [`FAN_OUT`] are left out (unless the node is listed).
+fn neighborhood_hops(
+    v: &ProjectView,
+    seeds: &[u32],
+    up: u32,
+    down: u32,
+    fold: Option<&[u32]>,
+) -> Focus {
+    if seeds.is_empty() {
+        return Focus {
+            shown: (0..v.nodes.len() as u32).collect(),
+            folded: Vec::new(),
+        };
+    }
+    let n = v.nodes.len();
+    let mut ups: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut downs: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for &(p, c) in &v.edges {
+        if (p as usize) < n && (c as usize) < n {
+            downs[p as usize].push(c);
+            ups[c as usize].push(p);
+        }
+    }
+    // Children worth showing first: what failed, what it breaks, the way to what it breaks,
+    // what it skipped.
+    let mut to_exposure = vec![false; n];
+    let mut stack: Vec<u32> = (0..n as u32)
+        .filter(|&i| v.nodes[i as usize].status == NodeStatus::Affected)
+        .collect();
+    while let Some(i) = stack.pop() {
+        for &p in &ups[i as usize] {
+            if !to_exposure[p as usize] {
+                to_exposure[p as usize] = true;
+                stack.push(p);
+            }
+        }
+    }
+    let rank = |i: u32| match v.nodes[i as usize].status {
+        NodeStatus::Failed => 0,
+        NodeStatus::Affected => 1,
+        _ if to_exposure[i as usize] => 2,
+        NodeStatus::Skipped => 3,
+        _ => 4,
+    };
+    for list in &mut downs {
+        list.sort_by_key(|&c| (rank(c), c));
+    }
+    let mut keep = vec![false; n];
+    let mut folded = Vec::new();
+    for (adj, depth, folds) in [(&ups, up, false), (&downs, down, true)] {
+        let mut dist = vec![u32::MAX; n];
+        let mut queue = VecDeque::new();
+        for &s in seeds.iter().filter(|s| (**s as usize) < n) {
+            dist[s as usize] = 0;
+            queue.push_back(s);
+        }
+        while let Some(i) = queue.pop_front() {
+            keep[i as usize] = true;
+            let d = dist[i as usize];
+            if d >= depth {
+                continue;
+            }
+            let next = &adj[i as usize];
+            let limit = match fold {
+                Some(open) if folds && !open.contains(&i) => FAN_OUT,
+                _ => usize::MAX,
+            };
+            if next.len() > limit {
+                folded.push((i, next.len() - limit));
+            }
+            for &j in next.iter().take(limit) {
+                if dist[j as usize] == u32::MAX {
+                    dist[j as usize] = d + 1;
+                    queue.push_back(j);
+                }
+            }
+        }
+    }
+    folded.sort_unstable();
+    Focus {
+        shown: (0..n as u32).filter(|i| keep[*i as usize]).collect(),
+        folded,
+    }
+}
+
 /// `seeds` and every node within `depth` levels upstream or downstream of them, sorted. With no
 /// seeds (a green run), the whole project.
 pub fn neighborhood(v: &ProjectView, seeds: &[u32], depth: u32) -> Vec<u32> {
@@ -766,6 +892,86 @@ mod tests {
         assert_eq!(neighborhood(&v, &[2], 2), vec![0, 1, 2, 3, 4]);
         assert_eq!(neighborhood(&v, &[], 1), vec![0, 1, 2, 3, 4, 5]);
         assert_eq!(neighborhood(&v, &[99], 1), Vec::<u32>::new());
+    }
+
+    /// A hub that failed and skipped 400 models: the focused view stays under the cap, starts
+    /// from the hub, shows its parent and the first children, and counts the folded rest.
+    #[test]
+    fn a_hub_failure_is_focused_and_its_fan_out_folded() {
+        let mut nodes = vec![
+            ViewNode::bare(
+                "model.p.src".into(),
+                "src".into(),
+                "model".into(),
+                NodeStatus::Passed,
+            ),
+            ViewNode::bare(
+                "model.p.hub".into(),
+                "hub".into(),
+                "model".into(),
+                NodeStatus::Failed,
+            ),
+        ];
+        let mut edges = vec![(0, 1)];
+        for i in 0..400u32 {
+            nodes.push(ViewNode::bare(
+                format!("model.p.m{i}"),
+                format!("m{i}"),
+                "model".into(),
+                NodeStatus::Skipped,
+            ));
+            edges.push((1, 2 + i));
+        }
+        nodes.push(ViewNode::bare(
+            "exposure.p.report".into(),
+            "report".into(),
+            "exposure".into(),
+            NodeStatus::Affected,
+        ));
+        edges.push((1, 402));
+        let v = ProjectView {
+            nodes,
+            edges,
+            ..ProjectView::default()
+        };
+        let f = focus(&v, 1, 1, &[]);
+        assert!(f.shown.len() <= FOCUS_CAP, "{}", f.shown.len());
+        assert!(
+            f.shown.contains(&0) && f.shown.contains(&1),
+            "the hub and its parent"
+        );
+        assert!(
+            f.shown.contains(&402),
+            "the affected exposure comes first among the children"
+        );
+        assert_eq!(f.shown.len(), 2 + FAN_OUT);
+        assert_eq!(f.folded, vec![(1, 401 - FAN_OUT)]);
+        // A child on the way to an affected exposure comes before the other skipped ones.
+        let mut far = v.clone();
+        far.nodes.push(ViewNode::bare(
+            "exposure.p.far".into(),
+            "far".into(),
+            "exposure".into(),
+            NodeStatus::Affected,
+        ));
+        far.edges.push((300, 403));
+        let f = focus(&far, 1, 1, &[]);
+        assert!(f.shown.contains(&300), "m298 leads to an exposure");
+        // Expanding the hub shows all of its children.
+        let f = focus(&v, 1, 1, &[1]);
+        assert_eq!(f.shown.len(), 403);
+        assert!(f.folded.is_empty());
+        // Upstream and downstream hops are separate.
+        assert_eq!(focus(&v, 1, 0, &[]).shown, vec![0, 1]);
+        assert_eq!(focus(&v, 0, 0, &[]).shown, vec![1]);
+    }
+
+    #[test]
+    fn a_small_failure_shows_all_of_it() {
+        let v = chain();
+        let all = neighborhood(&v, &failure_nodes(&v), 1);
+        assert_eq!(focus(&v, 1, 1, &[]).shown, all);
+        assert!(focus(&v, 1, 1, &[]).folded.is_empty());
     }
 
     #[test]

@@ -667,6 +667,8 @@ pub fn error_type(message: &str) -> Option<String> {
 
 /// The adapter a message's shape points to.
 pub fn detect_adapter(message: &str) -> Option<Adapter> {
+    // What names the warehouse is at the start; a message can hold megabytes.
+    let message = prefix(message, MATCHED_PREFIX);
     static SHAPES: OnceLock<Vec<(Adapter, Regex)>> = OnceLock::new();
     let shapes = SHAPES.get_or_init(|| {
         [

@@ -123,7 +123,7 @@ test('a target/ folder picked as dbt writes it: the unneeded files are listed qu
     assert.ok(ignored.some((s) => s.includes(f) && /not needed/.test(s)), `${f} listed as not needed: ${ignored}`);
   }
   assert.doesNotMatch(await page.textContent('.inputs'), /a\.sql/, 'compiled SQL is passed over');
-  await shot(page, '34-target-folder');
+  await shot(page, '35-target-folder');
 
   // A gzipped pair, as CI systems keep artifacts.
   const gz = fs.mkdtempSync(path.join(os.tmpdir(), 'dbt-triage-gz-'));
@@ -138,6 +138,59 @@ test('a target/ folder picked as dbt writes it: the unneeded files are listed qu
   const kinds = await page.locator('.input .input-kind').allTextContents();
   assert.deepEqual(kinds, ['run results', 'manifest']);
   assert.equal(await page.locator('.input.bad').count(), 0);
+  assert.deepEqual(t.errors, []);
+  assertOffline(t);
+  await t.context.close();
+});
+
+test('a hub failure that skips 300 models: the first view stays readable, starts at the root, and folds the fan-out', async () => {
+  const fs = await import('node:fs');
+  // The renamed_column run with 300 more models reading the failed stg_customers, all skipped.
+  const m = JSON.parse(fs.readFileSync(fx('renamed_column', 'target/manifest.json'), 'utf8'));
+  const rr = JSON.parse(fs.readFileSync(fx('renamed_column', 'target/run_results.json'), 'utf8'));
+  const template = m.nodes['model.shop.int_customer_orders'];
+  const skipped = rr.results.find((r) => r.status === 'skipped');
+  for (let i = 0; i < 300; i++) {
+    const id = `model.shop.hub_child_${String(i).padStart(3, '0')}`;
+    m.nodes[id] = { ...template, unique_id: id, name: `hub_child_${i}`, alias: `hub_child_${i}`,
+      fqn: ['shop', `hub_child_${i}`], path: `hub_child_${i}.sql`, original_file_path: `models/hub_child_${i}.sql`,
+      depends_on: { macros: [], nodes: ['model.shop.stg_customers'] } };
+    rr.results.push({ ...skipped, unique_id: id });
+  }
+  const t = await open('/');
+  const { page } = t;
+  await page.setInputFiles('#file-input', [
+    { name: 'run_results.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(rr)) },
+    { name: 'manifest.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(m)) },
+  ]);
+  await waitForDiagnosis(page);
+  await page.waitForSelector('.graph-svg g.node');
+  const count = Number((await page.textContent('.graph-count')).match(/^(\d+) of/)[1]);
+  assert.ok(count <= 150, `the first view shows ${count} nodes`);
+  // Problem 1's root is drawn, inside the viewport.
+  const root = page.locator('g.node[data-id="model.shop.stg_customers"]');
+  assert.equal(await root.count(), 1);
+  const box = await root.boundingBox();
+  const svg = await page.locator('.graph-svg').boundingBox();
+  assert.ok(box && box.x >= svg.x && box.x + box.width <= svg.x + svg.width && box.y >= svg.y && box.y + box.height <= svg.y + svg.height,
+    `the root is in view: ${JSON.stringify(box)} in ${JSON.stringify(svg)}`);
+  assert.equal(await page.textContent('#hops-up'), '↑1');
+  assert.equal(await page.textContent('#hops-down'), '↓1');
+  const folded = page.locator('.folded');
+  assert.match(await folded.textContent(), /stg_customers: \d+ more — expand/);
+  await page.locator('.explore').scrollIntoViewIfNeeded();
+  await shot(page, '36-hub-folded');
+  // Expanding the hub draws all of its children.
+  await folded.locator('button.expand', { hasText: 'stg_customers' }).click();
+  await page.waitForFunction(() => Number(document.querySelector('.graph-count')?.textContent.match(/^(\d+) of/)?.[1]) > 300, null, { timeout: 30000 });
+  await page.waitForFunction(() => !document.querySelector('.graph-wait'), null, { timeout: 30000 });
+  assert.equal(await page.locator('.folded button.expand', { hasText: 'stg_customers' }).count(), 0);
+  // Upstream only: the hub and its parents.
+  await page.click('[aria-label="One level less downstream"]');
+  await page.waitForFunction(() => document.querySelector('#hops-down')?.textContent === '↓0');
+  await page.waitForFunction(() => !document.querySelector('.graph-wait'));
+  assert.equal(await page.locator('g.node[data-id="model.shop.hub_child_000"]').count(), 0);
+  assert.equal(await page.locator('g.node[data-id="model.shop.stg_customers"]').count(), 1);
   assert.deepEqual(t.errors, []);
   assertOffline(t);
   await t.context.close();

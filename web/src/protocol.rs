@@ -121,6 +121,8 @@ pub const FIRST_DEPTH: u32 = 1;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FirstLayout {
     pub shown: Vec<u32>,
+    /// The fan-outs folded away (`view::Focus::folded`).
+    pub folded: Vec<(u32, usize)>,
     pub layout: Layout,
 }
 

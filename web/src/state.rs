@@ -29,11 +29,21 @@ impl Picked {
 /// How much of the lineage the graph shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// The failure's nodes and `depth` levels around them.
+    /// The failure's nodes and `up` levels upstream, `down` levels downstream of them (a big
+    /// failure's wide fan-outs folded, see `view::focus`).
     Focus {
-        depth: u32,
+        up: u32,
+        down: u32,
     },
     Whole,
+}
+
+impl Scope {
+    /// The first view of a run.
+    pub const FIRST: Scope = Scope::Focus {
+        up: FIRST_DEPTH,
+        down: FIRST_DEPTH,
+    };
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +81,10 @@ pub struct State {
     pub scope: Scope,
     /// The nodes the graph shows, and the layout once the worker sent it.
     pub shown: Shared<Vec<u32>>,
+    /// The shown nodes whose children were folded away, and how many.
+    pub folded: Shared<Vec<(u32, usize)>>,
+    /// Nodes the user unfolded.
+    pub expanded: Vec<u32>,
     pub layout: Option<Shared<Layout>>,
     pub layout_token: u32,
     /// A layout the worker sent with the view, for this token: the page takes it in a task of
@@ -102,8 +116,10 @@ impl Default for State {
             skipped_all: Vec::new(),
             view_id: 0,
             shared: None,
-            scope: Scope::Focus { depth: FIRST_DEPTH },
+            scope: Scope::FIRST,
             shown: Shared::new(Vec::new()),
+            folded: Shared::new(Vec::new()),
+            expanded: Vec::new(),
             layout: None,
             layout_token: 0,
             first_layout: None,
@@ -165,6 +181,8 @@ pub enum Action {
     SelectProblem(Option<usize>),
     /// Show a node, widening the graph to the whole project when it is not shown.
     Reveal(u32),
+    /// Show all the children of a node whose fan-out was folded.
+    Expand(u32),
 }
 
 impl Reducible for State {
@@ -256,15 +274,20 @@ impl Reducible for State {
                 s.selected_node = None;
                 s.node_detail = None;
                 s.selected_problem = None;
-                s.scope = Scope::Focus { depth: FIRST_DEPTH };
+                s.scope = Scope::FIRST;
                 match first_layout {
                     Some(first) => {
+                        s.expanded.clear();
+                        s.folded = Shared::new(first.folded);
                         s.shown = Shared::new(first.shown);
                         s.layout = None;
                         s.layout_token += 1;
                         s.first_layout = Some((s.layout_token, Shared::new(first.layout)));
                     }
-                    None => s.relayout(),
+                    None => {
+                        s.expanded.clear();
+                        s.relayout();
+                    }
                 }
             }
             // Answers about another view than the one shown are dropped.
@@ -333,6 +356,12 @@ impl Reducible for State {
             Action::SelectProblem(p) => {
                 s.selected_problem = if s.selected_problem == p { None } else { p };
             }
+            Action::Expand(n) => {
+                if !s.expanded.contains(&n) {
+                    s.expanded.push(n);
+                    s.relayout();
+                }
+            }
             Action::Reveal(n) => {
                 if s.selected_node != Some(n) {
                     s.node_detail = None;
@@ -355,11 +384,15 @@ impl State {
         let Some(v) = &self.view else {
             return;
         };
-        let shown = match self.scope {
-            Scope::Whole => (0..v.nodes.len() as u32).collect(),
-            Scope::Focus { depth } => view::neighborhood(v, &view::failure_nodes(v), depth),
+        let focus = match self.scope {
+            Scope::Whole => view::Focus {
+                shown: (0..v.nodes.len() as u32).collect(),
+                folded: Vec::new(),
+            },
+            Scope::Focus { up, down } => view::focus(v, up, down, &self.expanded),
         };
-        self.shown = Shared::new(shown);
+        self.shown = Shared::new(focus.shown);
+        self.folded = Shared::new(focus.folded);
         self.layout = None;
         self.layout_token += 1;
     }

@@ -71,10 +71,14 @@ fn first_layout(view: &ProjectView) -> Option<FirstLayout> {
     if view.nodes.is_empty() {
         return None;
     }
-    let shown = view::neighborhood(view, &view::failure_nodes(view), FIRST_DEPTH);
+    let view::Focus { shown, folded } = view::focus(view, FIRST_DEPTH, FIRST_DEPTH, &[]);
     let edges = view::edges_among(view, &shown);
     let layout = layout::layout(&shown, &edges, &layout::Config::default());
-    Some(FirstLayout { shown, layout })
+    Some(FirstLayout {
+        shown,
+        folded,
+        layout,
+    })
 }
 
 /// Leaves the page the nodes' outlines ([`ViewNode::outline`]: what the graph, the search and

@@ -258,6 +258,10 @@ pub fn App() -> Html {
         Callback::from(move |s: Scope| dispatcher.dispatch(Action::SetScope(s)))
     };
     let on_close_panel = on_select_node.reform(|_: ()| None);
+    let on_expand = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |n: u32| dispatcher.dispatch(Action::Expand(n)))
+    };
 
     html! {
         <div class={classes!("page", dragging.then_some("dragging"))}
@@ -334,7 +338,8 @@ pub fn App() -> Html {
                         <div class="explore">
                             <LineageGraph view={v.clone()} shown={state.shown.clone()} layout={state.layout.clone()}
                                           scope={state.scope} selected={state.selected_node} highlight={highlight}
-                                          on_select={on_select_node} on_scope={on_scope} on_reveal={on_reveal.clone()} />
+                                          on_select={on_select_node} on_scope={on_scope} on_reveal={on_reveal.clone()}
+                                          folded={state.folded.clone()} on_expand={on_expand} />
                             if let Some(n) = state.selected_node {
                                 <NodePanel view={v.clone()} node={n} detail={state.node_detail.clone()} on_close={on_close_panel}
                                            index={index.clone()} on_node={on_reveal.clone()} />

@@ -33,7 +33,15 @@ pub struct LineageGraphProps {
     pub on_select: Callback<Option<u32>>,
     pub on_scope: Callback<Scope>,
     pub on_reveal: Callback<u32>,
+    /// Shown nodes whose children were folded away, how many, and what unfolds one.
+    #[prop_or_default]
+    pub folded: Shared<Vec<(u32, usize)>>,
+    #[prop_or_default]
+    pub on_expand: Callback<u32>,
 }
+
+/// How many folded fan-outs the graph offers to expand by name.
+const FOLDED_LISTED: usize = 6;
 
 /// Pan and zoom: screen = layout * k + (tx, ty).
 #[derive(Clone, Copy, PartialEq)]
@@ -175,11 +183,19 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
         use_effect_with(props.layout.clone(), move |layout| {
             if let (Some(l), Some(el)) = (layout, svg_ref.cast::<Element>()) {
                 let mut v = fit(l, &el);
-                let failed = l.positions.iter().find(|p| {
+                // Problem 1's root (problems are ordered by blast radius), else any failed node.
+                let is_failed = |i: u32| {
                     view.nodes
-                        .get(p.node as usize)
+                        .get(i as usize)
                         .is_some_and(|n| n.status == NodeStatus::Failed)
-                });
+                };
+                let first_root = view
+                    .problems
+                    .first()
+                    .and_then(|p| p.nodes.iter().copied().find(|&i| is_failed(i)));
+                let failed = first_root
+                    .and_then(|r| l.positions.iter().find(|p| p.node == r))
+                    .or_else(|| l.positions.iter().find(|p| is_failed(p.node)));
                 if let (true, Some(p)) = (v.k < LABEL_K, failed) {
                     v.k = 0.8;
                     v.tx = v.w / 4.0 - p.x * v.k;
@@ -390,16 +406,41 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     };
 
     // Scope controls.
-    let depth = match props.scope {
-        Scope::Focus { depth } => Some(depth),
+    let hops = match props.scope {
+        Scope::Focus { up, down } => Some((up, down)),
         Scope::Whole => None,
     };
-    let set_depth = |d: u32| {
+    let (up, down) = hops.unwrap_or((1, 1));
+    let set_hops = |up: u32, down: u32| {
         props
             .on_scope
-            .reform(move |_: MouseEvent| Scope::Focus { depth: d })
+            .reform(move |_: MouseEvent| Scope::Focus { up, down })
     };
     let whole = props.on_scope.reform(|_: MouseEvent| Scope::Whole);
+    let folded_html = {
+        let folded = props.folded.clone();
+        let hidden: usize = folded.iter().map(|(_, n)| n).sum();
+        html! {
+            if hops.is_some() && !folded.is_empty() {
+                <div class="folded" role="status">
+                    <span class="label">{ format!("{hidden} downstream nodes folded:") }</span>
+                    { for folded.iter().take(FOLDED_LISTED).map(|&(node, n)| {
+                        let name = v.nodes.get(node as usize).map(|x| x.name.clone()).unwrap_or_default();
+                        let expand = props.on_expand.reform(move |_: MouseEvent| node);
+                        html! {
+                            <button class="button small expand" onclick={expand}
+                                    title={format!("Show all the children of {name}")}>
+                                { format!("{name}: {n} more — expand") }
+                            </button>
+                        }
+                    }) }
+                    if folded.len() > FOLDED_LISTED {
+                        <span class="muted">{ format!("and {} more", folded.len() - FOLDED_LISTED) }</span>
+                    }
+                </div>
+            }
+        }
+    };
 
     // Search.
     let on_query = {
@@ -630,16 +671,27 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
             <div class="graph-controls">
                 <div class="group" role="group" aria-label="How much to show">
                     <span class="label">{ "Show:" }</span>
-                    <button class={classes!("button", "small", depth.is_some().then_some("on"))}
-                            onclick={set_depth(depth.unwrap_or(1))} aria-pressed={depth.is_some().to_string()}>
-                        { match depth { Some(d) => format!("failure ±{d}"), None => "failure ±1".to_string() } }
+                    <button id="focus-failure" class={classes!("button", "small", hops.is_some().then_some("on"))}
+                            onclick={set_hops(up, down)} aria-pressed={hops.is_some().to_string()}
+                            title="The failed nodes and the levels around them">
+                        { "failure" }
                     </button>
-                    <button class="button small" aria-label="One level less" disabled={depth.is_none_or(|d| d == 0)}
-                            onclick={set_depth(depth.unwrap_or(1).saturating_sub(1))}>{ "−" }</button>
-                    <button class="button small" aria-label="One level more"
-                            onclick={set_depth(depth.map_or(1, |d| d + 1))}>{ "+" }</button>
-                    <button id="whole-project" class={classes!("button", "small", depth.is_none().then_some("on"))}
-                            aria-pressed={depth.is_none().to_string()} onclick={whole}>
+                    <span class="hops" role="group" aria-label="Levels upstream">
+                        <button class="button small" aria-label="One level less upstream" disabled={hops.is_none() || up == 0}
+                                onclick={set_hops(up.saturating_sub(1), down)}>{ "−" }</button>
+                        <span id="hops-up" class="hop-count" title="levels upstream">{ format!("↑{up}") }</span>
+                        <button class="button small" aria-label="One level more upstream"
+                                onclick={set_hops(up + 1, down)}>{ "+" }</button>
+                    </span>
+                    <span class="hops" role="group" aria-label="Levels downstream">
+                        <button class="button small" aria-label="One level less downstream" disabled={hops.is_none() || down == 0}
+                                onclick={set_hops(up, down.saturating_sub(1))}>{ "−" }</button>
+                        <span id="hops-down" class="hop-count" title="levels downstream">{ format!("↓{down}") }</span>
+                        <button class="button small" aria-label="One level more downstream"
+                                onclick={set_hops(up, down + 1)}>{ "+" }</button>
+                    </span>
+                    <button id="whole-project" class={classes!("button", "small", hops.is_none().then_some("on"))}
+                            aria-pressed={hops.is_none().to_string()} onclick={whole}>
                         { format!("whole project ({total})") }
                     </button>
                 </div>
@@ -679,6 +731,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                     }
                 </div>
             </div>
+            { folded_html }
             <div class="graph-frame" ref={frame_ref}>
                 <svg ref={svg_ref} class={classes!("graph-svg", props.highlight.is_some().then_some("dimmed"))}
                      tabindex="0" role="application"
