@@ -77,6 +77,13 @@ test('whom to tell: the owners of the broken exposures in the card and the Markd
   assert.match(md, /\*\*Notify:\*\* Finance Analytics \(`finance-analytics@example\.com`\)/);
   assert.match(md, /3 nodes were skipped because of this: `customer_revenue`/);
   assert.doesNotMatch(md, /\\`/, 'no escaped backticks');
+  // "Show in graph" brings the graph into view.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.locator('article.problem .show-in-graph').first().click();
+  await page.waitForFunction(() => {
+    const r = document.querySelector('.explore').getBoundingClientRect();
+    return r.top >= -1 && r.top < window.innerHeight / 2;
+  });
   // A skipped node says which failure skipped it, and lists its parents and children.
   await page.locator('g.node[data-id="model.shop.int_customer_orders"]').click();
   await page.locator('#node-panel[aria-busy="false"]').waitFor();
@@ -88,6 +95,14 @@ test('whom to tell: the owners of the broken exposures in the card and the Markd
   await panel.locator('.caused-by button', { hasText: 'stg_customers' }).click();
   await page.waitForFunction(() => /model\.shop\.stg_customers/.test(document.querySelector('#node-panel')?.textContent ?? ''));
   await shot(page, '33-node-why-skipped');
+  // A log that names no node gives no graph, and "Show in graph" is not offered.
+  await page.click('text=Start over');
+  await page.setInputFiles('#file-input', [{ name: 'console.txt', mimeType: 'text/plain', buffer: Buffer.from(
+    '12:00:00  Running with dbt=1.10.23\n12:00:00  Encountered an error:\nRuntime Error\n  Could not find profile named \'shop\'\n') }]);
+  await page.waitForFunction(() => /profile/i.test(document.querySelector('article.problem')?.textContent ?? ''));
+  assert.equal(await page.locator('article.problem').count(), 1);
+  assert.equal(await page.locator('.explore').count(), 0);
+  assert.equal(await page.locator('article.problem .show-in-graph').count(), 0);
   assert.deepEqual(t.errors, []);
   assertOffline(t);
   await t.context.close();

@@ -243,7 +243,19 @@ pub fn App() -> Html {
     };
     let on_select_problem = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |i: usize| dispatcher.dispatch(Action::SelectProblem(Some(i))))
+        let selected = state.selected_problem;
+        Callback::from(move |i: usize| {
+            dispatcher.dispatch(Action::SelectProblem(Some(i)));
+            // Marking a problem brings the graph into view (unmarking leaves the page where it is).
+            if selected != Some(i) {
+                if let Some(graph) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector(".explore").ok().flatten())
+                {
+                    graph.scroll_into_view_with_bool(true);
+                }
+            }
+        })
     };
     let on_reveal = {
         let dispatcher = state.dispatcher();

@@ -109,9 +109,12 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                 <h3 id={format!("problem-{}-title", p.id)} class="problem-title">
                     <Highlight text={p.title.clone()} marks={marks.clone()} />
                 </h3>
-                <button class="button small" aria-pressed={props.selected.to_string()} onclick={on_select}>
+                // A log-only run has no graph to show it in.
+                if !props.view.nodes.is_empty() {
+                <button class="button small show-in-graph" aria-pressed={props.selected.to_string()} onclick={on_select}>
                     { if props.selected { "Unmark in graph" } else { "Show in graph" } }
                 </button>
+                }
             </header>
             if !p.evidence.is_empty() {
                 <dl class="evidence">
