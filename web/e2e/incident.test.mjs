@@ -69,6 +69,9 @@ test('whom to tell: the owners of the broken exposures in the card and the Markd
   assert.match(owners, /Finance Analytics/);
   assert.match(owners, /Sales Ops/);
   assert.equal(await notify.locator('a[href="mailto:finance-analytics@example.com"]').count(), 1);
+  // The SQL line the warehouse names, and on it the column the diagnosis took from the message.
+  assert.match(await page.locator('.code-line.hit').first().textContent(), /first_name/);
+  assert.equal(await page.locator('.code-line.hit mark').first().textContent(), 'first_name');
   await notify.scrollIntoViewIfNeeded();
   await shot(page, '32-notify');
   await page.click('#copy-markdown');

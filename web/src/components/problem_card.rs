@@ -143,7 +143,15 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                             let hit = sql.line == Some(i as u32 + 1);
                             html! {
                                 <span class={classes!("code-line", hit.then_some("hit"))}>
-                                    <span class="ln" aria-hidden="true">{ i + 1 }</span>{ line }{ "\n" }
+                                    <span class="ln" aria-hidden="true">{ i + 1 }</span>
+                                    // On the line the warehouse names, the token the diagnosis took
+                                    // from its message (the column, the function) is marked too.
+                                    if hit {
+                                        <Highlight text={line.to_string()} marks={marks.clone()} />
+                                    } else {
+                                        { line }
+                                    }
+                                    { "\n" }
                                 </span>
                             }
                         }) }
