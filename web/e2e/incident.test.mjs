@@ -213,3 +213,25 @@ test('a hub failure that skips 300 models: the first view stays readable, starts
   assertOffline(t);
   await t.context.close();
 });
+
+test('on a phone: no sideways scroll, and a tapped node\'s details appear over the graph, in view', async () => {
+  const t = await open('/', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const { page } = t;
+  await page.setInputFiles('#file-input', trio('renamed_column'));
+  await waitForDiagnosis(page);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `the page is ${width} px wide at 390`);
+  const node = page.locator('g.node[data-id="model.shop.int_customer_orders"]');
+  await node.scrollIntoViewIfNeeded();
+  await node.tap();
+  await page.locator('#node-panel[aria-busy="false"]').waitFor();
+  const box = await page.locator('#node-panel').boundingBox();
+  assert.ok(box.y >= 0 && box.y + box.height <= 844 + 1, `the details are in view: ${JSON.stringify(box)}`);
+  assert.match(await page.locator('#node-panel').textContent(), /int_customer_orders/);
+  await shot(page, '37-phone-node');
+  await page.locator('#node-panel button[aria-label="Close the details"]').tap();
+  assert.equal(await page.locator('#node-panel').count(), 0);
+  assert.deepEqual(t.errors, []);
+  assertOffline(t);
+  await t.context.close();
+});
