@@ -603,39 +603,7 @@ fn neighborhood_hops(
 /// `seeds` and every node within `depth` levels upstream or downstream of them, sorted. With no
 /// seeds (a green run), the whole project.
 pub fn neighborhood(v: &ProjectView, seeds: &[u32], depth: u32) -> Vec<u32> {
-    if seeds.is_empty() {
-        return (0..v.nodes.len() as u32).collect();
-    }
-    let n = v.nodes.len();
-    let mut up: Vec<Vec<u32>> = vec![Vec::new(); n];
-    let mut down: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for &(p, c) in &v.edges {
-        down[p as usize].push(c);
-        up[c as usize].push(p);
-    }
-    let mut keep = vec![false; n];
-    for adj in [&up, &down] {
-        let mut dist = vec![u32::MAX; n];
-        let mut queue = VecDeque::new();
-        for &s in seeds.iter().filter(|s| (**s as usize) < n) {
-            dist[s as usize] = 0;
-            queue.push_back(s);
-        }
-        while let Some(i) = queue.pop_front() {
-            keep[i as usize] = true;
-            let d = dist[i as usize];
-            if d >= depth {
-                continue;
-            }
-            for &j in &adj[i as usize] {
-                if dist[j as usize] == u32::MAX {
-                    dist[j as usize] = d + 1;
-                    queue.push_back(j);
-                }
-            }
-        }
-    }
-    (0..n as u32).filter(|i| keep[*i as usize]).collect()
+    neighborhood_hops(v, seeds, depth, depth, None).shown
 }
 
 /// The edges among `nodes`.

@@ -203,25 +203,13 @@ impl Reducible for State {
                     s.files.retain(|f| !f.same_as(&p));
                     s.files.push(p);
                 }
-                s.generation += 1;
-                s.error = None;
-                s.progress = Some(Progress {
-                    text: "Starting".into(),
-                    done: 0,
-                    total: 1,
-                });
+                s.start_load();
             }
             Action::Sample(picked) => {
                 let own = if s.sample.is_some() { 0 } else { s.files.len() };
                 s.files = picked;
                 s.pending_sample = Some(own);
-                s.generation += 1;
-                s.error = None;
-                s.progress = Some(Progress {
-                    text: "Starting".into(),
-                    done: 0,
-                    total: 1,
-                });
+                s.start_load();
             }
             Action::Clear => {
                 s = State {
@@ -380,6 +368,17 @@ impl Reducible for State {
 impl State {
     /// Chooses the nodes to show for the scope and asks for a new layout (the effect that talks
     /// to the worker watches `layout_token`).
+    /// The files changed: the worker reads them again, and the page says it is starting.
+    fn start_load(&mut self) {
+        self.generation += 1;
+        self.error = None;
+        self.progress = Some(Progress {
+            text: "Starting".into(),
+            done: 0,
+            total: 1,
+        });
+    }
+
     fn relayout(&mut self) {
         let Some(v) = &self.view else {
             return;
