@@ -17,11 +17,9 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
-    // An "internal error" wrapper is `other` only when no code inside it names a category.
-    Rule::when(
-        r"\[INTERNAL_ERROR\][^\n]*|GENERIC_INTERNAL_ERROR[^\n]*|Internal Error[^\n]*",
-        |_, message| super::known_code(message).is_none(),
-    ),
+    // (A code inside the wrapper that names a category decides instead: `codes::deciding`
+    // passes over "internal" readings, and that code does not allow `other`.)
+    Rule::any(r"\[INTERNAL_ERROR\][^\n]*|GENERIC_INTERNAL_ERROR[^\n]*|Internal Error[^\n]*"),
     Rule::any(r"Not a dbt project[^\n]*"),
     // dbt Fusion's own crash; the operating system refusing a file dbt writes.
     Rule::any(r"panicked at [^\n]*|[^\n]*\(os error \d+\)"),

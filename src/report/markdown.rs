@@ -5,7 +5,7 @@
 use crate::diagnose::Diagnosis;
 use crate::diagnose::Exposure;
 use crate::report::text::tool_text;
-use crate::report::{plural, short, summary};
+use crate::report::{code_spans, plural, short, summary};
 
 pub fn render(d: &Diagnosis) -> String {
     let mut o = String::new();
@@ -158,22 +158,19 @@ fn link(e: &Exposure) -> String {
 /// Our own sentences (titles, fix steps) put names in backticks: keep those as code spans and
 /// escape the rest. An unpaired backtick is escaped like any other markup character.
 fn inline(s: &str) -> String {
-    let parts: Vec<&str> = s.split('`').collect();
-    if parts.len() % 2 == 0 {
-        // An odd number of backticks: no pairing to trust.
-        return escape(s);
+    match code_spans(s) {
+        Some(pieces) => pieces
+            .into_iter()
+            .map(|(piece, code)| {
+                if code {
+                    code_span(piece)
+                } else {
+                    escape(piece)
+                }
+            })
+            .collect(),
+        None => escape(s),
     }
-    parts
-        .iter()
-        .enumerate()
-        .map(|(i, part)| {
-            if i % 2 == 1 && !part.is_empty() {
-                code_span(part)
-            } else {
-                escape(part)
-            }
-        })
-        .collect()
 }
 
 /// Text as one code span (which renders literally).

@@ -87,6 +87,24 @@ pub fn summary(d: &Diagnosis) -> String {
     s
 }
 
+/// Our own sentences (titles, fix steps) put names in backticks: the pieces of `s`, each marked
+/// whether it was inside a pair of backticks. `None` for an odd number of backticks (no pairing
+/// to trust): the text is then shown as it is.
+pub fn code_spans(s: &str) -> Option<Vec<(&str, bool)>> {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return None;
+    }
+    Some(
+        parts
+            .into_iter()
+            .enumerate()
+            .filter(|(_, p)| !p.is_empty())
+            .map(|(i, p)| (p, i % 2 == 1))
+            .collect(),
+    )
+}
+
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")

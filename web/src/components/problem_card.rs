@@ -261,18 +261,15 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
 /// Our own sentences put names in backticks: show those as code (as text, never as markup). An
 /// odd number of backticks is no pairing to trust, and the sentence is shown as it is.
 fn with_code_spans(say: &str) -> Html {
-    let parts: Vec<&str> = say.split('`').collect();
-    if parts.len().is_multiple_of(2) {
-        return html! { { say } };
-    }
-    html! {
-        { for parts.iter().enumerate().map(|(i, part)| {
-            if i % 2 == 1 && !part.is_empty() {
-                html! { <code>{ *part }</code> }
+    match dbt_triage::report::code_spans(say) {
+        Some(pieces) => html! {
+            { for pieces.into_iter().map(|(piece, code)| if code {
+                html! { <code>{ piece }</code> }
             } else {
-                html! { { *part } }
-            }
-        }) }
+                html! { { piece } }
+            }) }
+        },
+        None => html! { { say } },
     }
 }
 
