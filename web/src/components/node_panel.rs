@@ -5,7 +5,7 @@
 use dbt_triage::view::{ProjectView, ViewNode};
 use yew::prelude::*;
 
-use crate::components::problem_card::is_web_url;
+use crate::components::problem_card::{is_web_url, node_link};
 use crate::shared::Shared;
 
 #[derive(Properties, PartialEq)]
@@ -36,16 +36,7 @@ pub fn NodePanel(props: &NodePanelProps) -> Html {
     };
     let close = props.on_close.reform(|_: MouseEvent| ());
     let v = &props.view;
-    let link = |id: &str| -> Html {
-        let name = dbt_triage::report::short(id).to_string();
-        match props.index.get(id) {
-            Some(&i) => {
-                let on_node = props.on_node.reform(move |_: MouseEvent| i);
-                html! { <button class="link node-link" onclick={on_node} title={id.to_string()}>{ name }</button> }
-            }
-            None => html! { <span title={id.to_string()}>{ name }</span> },
-        }
-    };
+    let link = |id: &str| node_link(id, &props.index, &props.on_node);
     let neighbours = |ids: Vec<&str>| -> Html {
         let more = ids.len().saturating_sub(NEIGHBOURS_SHOWN);
         html! {

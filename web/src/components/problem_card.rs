@@ -84,16 +84,7 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
     let marks = evidence_marks(p);
     let at = props.at;
     let on_select = props.on_select.reform(move |_: MouseEvent| at);
-    let node_link = |id: &String| -> Html {
-        let name = dbt_triage::report::short(id).to_string();
-        match props.index.get(id) {
-            Some(&i) => {
-                let on_node = props.on_node.reform(move |_: MouseEvent| i);
-                html! { <button class="link node-link" onclick={on_node} title={id.clone()}>{ name }</button> }
-            }
-            None => html! { <span title={id.clone()}>{ name }</span> },
-        }
-    };
+    let node_link = |id: &String| node_link(id, &props.index, &props.on_node);
     let exposures: Vec<_> = p
         .affected_exposures
         .iter()
@@ -270,6 +261,19 @@ fn with_code_spans(say: &str) -> Html {
             }) }
         },
         None => html! { { say } },
+    }
+}
+
+/// A node by its short name: a button that selects it in the graph when the view has it, else
+/// plain text; its id on hover.
+pub fn node_link(id: &str, index: &HashMap<String, u32>, on_node: &Callback<u32>) -> Html {
+    let name = dbt_triage::report::short(id).to_string();
+    match index.get(id) {
+        Some(&i) => {
+            let on_node = on_node.reform(move |_: MouseEvent| i);
+            html! { <button class="link node-link" onclick={on_node} title={id.to_string()}>{ name }</button> }
+        }
+        None => html! { <span title={id.to_string()}>{ name }</span> },
     }
 }
 
