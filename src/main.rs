@@ -141,16 +141,7 @@ fn diagnose(args: &[String]) -> io::Result<u8> {
     let arts = dbt_triage::read(&inputs);
     let lineage = dbt_triage::lineage(&arts);
     let mut diagnosis = dbt_triage::diagnose(&arts, &lineage);
-    let usable = arts
-        .inputs
-        .iter()
-        .filter(|i| {
-            matches!(
-                i.kind,
-                InputKind::RunResults | InputKind::Manifest | InputKind::Log
-            )
-        })
-        .count();
+    let usable = arts.inputs.iter().filter(|i| i.kind.is_dbt_input()).count();
     if usable == 0 {
         for i in &arts.inputs {
             let why = i
@@ -247,10 +238,7 @@ fn collect(path: &Path, files: &mut Vec<(String, Vec<u8>)>) -> io::Result<usize>
             let bytes = std::fs::read(&f)?;
             // Inside folders only what is recognized counts; other JSON (package.json, …) is skipped.
             let archive = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\x1f\x8b");
-            let dbt = matches!(
-                artifacts::recognize(&bytes),
-                Some(InputKind::RunResults | InputKind::Manifest | InputKind::Log)
-            );
+            let dbt = artifacts::recognize(&bytes).is_some_and(InputKind::is_dbt_input);
             if archive || dbt || dbt_triage::powerbi::sniff(&name, &bytes).is_some() {
                 files.push((name, bytes));
                 added += 1;

@@ -113,11 +113,12 @@ fn other_dbt_artifacts_are_named() {
     let catalog = br#"{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/catalog/v1.json"}, "nodes": {}, "sources": {}}"#;
     check("catalog.json", catalog, InputKind::Ignored, "catalog.json");
     let sources = br#"{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/sources/v3.json"}, "results": []}"#;
+    // sources.json is an input now: `dbt source freshness` results.
     check(
         "sources.json",
         sources,
-        InputKind::Ignored,
-        "source freshness",
+        InputKind::Sources,
+        "sources (freshness) v3 · 0 sources",
     );
     let semantic = br#"{"semantic_models": [], "metrics": [], "project_configuration": {}}"#;
     check(

@@ -8,19 +8,13 @@ use std::path::Path;
 
 use dbt_triage::diagnose::Diagnosis;
 use dbt_triage::report::short;
-use dbt_triage::InputFile;
+
+mod common;
+use common::diagnose;
 
 /// Reads every file dbt left for a story (target/*.json, logs/dbt.log, console.txt).
 fn load(story: &str) -> Vec<(String, Vec<u8>)> {
-    load_only(
-        story,
-        &[
-            "target/run_results.json",
-            "target/manifest.json",
-            "logs/dbt.log",
-            "console.txt",
-        ],
-    )
+    load_only(story, &common::STORY_FILES)
 }
 
 /// Reads some of the files dbt left for a story.
@@ -28,23 +22,9 @@ fn load_only(story: &str, rels: &[&str]) -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(story);
-    let mut files = Vec::new();
-    for rel in rels {
-        let p = dir.join(rel);
-        if let Ok(bytes) = std::fs::read(&p) {
-            files.push((rel.to_string(), bytes));
-        }
-    }
+    let files = common::read_some(&dir, rels);
     assert!(!files.is_empty(), "no fixture files in {}", dir.display());
     files
-}
-
-fn diagnose(files: &[(String, Vec<u8>)]) -> Diagnosis {
-    let inputs: Vec<InputFile<'_>> = files
-        .iter()
-        .map(|(name, bytes)| InputFile { name, bytes })
-        .collect();
-    dbt_triage::diagnose_files(&inputs).1
 }
 
 /// The diagnosis in a few lines: what a reviewer checks against the story.
@@ -92,6 +72,45 @@ fn compact(d: &Diagnosis) -> String {
     if !orphans.is_empty() {
         writeln!(o, "orphans: {}", orphans.join(",")).unwrap();
     }
+    if !d.stale.is_empty() {
+        let s: Vec<String> = d
+            .stale
+            .iter()
+            .map(|s| {
+                let by: Vec<&str> = s.stale_because.iter().map(|b| short(b)).collect();
+                format!("{}<{}", short(&s.node), by.join("+"))
+            })
+            .collect();
+        writeln!(o, "stale: {}", s.join(",")).unwrap();
+    }
+    for w in &d.warned {
+        let tested: Vec<&str> = w.tested.iter().map(|t| short(t)).collect();
+        let risk: Vec<&str> = w.at_risk_exposures.iter().map(|e| short(e)).collect();
+        writeln!(
+            o,
+            "warned {} tests={} failures={} at_risk={}",
+            short(&w.node),
+            tested.join(","),
+            w.failures.map_or("-".to_string(), |f| f.to_string()),
+            risk.join(",")
+        )
+        .unwrap();
+    }
+    let marked = |f: fn(&dbt_triage::diagnose::Exposure) -> bool| -> Vec<&str> {
+        d.exposures
+            .iter()
+            .filter(|e| f(e))
+            .map(|e| short(&e.id))
+            .collect()
+    };
+    let stale_exposures = marked(|e| e.stale);
+    if !stale_exposures.is_empty() {
+        writeln!(o, "stale exposures: {}", stale_exposures.join(",")).unwrap();
+    }
+    let at_risk = marked(|e| e.at_risk);
+    if !at_risk.is_empty() {
+        writeln!(o, "at risk: {}", at_risk.join(",")).unwrap();
+    }
     for w in &d.warnings {
         writeln!(o, "warn {}", w.code).unwrap();
     }
@@ -114,6 +133,41 @@ fn check_files(story: &str, files: &[(String, Vec<u8>)], expected: &str) {
         .map(|l| format!("{}\n", l.strip_prefix("        ").unwrap_or(l)))
         .collect();
     assert_eq!(got, want, "story {story}:\n{got}");
+}
+
+#[test]
+fn warned_test() {
+    // A green `dbt build` whose warn-level test found a row: success, exit 0, reports at risk.
+    check(
+        "warned_test",
+        "
+        success build duckdb
+        warned assert_net_amount_not_negative tests=fct_orders failures=1 at_risk=executive_revenue,finance_kpis,order_forecast
+        at risk: executive_revenue,finance_kpis,order_forecast
+        ",
+    );
+}
+
+#[test]
+fn source_freshness() {
+    // `dbt source freshness` (sessions error, refunds warn) then a green `dbt build` on that data.
+    check(
+        "source_freshness",
+        "
+        failed build duckdb
+        #1 freshness [raw.sessions] {age_s=91350750,max_loaded_at=2024-01-09T19:40:00+00:00,relation=\"shop\".\"raw\".\"sessions\",threshold=error_after 48 hour}
+          rerun: dbt source freshness --select source:raw.sessions && dbt build --select source:raw.sessions+
+        stale: fct_sessions<raw.sessions,stg_sessions<raw.sessions
+        stale exposures: web_traffic
+        at risk: executive_revenue,finance_kpis,order_forecast
+        warn freshness_warn
+        ",
+    );
+    // sources.json alone: the freshness run is the diagnosis.
+    let d = diagnose(&load_only("source_freshness", &["target/sources.json"]));
+    assert_eq!(d.problems.len(), 1);
+    assert_eq!(d.problems[0].roots, ["source.shop.raw.sessions"]);
+    assert_eq!(serde_json::to_value(d.status).unwrap(), "failed");
 }
 
 #[test]

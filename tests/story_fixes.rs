@@ -9,31 +9,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use dbt_triage::diagnose::Diagnosis;
-use dbt_triage::InputFile;
 
-/// The files of a story folder that dbt wrote (target/*.json, logs/dbt.log, console.txt).
-fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    for rel in [
-        "target/run_results.json",
-        "target/manifest.json",
-        "logs/dbt.log",
-        "console.txt",
-    ] {
-        if let Ok(bytes) = std::fs::read(dir.join(rel)) {
-            files.push((rel.to_string(), bytes));
-        }
-    }
-    files
-}
-
-fn diagnose(files: &[(String, Vec<u8>)]) -> Diagnosis {
-    let inputs: Vec<InputFile<'_>> = files
-        .iter()
-        .map(|(name, bytes)| InputFile { name, bytes })
-        .collect();
-    dbt_triage::diagnose_files(&inputs).1
-}
+mod common;
+use common::diagnose;
 
 /// Every problem as the engineer reads it.
 fn advice(d: &Diagnosis) -> String {
@@ -49,6 +27,14 @@ fn advice(d: &Diagnosis) -> String {
             }
         }
         let _ = writeln!(out, "  rerun: {}", p.rerun);
+    }
+    for w in &d.warned {
+        let _ = writeln!(
+            out,
+            "warned {}: $ {}",
+            dbt_triage::report::short(&w.node),
+            dbt_triage::report::warned_rows_command(w)
+        );
     }
     if d.problems.is_empty() {
         out.push_str("no problem\n");
@@ -81,7 +67,7 @@ fn every_story_says_what_to_do() {
     let stories = folders(&root);
     assert!(stories.len() >= 20, "{} stories", stories.len());
     for dir in stories {
-        let files = files_of(&dir);
+        let files = common::read_some(&dir, &common::STORY_FILES);
         if files.is_empty() {
             continue;
         }

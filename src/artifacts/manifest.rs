@@ -37,6 +37,8 @@ pub struct Node {
     pub attached_node: Option<String>,
     /// The name of a source's source (`raw` in `source('raw', 'orders')`).
     pub source_name: Option<String>,
+    /// A source's `loaded_at_field` (a column or an expression), for freshness.
+    pub loaded_at_field: Option<String>,
     pub exposure: Option<ExposureInfo>,
 }
 
@@ -142,6 +144,8 @@ struct RawNode {
     #[serde(deserialize_with = "lenient_string")]
     relation_name: Option<String>,
     source_name: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    loaded_at_field: Option<String>,
     config: Option<RawConfig>,
     depends_on: Option<RawDependsOn>,
     #[serde(alias = "compiled_sql", deserialize_with = "lenient_string")]
@@ -184,6 +188,9 @@ struct RawConfig {
     #[serde(deserialize_with = "lenient_string")]
     on_schema_change: Option<String>,
     contract: Option<RawContract>,
+    /// dbt ≥ 1.10 keeps a source's `loaded_at_field` in its config too.
+    #[serde(deserialize_with = "lenient_string")]
+    loaded_at_field: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -280,13 +287,14 @@ fn convert(key: String, raw: RawNode, default_type: &str) -> Node {
         .unwrap_or_else(|| default_type.to_string())
         .to_ascii_lowercase();
     let name = raw.name.unwrap_or_else(|| name_from_id(&unique_id));
-    let (materialized, on_schema_change, contract_enforced) = match raw.config {
+    let (materialized, on_schema_change, contract_enforced, config_loaded_at) = match raw.config {
         Some(c) => (
             c.materialized,
             c.on_schema_change,
             c.contract.is_some_and(|c| c.enforced),
+            c.loaded_at_field,
         ),
-        None => (None, None, false),
+        None => (None, None, false, None),
     };
     let mut attached_node = raw.attached_node;
     if resource_type == "unit_test" {
@@ -311,6 +319,7 @@ fn convert(key: String, raw: RawNode, default_type: &str) -> Node {
         compiled_code: raw.compiled_code,
         attached_node,
         source_name: raw.source_name,
+        loaded_at_field: raw.loaded_at_field.or(config_loaded_at),
         tags: Vec::new(),
         exposure: None,
     }

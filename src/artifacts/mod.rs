@@ -7,6 +7,7 @@ pub mod folder;
 pub mod log;
 pub mod manifest;
 pub mod run_results;
+pub mod sources;
 pub mod unwrap;
 
 use serde::{Deserialize, Serialize};
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 pub use log::{Log, LogInvocation, LogNodeError, LogSkip};
 pub use manifest::{ExposureInfo, Manifest, Node};
 pub use run_results::{NodeResult, RunResults};
+pub use sources::{SourceFreshness, Sources, Threshold};
 
 /// The newest schema versions this build knows; newer ones are read leniently with a warning.
 pub const NEWEST_RUN_RESULTS: u32 = 6;
@@ -51,6 +53,8 @@ pub enum InputKind {
     RunResults,
     Manifest,
     Log,
+    /// sources.json, from `dbt source freshness`.
+    Sources,
     /// A Power BI file (PBIP TMDL, model.bim, scanner result, report definition).
     PowerBi,
     /// A file that is not one of the inputs (a catalog.json, a semantic_manifest.json, …): named, unused.
@@ -84,6 +88,8 @@ pub struct Artifacts {
     pub run_results: Vec<Loaded<RunResults>>,
     pub manifests: Vec<Loaded<Manifest>>,
     pub logs: Vec<Loaded<Log>>,
+    /// sources.json files (`dbt source freshness`).
+    pub sources: Vec<Loaded<Sources>>,
     /// Power BI semantic models and reports, read from all Power BI files together.
     pub powerbi: crate::powerbi::PowerBi,
     pub inputs: Vec<InputReport>,
@@ -95,6 +101,7 @@ pub(crate) enum Sniffed {
     RunResults,
     Manifest,
     Log,
+    Sources,
     /// Another dbt artifact or a known non-input: what it is and what it is for.
     Ignored(&'static str),
     Unreadable(String),
@@ -230,6 +237,28 @@ fn read_one(f: &InputFile<'_>, out: &mut Artifacts, powerbi: &mut Vec<(String, V
             Err(e) => out
                 .inputs
                 .push(unreadable(json_problem("manifest.json", &e))),
+        },
+        Sniffed::Sources => match sources::parse(f.bytes) {
+            Ok(s) => {
+                let stale = s.results.iter().filter(|r| r.is_error()).count();
+                let warn = s.results.iter().filter(|r| r.is_warn()).count();
+                let detail = format!(
+                    "sources (freshness){} · {} sources, {stale} stale, {warn} warn{}",
+                    version_text(s.schema_version),
+                    s.results.len(),
+                    metadata_text(&s.metadata)
+                );
+                out.inputs.push(InputReport {
+                    name: name.clone(),
+                    kind: InputKind::Sources,
+                    detail,
+                    problem: None,
+                });
+                out.sources.push(Loaded { name, value: s });
+            }
+            Err(e) => out
+                .inputs
+                .push(unreadable(json_problem("sources.json", &e))),
         },
         Sniffed::Log => {
             let text = String::from_utf8_lossy(f.bytes);
@@ -403,9 +432,7 @@ fn sniff_json(head: &[u8]) -> Sniffed {
                 "catalog.json (from dbt docs generate: column types for the docs site) — not \
                  needed for a diagnosis",
             ),
-            "sources" => Sniffed::Ignored(
-                "sources.json (from dbt source freshness) — not needed for a diagnosis",
-            ),
+            "sources" => Sniffed::Sources,
             "semantic-manifest" | "semantic_manifest" => Sniffed::Ignored(
                 "semantic_manifest.json (the semantic layer's definitions) — not needed for a \
                  diagnosis",
@@ -426,6 +453,13 @@ fn sniff_json(head: &[u8]) -> Sniffed {
         return Sniffed::Ignored(
             "semantic_manifest.json (the semantic layer's definitions) — not needed for a diagnosis",
         );
+    }
+    // dbt ≤ 0.18's sources.json: no schema URL, a map of sources with their freshness.
+    if text.contains("\"sources\"")
+        && text.contains("\"snapshotted_at\"")
+        && !text.contains("\"nodes\"")
+    {
+        return Sniffed::Sources;
     }
     if text.contains("\"results\"") && text.contains("\"elapsed_time\"") {
         return Sniffed::RunResults;
@@ -475,23 +509,18 @@ pub(crate) fn lenient_string<'de, D: serde::Deserializer<'de>>(
 }
 
 impl Artifacts {
+    /// The freshness results the diagnosis uses: the newest by `generated_at` (then the last given).
+    pub fn sources(&self) -> Option<&Sources> {
+        newest(&self.sources, |s| &s.metadata).map(|l| &l.value)
+    }
+
     /// The run results the diagnosis uses: the newest by `generated_at` (then the last given).
     pub fn run_results(&self) -> Option<&RunResults> {
         self.run_results_loaded().map(|l| &l.value)
     }
 
     pub(crate) fn run_results_loaded(&self) -> Option<&Loaded<RunResults>> {
-        self.run_results
-            .iter()
-            .enumerate()
-            .max_by(|(i, a), (j, b)| {
-                a.value
-                    .metadata
-                    .generated_at
-                    .cmp(&b.value.metadata.generated_at)
-                    .then(i.cmp(j))
-            })
-            .map(|(_, l)| l)
+        newest(&self.run_results, |r| &r.metadata)
     }
 
     /// The Power BI semantic models matched to the manifest's relations (empty without either).
@@ -535,6 +564,18 @@ impl Artifacts {
     }
 }
 
+/// The newest file by its `generated_at`, the last given among equals.
+fn newest<T>(files: &[Loaded<T>], metadata: impl Fn(&T) -> &Metadata) -> Option<&Loaded<T>> {
+    files
+        .iter()
+        .enumerate()
+        .max_by(|(i, a), (j, b)| {
+            let (a, b) = (metadata(&a.value), metadata(&b.value));
+            a.generated_at.cmp(&b.generated_at).then(i.cmp(j))
+        })
+        .map(|(_, l)| l)
+}
+
 fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\x1f\x8b")
 }
@@ -544,12 +585,21 @@ fn is_zip(bytes: &[u8]) -> bool {
 }
 
 impl InputKind {
-    /// The stable name: `run_results`, `manifest`, `log`, `power_bi`, `ignored`, `unreadable`.
+    /// A dbt artifact or log the diagnosis reads (not Power BI, not an ignored or bad file).
+    pub fn is_dbt_input(self) -> bool {
+        matches!(
+            self,
+            InputKind::RunResults | InputKind::Manifest | InputKind::Log | InputKind::Sources
+        )
+    }
+
+    /// The stable name: `run_results`, `manifest`, `log`, `sources`, `power_bi`, `ignored`, `unreadable`.
     pub fn as_str(self) -> &'static str {
         match self {
             InputKind::RunResults => "run_results",
             InputKind::Manifest => "manifest",
             InputKind::Log => "log",
+            InputKind::Sources => "sources",
             InputKind::PowerBi => "power_bi",
             InputKind::Ignored => "ignored",
             InputKind::Unreadable => "unreadable",
@@ -563,6 +613,7 @@ pub fn recognize(bytes: &[u8]) -> Option<InputKind> {
         Sniffed::RunResults => Some(InputKind::RunResults),
         Sniffed::Manifest => Some(InputKind::Manifest),
         Sniffed::Log => Some(InputKind::Log),
+        Sniffed::Sources => Some(InputKind::Sources),
         Sniffed::Ignored(_) => Some(InputKind::Ignored),
         Sniffed::Unreadable(_) => None,
     }

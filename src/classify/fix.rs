@@ -81,6 +81,8 @@ pub struct FixContext<'a> {
     pub compiled_code: Option<&'a str>,
     /// A close name from the project for a name that was not found (`stg_customers` for `stg_custmers`).
     pub suggestion: Option<&'a str>,
+    /// A stale source's `loaded_at_field` (a column or an expression).
+    pub loaded_at_field: Option<&'a str>,
     /// Whether `dbt retry` would rerun this invocation (dbt ≥ 1.6 and its run_results is current).
     pub retry_available: bool,
 }
@@ -148,10 +150,11 @@ pub fn fixes(cx: &FixContext<'_>) -> Vec<FixStep> {
         Category::Compilation => compilation::fix(cx),
         Category::Dependency => dependency::fix(cx),
         Category::Resource => resource::fix(cx),
+        Category::Freshness => freshness::fix(cx),
     });
     let sql_ran = !matches!(
         category,
-        Category::Connection | Category::Compilation | Category::Dependency
+        Category::Connection | Category::Compilation | Category::Dependency | Category::Freshness
     );
     if sql_ran {
         if let Some(step) = where_is_sql(cx) {
@@ -161,8 +164,10 @@ pub fn fixes(cx: &FixContext<'_>) -> Vec<FixStep> {
     // `dbt retry` reruns what errored or was skipped, not what passed: after a failed test the
     // model (or seed) whose data the test checks would not be rebuilt.
     // Nor a view upstream whose SQL the fix changes.
-    let retry_rebuilds_the_fix =
-        !matches!(category, Category::SchemaDrift | Category::TestFailure) && cx.origin.is_none();
+    let retry_rebuilds_the_fix = !matches!(
+        category,
+        Category::SchemaDrift | Category::TestFailure | Category::Freshness
+    ) && cx.origin.is_none();
     if cx.retry_available && retry_rebuilds_the_fix {
         steps.push(FixStep::run(
             "After the fix, `dbt retry` reruns only what errored or was skipped in this \

@@ -10,6 +10,7 @@ mod contract;
 mod data;
 mod dependency;
 mod fix;
+mod freshness;
 mod fusion_codes;
 mod keywords;
 mod missing_column;
@@ -49,11 +50,13 @@ pub enum Category {
     Compilation,
     Dependency,
     Resource,
+    /// A source's newest data is older than its freshness threshold (`dbt source freshness`).
+    Freshness,
     Other,
 }
 
 impl Category {
-    pub const ALL: [Category; 14] = [
+    pub const ALL: [Category; 15] = [
         Category::Permission,
         Category::SqlDialect,
         Category::MissingRelation,
@@ -67,6 +70,7 @@ impl Category {
         Category::Compilation,
         Category::Dependency,
         Category::Resource,
+        Category::Freshness,
         Category::Other,
     ];
 
@@ -86,6 +90,7 @@ impl Category {
             Category::Compilation => "compilation",
             Category::Dependency => "dependency",
             Category::Resource => "resource",
+            Category::Freshness => "freshness",
             Category::Other => "other",
         }
     }
@@ -106,8 +111,27 @@ impl Category {
             Category::Compilation => "Compilation",
             Category::Dependency => "Dependency",
             Category::Resource => "Resource limit",
+            Category::Freshness => "Source freshness",
             Category::Other => "Other",
         }
+    }
+}
+
+/// `3 days 4 hours`, `5 hours 2 minutes`, `40 seconds`: an age as people say it.
+pub fn age_text(seconds: u64) -> String {
+    let unit = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let (d, h, m) = (
+        seconds / 86_400,
+        seconds % 86_400 / 3_600,
+        seconds % 3_600 / 60,
+    );
+    match (d, h, m) {
+        (0, 0, 0) => unit(seconds, "second"),
+        (0, 0, m) => unit(m, "minute"),
+        (0, h, 0) => unit(h, "hour"),
+        (0, h, m) => format!("{} {}", unit(h, "hour"), unit(m, "minute")),
+        (d, 0, _) => unit(d, "day"),
+        (d, h, _) => format!("{} {}", unit(d, "day"), unit(h, "hour")),
     }
 }
 
@@ -149,11 +173,48 @@ pub struct Evidence {
     /// `ORA-00942`, `TABLE_OR_VIEW_NOT_FOUND`, `Code: 47`), else a SQLSTATE, else dbt Fusion's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// Freshness: the newest `loaded_at_field` value dbt found, as it wrote it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_loaded_at: Option<String>,
+    /// Freshness: how old that row was when dbt looked, in whole seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_s: Option<u64>,
+    /// Freshness: the threshold the source broke, as sources.yml spells it (`error_after 48 hour`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<String>,
 }
 
 impl Evidence {
     pub fn is_empty(&self) -> bool {
         *self == Evidence::default()
+    }
+
+    /// What the evidence names, as (label, value) for people, in the order they read best.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut v: Vec<(&'static str, String)> = [
+            ("column", &self.column),
+            ("object", &self.object),
+            ("relation", &self.relation),
+            ("function", &self.function),
+            ("privilege", &self.privilege),
+            ("role", &self.role),
+            ("user", &self.user),
+            ("env var", &self.env_var),
+            ("profile", &self.profile),
+            ("target", &self.target),
+            ("newest row", &self.max_loaded_at),
+            ("threshold", &self.threshold),
+        ]
+        .into_iter()
+        .filter_map(|(k, val)| Some((k, val.clone()?)))
+        .collect();
+        if let Some(age) = self.age_s {
+            v.push(("age", age_text(age)));
+        }
+        if let Some(l) = self.line {
+            v.push(("line (as the warehouse counts)", l.to_string()));
+        }
+        v
     }
 }
 

@@ -38,8 +38,23 @@ pub fn summary(d: &Diagnosis) -> String {
     use crate::diagnose::Status;
     let c = d.counts();
     match d.status {
-        Status::Success if d.problems.is_empty() => {
+        Status::Success if d.problems.is_empty() && c.warned + c.late_sources == 0 => {
             return "The run succeeded: nothing failed.".to_string();
+        }
+        Status::Success if d.problems.is_empty() => {
+            let mut what = Vec::new();
+            if c.warned > 0 {
+                what.push(plural(c.warned, "warning", "warnings"));
+            }
+            if c.late_sources > 0 {
+                what.push(plural(c.late_sources, "late source", "late sources"));
+            }
+            let mut s = format!("The run succeeded with {}", what.join(" and "));
+            let names = at_risk_names(d);
+            if !names.is_empty() {
+                s.push_str(&format!(" — at risk: {names}"));
+            }
+            return s;
         }
         Status::NoResults if d.problems.is_empty() => {
             return "Nothing to diagnose: no run results and no failure in the log.".to_string();
@@ -47,10 +62,18 @@ pub fn summary(d: &Diagnosis) -> String {
         _ => {}
     }
     let problems = plural(c.problems, "problem", "problems");
-    let mut s = if c.roots > 0 {
-        format!("{problems} ({} failed)", plural(c.roots, "node", "nodes"))
-    } else {
+    let failed = c.roots - c.stale_sources;
+    let mut counted = Vec::new();
+    if failed > 0 {
+        counted.push(format!("{} failed", plural(failed, "node", "nodes")));
+    }
+    if c.stale_sources > 0 {
+        counted.push(plural(c.stale_sources, "stale source", "stale sources"));
+    }
+    let mut s = if counted.is_empty() {
         problems
+    } else {
+        format!("{problems} ({})", counted.join(", "))
     };
     if c.skipped > 0 {
         s.push_str(&format!(", {} skipped", plural(c.skipped, "node", "nodes")));
@@ -81,10 +104,57 @@ pub fn summary(d: &Diagnosis) -> String {
             plural(c.exposures, "exposure", "exposures")
         ));
     }
+    if c.stale_exposures > 0 {
+        s.push_str(&format!(
+            ", {} stale",
+            plural(c.stale_exposures, "exposure", "exposures")
+        ));
+    }
     if d.status == Status::NoResults {
         s.push_str(" — from the log; dbt wrote no results for this invocation");
     }
     s
+}
+
+/// The exposures at risk by label, Power BI first: `Executive Revenue, Finance KPIs (Power BI)
+/// and Order Forecast`; at most five, then how many more.
+pub fn at_risk_names(d: &Diagnosis) -> String {
+    let mut at_risk: Vec<&crate::diagnose::Exposure> =
+        d.exposures.iter().filter(|e| e.at_risk).collect();
+    at_risk.sort_by_key(|e| (e.tool != "powerbi", e.label.to_lowercase()));
+    let mut names: Vec<String> = Vec::new();
+    let powerbi: Vec<&str> = at_risk
+        .iter()
+        .filter(|e| e.tool == "powerbi")
+        .take(5)
+        .map(|e| e.label.as_str())
+        .collect();
+    if !powerbi.is_empty() {
+        names.push(format!("{} (Power BI)", powerbi.join(", ")));
+    }
+    let room = 5usize.saturating_sub(powerbi.len());
+    names.extend(
+        at_risk
+            .iter()
+            .filter(|e| e.tool != "powerbi")
+            .take(room)
+            .map(|e| e.label.clone()),
+    );
+    let others = at_risk.iter().filter(|e| e.tool != "powerbi").count();
+    let shown = powerbi.len() + room.min(others);
+    if at_risk.len() > shown {
+        names.push(format!("{} more", at_risk.len() - shown));
+    }
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// How to see the rows a warned test found: rerun it storing them in a table.
+pub fn warned_rows_command(w: &crate::diagnose::Warned) -> String {
+    format!("dbt test --select {} --store-failures", short(&w.node))
 }
 
 /// Our own sentences (titles, fix steps) put names in backticks: the pieces of `s`, each marked

@@ -30,7 +30,12 @@ pub fn render(d: &Diagnosis) -> String {
         o.push_str(&format!("Problem {} [{}] {}\n", p.id, p.category, p.title));
         let roots: Vec<&str> = p.roots.iter().map(|r| short(r)).collect();
         if !roots.is_empty() {
-            o.push_str(&format!("  failed:   {}\n", roots.join(", ")));
+            let label = if p.category == crate::Category::Freshness {
+                "stale:   "
+            } else {
+                "failed:  "
+            };
+            o.push_str(&format!("  {label} {}\n", roots.join(", ")));
         }
         if let Some(e) = &p.error_type {
             o.push_str(&format!("  error:    {e}\n"));
@@ -149,6 +154,9 @@ pub fn render(d: &Diagnosis) -> String {
         }
         o.push('\n');
     }
+    stale_section(d, &mut o);
+    warned_section(d, &mut o);
+    late_section(d, &mut o);
     if !d.warnings.is_empty() {
         o.push_str("Warnings:\n");
         for w in &d.warnings {
@@ -167,6 +175,85 @@ pub fn render(d: &Diagnosis) -> String {
         o.push('\n');
     }
     o
+}
+
+/// What was built from stale sources, and the exposures that show it.
+fn stale_section(d: &Diagnosis, o: &mut String) {
+    let exposures: Vec<String> = d
+        .exposures
+        .iter()
+        .filter(|e| e.stale)
+        .map(|e| format!("{} ({})", e.label, tool_text(e)))
+        .collect();
+    if d.stale.is_empty() && exposures.is_empty() {
+        return;
+    }
+    if !d.stale.is_empty() {
+        let names: Vec<&str> = d.stale.iter().take(10).map(|s| short(&s.node)).collect();
+        o.push_str(&format!(
+            "Built from stale data: {}{}\n",
+            names.join(", "),
+            if d.stale.len() > 10 { ", …" } else { "" }
+        ));
+    }
+    if !exposures.is_empty() {
+        o.push_str(&format!("Stale exposures: {}\n", exposures.join(", ")));
+    }
+    o.push('\n');
+}
+
+/// Exposures downstream of a source past `warn_after` (warned tests list their own).
+fn late_section(d: &Diagnosis, o: &mut String) {
+    if d.counts().late_sources == 0 || !d.warned.is_empty() {
+        return;
+    }
+    let names = crate::report::at_risk_names(d);
+    if !names.is_empty() {
+        o.push_str(&format!(
+            "At risk (downstream of a late source): {names}\n\n"
+        ));
+    }
+}
+
+/// Tests that warned: what they test, the rows they found, how to look, what is at risk.
+fn warned_section(d: &Diagnosis, o: &mut String) {
+    if d.warned.is_empty() {
+        return;
+    }
+    o.push_str("Warned (the run went on; these rows flow downstream):\n");
+    for w in &d.warned {
+        let tested: Vec<&str> = w.tested.iter().map(|t| short(t)).collect();
+        o.push_str(&format!("  {}", short(&w.node)));
+        if !tested.is_empty() {
+            o.push_str(&format!(" (tests {})", tested.join(", ")));
+        }
+        if let Some(n) = w.failures {
+            o.push_str(&format!(": {}", plural(n as usize, "row", "rows")));
+        }
+        o.push('\n');
+        if let Some(line) = w.message.lines().next().filter(|l| !l.trim().is_empty()) {
+            o.push_str(&format!("    {}\n", line.trim()));
+        }
+        o.push_str(&format!(
+            "    see the rows: $ {}\n",
+            crate::report::warned_rows_command(w)
+        ));
+        if !w.at_risk_exposures.is_empty() {
+            let labels: Vec<String> = w
+                .at_risk_exposures
+                .iter()
+                .map(|id| {
+                    d.exposures
+                        .iter()
+                        .find(|e| &e.id == id)
+                        .map(|e| format!("{} ({})", e.label, tool_text(e)))
+                        .unwrap_or_else(|| short(id).to_string())
+                })
+                .collect();
+            o.push_str(&format!("    at risk: {}\n", labels.join(", ")));
+        }
+    }
+    o.push('\n');
 }
 
 /// "Power BI", or for exposures of no known tool their type ("notebook").

@@ -55,6 +55,7 @@ fn kind_label(kind: &str) -> &'static str {
         "run_results" => "run results",
         "manifest" => "manifest",
         "log" => "dbt log",
+        "sources" => "source freshness",
         "power_bi" => "Power BI",
         "ignored" => "not needed",
         _ => "could not be used",

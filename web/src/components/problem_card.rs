@@ -109,7 +109,7 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
             </header>
             if !p.evidence.is_empty() {
                 <dl class="evidence">
-                    { for evidence_pairs(p).into_iter().map(|(k, v)| html! {
+                    { for p.evidence.pairs().into_iter().map(|(k, v)| html! {
                         <><dt>{ k }</dt><dd><code>{ v }</code></dd></>
                     }) }
                 </dl>
@@ -323,29 +323,4 @@ fn evidence_marks(p: &Problem) -> Vec<String> {
     .flatten()
     .cloned()
     .collect()
-}
-
-fn evidence_pairs(p: &Problem) -> Vec<(&'static str, String)> {
-    let e = &p.evidence;
-    let mut v = Vec::new();
-    for (k, val) in [
-        ("column", &e.column),
-        ("object", &e.object),
-        ("relation", &e.relation),
-        ("function", &e.function),
-        ("privilege", &e.privilege),
-        ("role", &e.role),
-        ("user", &e.user),
-        ("env var", &e.env_var),
-        ("profile", &e.profile),
-        ("target", &e.target),
-    ] {
-        if let Some(val) = val {
-            v.push((k, val.clone()));
-        }
-    }
-    if let Some(l) = e.line {
-        v.push(("line (as the warehouse counts)", l.to_string()));
-    }
-    v
 }

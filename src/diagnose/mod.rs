@@ -15,6 +15,9 @@ use crate::artifacts::{
 use crate::classify::{self, Category, Classification, Context, Evidence, FixContext, FixStep};
 use crate::graph::Lineage;
 
+mod freshness;
+mod warned;
+
 /// The contract's schema identifier for the JSON form.
 pub const SCHEMA: &str = "dbt-triage.diagnosis.v1";
 
@@ -28,8 +31,33 @@ pub struct Diagnosis {
     pub skipped: Vec<Skipped>,
     pub exposures: Vec<Exposure>,
     pub warnings: Vec<Warning>,
+    /// Models, seeds and snapshots built from a stale source (sources.json in `error`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stale: Vec<StaleNode>,
+    /// Tests that warned (`severity: warn` and rows found): the run succeeded, the data is at risk.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warned: Vec<Warned>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub share_url: Option<String>,
+}
+
+/// A node built from stale sources.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaleNode {
+    pub node: String,
+    /// The stale sources among its ancestors.
+    pub stale_because: Vec<String>,
+}
+
+/// A test that warned: what it tests, how many rows it found, and the exposures downstream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warned {
+    pub node: String,
+    pub tested: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<u64>,
+    pub message: String,
+    pub at_risk_exposures: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,7 +131,7 @@ pub struct Skipped {
     pub caused_by: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Exposure {
     pub id: String,
     /// `exposure` for declared dbt exposures.
@@ -122,6 +150,15 @@ pub struct Exposure {
     pub maturity: Option<String>,
     pub affected: bool,
     pub caused_by: Vec<String>,
+    /// It reads a stale source (`stale_because`: the sources), or a log-only run that stopped
+    /// before building anything did not rebuild it (`stale_because: ["not_run"]`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stale: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stale_because: Vec<String>,
+    /// Downstream of a test that warned (or of a source past `warn_after`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub at_risk: bool,
     /// For Power BI semantic models: the tables tied to dbt nodes by their source.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub matched_by: Vec<MatchedBy>,
@@ -194,6 +231,23 @@ struct Ctx<'a> {
     /// The flags of the invocation that every command we print must carry.
     flags: Flags,
     dbt_version: Option<String>,
+}
+
+#[cfg(test)]
+impl<'a> Ctx<'a> {
+    /// No manifest, no adapter, no flags: what a step sees when nothing but results was given.
+    fn bare(lineage: &'a Lineage) -> Ctx<'a> {
+        Ctx {
+            manifest: None,
+            lineage,
+            adapter: None,
+            command: "build".to_string(),
+            target: None,
+            retry_available: false,
+            flags: Flags::default(),
+            dbt_version: None,
+        }
+    }
 }
 
 /// The invocation's meaningful flags, rendered once: `--target`, a `--profiles-dir` dbt would not
@@ -459,6 +513,9 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
     };
     resolve_not_authorized(&mut roots, rr, manifest);
     qualify_missing_relations(&mut roots, &ctx);
+    // Stale sources are roots of their own kind: outside the cascade (see `freshness`).
+    let fresh = freshness::read(a.sources(), &ctx);
+    warnings.extend(freshness::warn_warnings(a.sources(), &ctx));
 
     // Cascade: which roots each skipped node descends from.
     let reach: BTreeMap<String, HashSet<&str>> = roots
@@ -549,9 +606,15 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
     let downstream = lineage.descendants_of_all(bad.iter().copied());
     let mut exposures = exposures(manifest, &downstream, &reach);
     exposures.extend(powerbi_exposures(a, &downstream, &reach, &mut warnings));
+    let stale = freshness::stale_nodes(&fresh.roots, &ctx);
+    let exposure_ids: Vec<String> = exposures.iter().map(|e| e.id.clone()).collect();
+    let ids: Vec<&str> = exposure_ids.iter().map(String::as_str).collect();
+    let warned = warned::warned(rr, &ids, &ctx);
+    mark_stale_and_at_risk(&mut exposures, &fresh, &warned, &ctx);
 
     // Problems.
     let mut problems = group(&roots, &ctx, &skipped, &exposures);
+    problems.extend(group(&fresh.roots, &ctx, &skipped, &exposures));
     problems.extend(log_problems);
     problems.sort_by(|a, b| {
         blast(b)
@@ -564,22 +627,28 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
     }
     link_consequences(&mut problems, &ctx);
     for p in &mut problems {
-        p.notify = owners_of(&p.affected_exposures, &exposures);
+        p.notify = if p.category == Category::Freshness {
+            // Nothing is affected by stale data, but the owners of what shows it should know.
+            let stale_here: Vec<String> = exposures
+                .iter()
+                .filter(|e| e.stale_because.iter().any(|s| p.roots.contains(s)))
+                .map(|e| e.id.clone())
+                .collect();
+            owners_of(&stale_here, &exposures)
+        } else {
+            owners_of(&p.affected_exposures, &exposures)
+        };
     }
     if let Some(w) = personal_credentials(&problems, log_inv) {
         warnings.push(w);
     }
 
-    let status = if !problems.is_empty() {
-        if rr.is_some() {
-            Status::Failed
-        } else {
-            Status::NoResults
-        }
-    } else if rr.is_some() {
-        Status::Success
-    } else {
-        Status::NoResults
+    // sources.json is a result of its own: `dbt source freshness` ran and said what it found.
+    let has_results = rr.is_some() || a.sources().is_some();
+    let status = match (problems.is_empty(), has_results) {
+        (false, true) => Status::Failed,
+        (true, true) => Status::Success,
+        (_, false) => Status::NoResults,
     };
     Diagnosis {
         schema: SCHEMA.to_string(),
@@ -589,7 +658,41 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
         skipped,
         exposures,
         warnings,
+        stale,
+        warned,
         share_url: None,
+    }
+}
+
+/// Exposures downstream of a stale source are `stale` (with the sources); those downstream of a
+/// warned test or of a source past `warn_after` are `at_risk`.
+fn mark_stale_and_at_risk(
+    exposures: &mut [Exposure],
+    fresh: &freshness::Freshness<'_>,
+    warned: &[Warned],
+    ctx: &Ctx<'_>,
+) {
+    for r in fresh
+        .roots
+        .iter()
+        .filter(|r| r.class.category == Category::Freshness)
+    {
+        let below = ctx.lineage.descendants(&r.id);
+        for e in exposures
+            .iter_mut()
+            .filter(|e| below.contains(e.id.as_str()))
+        {
+            e.stale = true;
+            e.stale_because.push(r.id.clone());
+        }
+    }
+    let late_below = ctx
+        .lineage
+        .descendants_of_all(fresh.warn.iter().map(String::as_str));
+    for e in exposures.iter_mut() {
+        e.stale_because.sort();
+        e.at_risk = late_below.contains(e.id.as_str())
+            || warned.iter().any(|w| w.at_risk_exposures.contains(&e.id));
     }
 }
 
@@ -1266,7 +1369,7 @@ fn exposures(
                 maturity: info.maturity.clone(),
                 affected,
                 caused_by,
-                matched_by: Vec::new(),
+                ..Exposure::default()
             }
         })
         .collect()
@@ -1326,12 +1429,9 @@ fn powerbi_exposures(
                 exposure_type: Some("report".to_string()),
                 tool: "powerbi".to_string(),
                 url: r.url.clone(),
-                owner: None,
-                owner_email: None,
-                maturity: None,
                 affected,
                 caused_by: caused_by.clone(),
-                matched_by: Vec::new(),
+                ..Exposure::default()
             });
         }
         out.push(Exposure {
@@ -1341,9 +1441,6 @@ fn powerbi_exposures(
             exposure_type: Some("semantic_model".to_string()),
             tool: "powerbi".to_string(),
             url,
-            owner: None,
-            owner_email: None,
-            maturity: None,
             affected,
             caused_by,
             matched_by: m
@@ -1355,6 +1452,7 @@ fn powerbi_exposures(
                     node: s.node.clone(),
                 })
                 .collect(),
+            ..Exposure::default()
         });
     }
     // A model read twice (TMDL and scanner output) is one entry.
@@ -1492,6 +1590,8 @@ fn group_key(r: &Root<'_>) -> String {
             .node
             .and_then(|n| n.attached_node.clone())
             .unwrap_or_else(|| r.id.clone()),
+        // Tables of one source (`raw`) come from one loader: when several are stale, it stopped.
+        Category::Freshness => r.name.split('.').next().unwrap_or_default().to_string(),
         _ => strip_names(&r.message, r),
     };
     format!("{}|{}", r.class.category, key)
@@ -1653,6 +1753,7 @@ fn problem(
         message: &first.message,
         compiled_code: first.compiled_code,
         suggestion: suggestion.as_deref(),
+        loaded_at_field: first.node.and_then(|n| n.loaded_at_field.as_deref()),
         retry_available: ctx.retry_available,
     };
     // The roots are listed with the problem: the steps are only what to do.
@@ -1695,6 +1796,7 @@ fn problem(
         // A cast fixed in a view upstream: rebuild from that view (a view's SQL changes only
         // when it is rebuilt).
         rerun: match &origin {
+            _ if class.category == Category::Freshness => freshness_rerun(members, ctx),
             Some(o) if members.len() == 1 => {
                 let cmd = ctx.command.as_str();
                 format!(
@@ -1710,6 +1812,28 @@ fn problem(
         affected_exposures: affected,
         notify: Vec::new(),
     }
+}
+
+/// After the loader caught up: check the sources again, then rebuild what reads them.
+fn freshness_rerun(members: &[&Root<'_>], ctx: &Ctx<'_>) -> String {
+    let t = target_flag(ctx);
+    let sources: Vec<String> = members
+        .iter()
+        .map(|r| format!("source:{}", r.name))
+        .collect();
+    let cmd = match ctx.command.as_str() {
+        "build" | "run" => ctx.command.as_str(),
+        _ => "build",
+    };
+    format!(
+        "dbt source freshness --select {}{t} && dbt {cmd} --select {}{t}",
+        sources.join(" "),
+        sources
+            .iter()
+            .map(|s| format!("{s}+"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    )
 }
 
 /// The distinct owners of these exposures, sorted by name (one entry per name: the first email
@@ -2291,6 +2415,16 @@ fn title(
             format!("Two dbt runs created schema {schema} at the same moment")
         }
         Category::Resource => format!("{what} hit a resource limit"),
+        Category::Freshness => {
+            let age = ev
+                .age_s
+                .map(|a| format!(" (newest row {} old)", classify::age_text(a)))
+                .unwrap_or_default();
+            match count {
+                1 => format!("Source {what} is stale{age}"),
+                k => format!("Source {what} and {} more are stale{age}", k - 1),
+            }
+        }
         Category::Other => format!("{what} failed"),
     }
 }
@@ -2344,6 +2478,14 @@ pub struct Counts {
     pub powerbi: usize,
     /// Affected Power BI semantic models matched by their sources.
     pub powerbi_models: usize,
+    /// Roots that are stale sources (`freshness`); `roots` counts them too.
+    pub stale_sources: usize,
+    /// Exposures that read a stale source or were not rebuilt.
+    pub stale_exposures: usize,
+    /// Tests that warned, and sources past `warn_after`.
+    pub warned: usize,
+    pub late_sources: usize,
+    pub at_risk_exposures: usize,
 }
 
 impl Diagnosis {
@@ -2361,6 +2503,20 @@ impl Diagnosis {
                 .affected_powerbi()
                 .filter(|e| e.kind == "semantic_model")
                 .count(),
+            stale_sources: self
+                .problems
+                .iter()
+                .filter(|p| p.category == Category::Freshness)
+                .map(|p| p.roots.len())
+                .sum(),
+            stale_exposures: self.exposures.iter().filter(|e| e.stale).count(),
+            warned: self.warned.len(),
+            late_sources: self
+                .warnings
+                .iter()
+                .filter(|w| w.code == "freshness_warn")
+                .count(),
+            at_risk_exposures: self.exposures.iter().filter(|e| e.at_risk).count(),
         }
     }
 }
