@@ -66,6 +66,10 @@ pub enum NodeStatus {
     NotRun,
     /// An exposure downstream of a failure.
     Affected,
+    /// A stale source, a node built from one, or an exposure that reads one or was not rebuilt.
+    Stale,
+    /// An exposure downstream of a test that warned or of a late source.
+    AtRisk,
 }
 
 impl NodeStatus {
@@ -78,6 +82,8 @@ impl NodeStatus {
             NodeStatus::Warned => "warned",
             NodeStatus::NotRun => "not_run",
             NodeStatus::Affected => "affected",
+            NodeStatus::Stale => "stale",
+            NodeStatus::AtRisk => "at_risk",
         }
     }
 }
@@ -271,6 +277,7 @@ pub fn view(a: &Artifacts, l: &Lineage, d: &Diagnosis) -> ProjectView {
         .collect();
     let exposures: HashMap<&str, &crate::diagnose::Exposure> =
         d.exposures.iter().map(|e| (e.id.as_str(), e)).collect();
+    let stale = stale_ids(d);
 
     let mut out = ProjectView {
         inputs: a
@@ -303,7 +310,14 @@ pub fn view(a: &Artifacts, l: &Lineage, d: &Diagnosis) -> ProjectView {
         let resource_type = node
             .map(|n| n.resource_type.clone())
             .unwrap_or_else(|| type_of_id(&id).to_string());
-        let status = status_of(&id, result, roots.contains(id.as_str()), &exposures);
+        let status = match status_of(&id, result, roots.contains(id.as_str()), &exposures) {
+            NodeStatus::Failed | NodeStatus::Passed | NodeStatus::NotRun
+                if stale.contains(id.as_str()) =>
+            {
+                NodeStatus::Stale
+            }
+            s => s,
+        };
         let is_test = matches!(resource_type.as_str(), "test" | "unit_test");
         if is_test && !matches!(status, NodeStatus::Failed | NodeStatus::Warned) {
             continue;
@@ -374,6 +388,7 @@ pub fn from_snapshot(s: &Snapshot) -> ProjectView {
     let d = &s.diagnosis;
     let exposures: HashMap<&str, &crate::diagnose::Exposure> =
         d.exposures.iter().map(|e| (e.id.as_str(), e)).collect();
+    let stale = stale_ids(d);
     let mut out = ProjectView {
         summary: report::summary(&with_skipped_total(d, s.skipped_total)),
         diagnosis: Some(d.clone()),
@@ -395,10 +410,10 @@ pub fn from_snapshot(s: &Snapshot) -> ProjectView {
         let exposure = exposures.get(n.id.as_str());
         // As in `status_of`: an exposure is marked by whether it is affected, whatever its role.
         let status = match (n.role, exposure) {
+            _ if stale.contains(n.id.as_str()) => NodeStatus::Stale,
             (Role::Failed, _) => NodeStatus::Failed,
-            (_, Some(e)) if e.affected => NodeStatus::Affected,
+            (_, Some(e)) => exposure_status(e),
             (Role::Exposure, _) => NodeStatus::Affected,
-            (_, Some(_)) => NodeStatus::NotRun,
             (Role::Skipped, None) => NodeStatus::Skipped,
             (Role::Context, None) => NodeStatus::NotRun,
         };
@@ -707,6 +722,29 @@ fn missing(a: &Artifacts) -> Vec<String> {
     m
 }
 
+/// An exposure's mark, the gravest first.
+fn exposure_status(e: &crate::diagnose::Exposure) -> NodeStatus {
+    if e.affected {
+        NodeStatus::Affected
+    } else if e.stale {
+        NodeStatus::Stale
+    } else if e.at_risk {
+        NodeStatus::AtRisk
+    } else {
+        NodeStatus::NotRun
+    }
+}
+
+/// Stale sources (the roots of `freshness` problems) and the nodes built from them.
+fn stale_ids(d: &Diagnosis) -> HashSet<&str> {
+    d.problems
+        .iter()
+        .filter(|p| p.category == crate::Category::Freshness)
+        .flat_map(|p| p.roots.iter().map(String::as_str))
+        .chain(d.stale.iter().map(|s| s.node.as_str()))
+        .collect()
+}
+
 fn status_of(
     id: &str,
     result: Option<&NodeResult>,
@@ -717,11 +755,7 @@ fn status_of(
         return NodeStatus::Failed;
     }
     if let Some(e) = exposures.get(id) {
-        return if e.affected {
-            NodeStatus::Affected
-        } else {
-            NodeStatus::NotRun
-        };
+        return exposure_status(e);
     }
     match result.map(|r| r.status.as_str()) {
         None => NodeStatus::NotRun,

@@ -41,7 +41,12 @@ pub fn render(d: &Diagnosis) -> String {
             .map(|r| format!("`{}`", code(short(r))))
             .collect();
         if !roots.is_empty() {
-            o.push_str(&format!("**Failed:** {}\n\n", roots.join(", ")));
+            let label = if p.category == crate::Category::Freshness {
+                "Stale"
+            } else {
+                "Failed"
+            };
+            o.push_str(&format!("**{label}:** {}\n\n", roots.join(", ")));
         }
         o.push_str("```text\n");
         o.push_str(&fence_safe(p.message.trim()));
@@ -62,22 +67,10 @@ pub fn render(d: &Diagnosis) -> String {
         }
         o.push_str(&format!("**Rerun:** `{}`\n", code(&p.rerun)));
         if !p.skipped.is_empty() {
-            let names: Vec<String> = p
-                .skipped
-                .iter()
-                .take(SKIPPED_SHOWN)
-                .map(|s| format!("`{}`", code(short(s))))
-                .collect();
-            let more = p.skipped.len().saturating_sub(SKIPPED_SHOWN);
             o.push_str(&format!(
-                "\n{} because of this: {}{}\n",
+                "\n{} because of this: {}\n",
                 plural(p.skipped.len(), "node was skipped", "nodes were skipped"),
-                names.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                }
+                names(p.skipped.iter().map(String::as_str), p.skipped.len())
             ));
         }
         if !p.affected_exposures.is_empty() {
@@ -123,6 +116,8 @@ pub fn render(d: &Diagnosis) -> String {
             }
         }
     }
+    stale_section(d, &mut o);
+    warned_section(d, &mut o);
     if !d.warnings.is_empty() {
         o.push_str("\n### Warnings\n\n");
         for w in &d.warnings {
@@ -133,6 +128,69 @@ pub fn render(d: &Diagnosis) -> String {
         o.push_str(&format!("\n{u}\n"));
     }
     o
+}
+
+/// What was built from stale sources, and the exposures showing it.
+fn stale_section(d: &Diagnosis, o: &mut String) {
+    let stale: Vec<&Exposure> = d.exposures.iter().filter(|e| e.stale).collect();
+    if d.stale.is_empty() && stale.is_empty() {
+        return;
+    }
+    o.push_str("\n### Stale data\n\n");
+    if !d.stale.is_empty() {
+        o.push_str(&format!(
+            "Built from stale sources: {}\n",
+            names(d.stale.iter().map(|s| s.node.as_str()), d.stale.len())
+        ));
+    }
+    if !stale.is_empty() {
+        let items: Vec<String> = stale.iter().map(|e| link(e)).collect();
+        o.push_str(&format!("\n**Stale:** {}\n", items.join(", ")));
+    }
+}
+
+/// Tests that warned in a run that went on: the rows they found reach the exposures below.
+fn warned_section(d: &Diagnosis, o: &mut String) {
+    let at_risk: Vec<&Exposure> = d.exposures.iter().filter(|e| e.at_risk).collect();
+    if d.warned.is_empty() && at_risk.is_empty() {
+        return;
+    }
+    o.push_str("\n### At risk\n\n");
+    for w in &d.warned {
+        o.push_str(&format!("- `{}`", code(short(&w.node))));
+        if !w.tested.is_empty() {
+            o.push_str(&format!(
+                " tests {}",
+                names(w.tested.iter().map(String::as_str), w.tested.len())
+            ));
+        }
+        if let Some(n) = w.failures {
+            o.push_str(&format!(" — found {}", plural(n as usize, "row", "rows")));
+        }
+        o.push_str(&format!(
+            "; see them: `{}`\n",
+            code(&crate::report::warned_rows_command(w))
+        ));
+    }
+    if !at_risk.is_empty() {
+        let items: Vec<String> = at_risk.iter().map(|e| link(e)).collect();
+        let gap = if d.warned.is_empty() { "" } else { "\n" };
+        o.push_str(&format!("{gap}**At risk:** {}\n", items.join(", ")));
+    }
+}
+
+/// Up to `SKIPPED_SHOWN` node names as code spans, then how many more.
+fn names<'a>(ids: impl Iterator<Item = &'a str>, total: usize) -> String {
+    let shown: Vec<String> = ids
+        .take(SKIPPED_SHOWN)
+        .map(|id| format!("`{}`", code(short(id))))
+        .collect();
+    let more = total.saturating_sub(shown.len());
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
 }
 
 /// How many skipped nodes a problem names (the rest are counted).

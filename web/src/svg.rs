@@ -211,6 +211,8 @@ fn status_colors(status: NodeStatus) -> (&'static str, &'static str) {
         NodeStatus::Warned => ("--warned", "--warned-bg"),
         NodeStatus::NotRun => ("--notrun", "--notrun-bg"),
         NodeStatus::Affected => ("--affected", "--affected-bg"),
+        NodeStatus::Stale => ("--stale", "--stale-bg"),
+        NodeStatus::AtRisk => ("--atrisk", "--atrisk-bg"),
     }
 }
 
@@ -236,6 +238,10 @@ fn light(name: &str) -> &'static str {
         "--notrun-bg" => "#eceef1",
         "--affected" => "#8e24aa",
         "--affected-bg" => "#f4e3f8",
+        "--stale" => "#00838f",
+        "--stale-bg" => "#dff3f5",
+        "--atrisk" => "#c2185b",
+        "--atrisk-bg" => "#fbe4ee",
         _ => "#000000",
     }
 }

@@ -16,6 +16,7 @@ use crate::components::inputs::Inputs;
 use crate::components::lineage_graph::LineageGraph;
 use crate::components::loader::{dropped, walk, Dropped, Loader};
 use crate::components::node_panel::NodePanel;
+use crate::components::at_risk::AtRisk;
 use crate::components::problem_card::ProblemCard;
 use crate::components::shared_banner::SharedBanner;
 use crate::page;
@@ -311,6 +312,7 @@ pub fn App() -> Html {
                     if let Some(d) = &v.diagnosis {
                         <section class="diagnosis" aria-label="Diagnosis">
                             <p id="summary" class={classes!("summary", match d.status {
+                                Status::Success if !d.warned.is_empty() || d.exposures.iter().any(|e| e.at_risk) => "warned",
                                 Status::Success => "ok",
                                 Status::Failed => "failed",
                                 Status::NoResults => "no-results",
@@ -344,6 +346,7 @@ pub fn App() -> Html {
                                              selected={state.selected_problem == Some(i)}
                                              on_select={on_select_problem.clone()} on_node={on_reveal.clone()} />
                             }) }
+                            <AtRisk view={v.clone()} index={index.clone()} on_node={on_reveal.clone()} />
                         </section>
                     }
                     if !v.nodes.is_empty() {

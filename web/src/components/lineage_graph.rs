@@ -666,6 +666,8 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     });
 
     let total = v.nodes.len();
+    // Stale and at-risk marks appear in the legend only in runs that have them.
+    let has_status = |st: NodeStatus| v.nodes.iter().any(|n| n.status == st);
     html! {
         <section class="graph" aria-label="Lineage graph">
             <div class="graph-controls">
@@ -750,6 +752,12 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                     <li><span class="swatch st-warned"></span>{ "warned" }</li>
                     <li><span class="swatch st-not_run"></span>{ "not run" }</li>
                     <li><span class="swatch st-affected pill"></span>{ "affected exposure" }</li>
+                    if has_status(NodeStatus::Stale) {
+                        <li><span class="swatch st-stale"></span>{ "stale data" }</li>
+                    }
+                    if has_status(NodeStatus::AtRisk) {
+                        <li><span class="swatch st-at_risk pill"></span>{ "at risk" }</li>
+                    }
                     <li><span class="pbi-mark">{ "PBI" }</span>{ "Power BI" }</li>
                     <li><span class="swatch st-affected pill matched"></span>{ "matched by source" }</li>
                 </ul>

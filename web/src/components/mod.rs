@@ -1,6 +1,7 @@
 //! The page's components, one a file.
 
 pub mod app;
+pub mod at_risk;
 pub mod copy_button;
 pub mod exports;
 pub mod highlight;

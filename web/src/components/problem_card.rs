@@ -85,13 +85,30 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
     let at = props.at;
     let on_select = props.on_select.reform(move |_: MouseEvent| at);
     let node_link = |id: &String| node_link(id, &props.index, &props.on_node);
-    let exposures: Vec<_> = p
+    let exposures: Vec<&Exposure> = p
         .affected_exposures
         .iter()
         .filter_map(|id| d.exposures.iter().find(|e| &e.id == id))
         .collect();
+    // A stale source breaks nothing, but what reads it shows old data.
+    let stale_exposures: Vec<&Exposure> = d
+        .exposures
+        .iter()
+        .filter(|e| e.stale_because.iter().any(|s| p.roots.contains(s)))
+        .collect();
+    let stale_nodes: Vec<String> = d
+        .stale
+        .iter()
+        .filter(|s| s.stale_because.iter().any(|b| p.roots.contains(b)))
+        .map(|s| s.node.clone())
+        .collect();
+    let roots_label = match (p.category == dbt_triage::Category::Freshness, p.roots.len()) {
+        (true, _) => "Stale: ",
+        (false, 1) => "Failed: ",
+        (false, _) => "Failed (roots): ",
+    };
     html! {
-        <article class={classes!("problem", props.selected.then_some("selected"))}
+        <article class={classes!("problem", format!("problem-{}", p.category.as_str()), props.selected.then_some("selected"))}
                  aria-labelledby={format!("problem-{}-title", p.id)}>
             <header class="problem-head">
                 <span class={classes!("category", format!("cat-{}", p.category.as_str()))}>
@@ -115,7 +132,7 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                 </dl>
             }
             <div class="roots">
-                <span class="label">{ if p.roots.len() == 1 { "Failed: " } else { "Failed (roots): " } }</span>
+                <span class="label">{ roots_label }</span>
                 { for p.roots.iter().map(|r| html! { <span class="root">{ node_link(r) }</span> }) }
             </div>
             <details class="message" open=true>
@@ -193,41 +210,18 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                 </details>
             }
             if !exposures.is_empty() {
-                <div class="exposures">
-                    <span class="label">{ "Breaks: " }</span>
-                    <ul class="exposure-list">
-                        { for exposures.iter().map(|e| {
-                            let pbi = e.tool == "powerbi";
-                            // Read from Power BI files and tied by its tables' sources, not declared.
-                            let matched = e.kind == "semantic_model";
-                            html! {
-                                <li class={classes!("exposure", pbi.then_some("powerbi"), matched.then_some("matched"))}
-                                    data-id={e.id.clone()}>
-                                    if pbi { <span class="pbi-mark" title="Power BI">{ "Power BI" }</span> }
-                                    { match (e.url.as_deref().filter(|u| is_web_url(u)), props.index.get(&e.id)) {
-                                        (Some(url), _) => html! {
-                                            <a href={url.to_string()} target="_blank" rel="noopener noreferrer">{ &e.label }</a>
-                                        },
-                                        (None, Some(&i)) if matched => {
-                                            let on_node = props.on_node.reform(move |_: MouseEvent| i);
-                                            html! { <button class="link node-link" onclick={on_node} title={e.id.clone()}>{ &e.label }</button> }
-                                        }
-                                        (None, _) => html! { <span>{ &e.label }</span> },
-                                    } }
-                                    if matched {
-                                        <span class="matched-mark" title={matched_title(e)}>{ "semantic model · matched by source" }</span>
-                                    }
-                                    if e.kind == "report" {
-                                        <span class="exposure-type">{ "report" }</span>
-                                    }
-                                    if !pbi {
-                                        <span class="exposure-type">{ exposure_kind(e) }</span>
-                                    }
-                                </li>
-                            }
-                        }) }
+                { exposure_list("Breaks: ", &exposures, &props.index, &props.on_node) }
+            }
+            if !stale_exposures.is_empty() {
+                { exposure_list("Stale: ", &stale_exposures, &props.index, &props.on_node) }
+            }
+            if !stale_nodes.is_empty() {
+                <details class="stale-nodes">
+                    <summary>{ format!("{} built from stale data", stale_nodes.len()) }</summary>
+                    <ul class="node-list">
+                        { for stale_nodes.iter().map(|s| html! { <li>{ node_link(s) }</li> }) }
                     </ul>
-                </div>
+                </details>
             }
             if !p.notify.is_empty() {
                 <div class="notify">
@@ -246,6 +240,53 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                 </div>
             }
         </article>
+    }
+}
+
+/// Exposures under a label (`Breaks: `, `Stale: `): Power BI marked, links where they live,
+/// semantic models found in Power BI files marked as matched by source.
+pub fn exposure_list(
+    label: &'static str,
+    exposures: &[&Exposure],
+    index: &HashMap<String, u32>,
+    on_node: &Callback<u32>,
+) -> Html {
+    html! {
+        <div class="exposures">
+            <span class="label">{ label }</span>
+            <ul class="exposure-list">
+                { for exposures.iter().map(|e| {
+                    let pbi = e.tool == "powerbi";
+                    // Read from Power BI files and tied by its tables' sources, not declared.
+                    let matched = e.kind == "semantic_model";
+                    html! {
+                        <li class={classes!("exposure", pbi.then_some("powerbi"), matched.then_some("matched"))}
+                            data-id={e.id.clone()}>
+                            if pbi { <span class="pbi-mark" title="Power BI">{ "Power BI" }</span> }
+                            { match (e.url.as_deref().filter(|u| is_web_url(u)), index.get(&e.id)) {
+                                (Some(url), _) => html! {
+                                    <a href={url.to_string()} target="_blank" rel="noopener noreferrer">{ &e.label }</a>
+                                },
+                                (None, Some(&i)) if matched => {
+                                    let on_node = on_node.reform(move |_: MouseEvent| i);
+                                    html! { <button class="link node-link" onclick={on_node} title={e.id.clone()}>{ &e.label }</button> }
+                                }
+                                (None, _) => html! { <span>{ &e.label }</span> },
+                            } }
+                            if matched {
+                                <span class="matched-mark" title={matched_title(e)}>{ "semantic model · matched by source" }</span>
+                            }
+                            if e.kind == "report" {
+                                <span class="exposure-type">{ "report" }</span>
+                            }
+                            if !pbi {
+                                <span class="exposure-type">{ exposure_kind(e) }</span>
+                            }
+                        </li>
+                    }
+                }) }
+            </ul>
+        </div>
     }
 }
 
