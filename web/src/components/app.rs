@@ -11,12 +11,12 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::bridge::Bridge;
+use crate::components::at_risk::AtRisk;
 use crate::components::exports::ExportButtons;
 use crate::components::inputs::Inputs;
 use crate::components::lineage_graph::LineageGraph;
 use crate::components::loader::{dropped, walk, Dropped, Loader};
 use crate::components::node_panel::NodePanel;
-use crate::components::at_risk::AtRisk;
 use crate::components::problem_card::ProblemCard;
 use crate::components::shared_banner::SharedBanner;
 use crate::page;
