@@ -188,7 +188,40 @@ fn bad_password() {
         no_results run postgres
         #1 connection [] {user=transformer}
           rerun: dbt debug --target pg && dbt run --target pg
+        stale exposures: customer_360,executive_revenue,finance_kpis,order_forecast,web_traffic
+        warn nothing_ran
         "#,
+    );
+}
+
+#[test]
+fn bad_password_with_a_selection() {
+    // The same log, had the job selected `stg_sessions+`: only what reads sessions stays stale.
+    let mut files = load("bad_password");
+    for (name, bytes) in &mut files {
+        if name.ends_with("dbt.log") {
+            let text = String::from_utf8_lossy(bytes).replace(
+                "'invocation_command': 'dbt run --target pg'",
+                "'invocation_command': 'dbt run --target pg --select stg_sessions+'",
+            );
+            *bytes = text.into_bytes();
+        }
+    }
+    let d = diagnose(&files);
+    let stale: Vec<&str> = d
+        .exposures
+        .iter()
+        .filter(|e| e.stale)
+        .map(|e| short(&e.id))
+        .collect();
+    assert_eq!(stale, ["web_traffic"]);
+    let w = d.warnings.iter().find(|w| w.code == "nothing_ran").unwrap();
+    assert!(
+        w.message.contains(
+            "`dbt run --target pg --select stg_sessions+` rebuilt none of the 2 models it selects"
+        ),
+        "{}",
+        w.message
     );
 }
 
@@ -253,6 +286,7 @@ fn env_var_missing() {
         no_results run -
         #1 connection [] {env_var=SHOP_DUCKDB_PATH}
           rerun: dbt debug && dbt run
+        warn nothing_ran
         "#,
     );
 }
@@ -278,6 +312,7 @@ fn jinja_error() {
         no_results run duckdb
         #1 compilation [int_order_payments] {line=14}
           rerun: dbt run
+        warn nothing_ran
         "#,
     );
 }
@@ -290,6 +325,7 @@ fn missing_ref() {
         no_results run duckdb
         #1 dependency [int_customer_orders] {object=stg_custmers}
           rerun: dbt run
+        warn nothing_ran
         "#,
     );
 }
@@ -358,6 +394,7 @@ fn profile_typo() {
         no_results run -
         #1 connection [] {profile=shop_analytics}
           rerun: dbt debug && dbt run
+        warn nothing_ran
         "#,
     );
 }
@@ -566,7 +603,9 @@ fn stale_artifacts() {
         no_results run duckdb
         #1 dependency [int_customer_orders] {object=stg_custmers}
           rerun: dbt run
+        stale exposures: customer_360,executive_revenue,finance_kpis,order_forecast,web_traffic
         warn stale_artifacts
+        warn nothing_ran
         "#,
     );
 }

@@ -16,6 +16,7 @@ use crate::classify::{self, Category, Classification, Context, Evidence, FixCont
 use crate::graph::Lineage;
 
 mod freshness;
+mod not_run;
 mod warned;
 
 /// The contract's schema identifier for the JSON form.
@@ -611,6 +612,11 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
     let ids: Vec<&str> = exposure_ids.iter().map(String::as_str).collect();
     let warned = warned::warned(rr, &ids, &ctx);
     mark_stale_and_at_risk(&mut exposures, &fresh, &warned, &ctx);
+    if rr.is_none() {
+        if let Some(nr) = not_run::nothing_ran(log_inv, &ctx) {
+            warnings.push(mark_not_rebuilt(&mut exposures, &nr));
+        }
+    }
 
     // Problems.
     let mut problems = group(&roots, &ctx, &skipped, &exposures);
@@ -661,6 +667,77 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
         stale,
         warned,
         share_url: None,
+    }
+}
+
+/// Marks the exposures a run that stopped early did not rebuild, and says so.
+fn mark_not_rebuilt(exposures: &mut [Exposure], nr: &not_run::NotRun) -> Warning {
+    for e in exposures.iter_mut() {
+        if nr.exposures.contains(&e.id) && !e.affected {
+            e.stale = true;
+            e.stale_because = vec!["not_run".to_string()];
+        }
+    }
+    let stale: Vec<&Exposure> = exposures.iter().filter(|e| e.stale).collect();
+    let what = match nr.nodes {
+        0 => "built nothing".to_string(),
+        n => format!("rebuilt none of the {n} {} it selects", nr.kinds),
+    };
+    let mut message = format!(
+        "dbt stopped before running any node: `{}` {what}",
+        nr.command
+    );
+    if let Some(why) = &nr.approximate {
+        message.push_str(&format!(" (the whole project is counted: {why})"));
+    }
+    match stale.len() {
+        0 if nr.nodes == 0 && nr.exposures.is_empty() => message.push_str(
+            "; add the manifest.json of the last good run to see which exposures keep old data",
+        ),
+        0 => {}
+        n => message.push_str(&format!(
+            "; {} keep the data of their last good build: {}",
+            if n == 1 {
+                "1 exposure".to_string()
+            } else {
+                format!("{n} exposures")
+            },
+            exposure_names(&stale)
+        )),
+    }
+    Warning::new("nothing_ran", message)
+}
+
+/// Exposures by label, Power BI first: `Executive Revenue, Finance KPIs (Power BI) and Order
+/// Forecast`; at most five, then how many more.
+pub fn exposure_names(list: &[&Exposure]) -> String {
+    let mut list = list.to_vec();
+    list.sort_by_key(|e| (e.tool != "powerbi", e.label.to_lowercase()));
+    let powerbi: Vec<&str> = list
+        .iter()
+        .filter(|e| e.tool == "powerbi")
+        .take(5)
+        .map(|e| e.label.as_str())
+        .collect();
+    let mut names: Vec<String> = Vec::new();
+    if !powerbi.is_empty() {
+        names.push(format!("{} (Power BI)", powerbi.join(", ")));
+    }
+    let room = 5usize.saturating_sub(powerbi.len());
+    let others: Vec<&Exposure> = list
+        .iter()
+        .copied()
+        .filter(|e| e.tool != "powerbi")
+        .collect();
+    names.extend(others.iter().take(room).map(|e| e.label.clone()));
+    let shown = powerbi.len() + room.min(others.len());
+    if list.len() > shown {
+        names.push(format!("{} more", list.len() - shown));
+    }
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }
 

@@ -116,40 +116,11 @@ pub fn summary(d: &Diagnosis) -> String {
     s
 }
 
-/// The exposures at risk by label, Power BI first: `Executive Revenue, Finance KPIs (Power BI)
-/// and Order Forecast`; at most five, then how many more.
+/// The exposures at risk by label, Power BI first (see [`crate::diagnose::exposure_names`]).
 pub fn at_risk_names(d: &Diagnosis) -> String {
-    let mut at_risk: Vec<&crate::diagnose::Exposure> =
+    let at_risk: Vec<&crate::diagnose::Exposure> =
         d.exposures.iter().filter(|e| e.at_risk).collect();
-    at_risk.sort_by_key(|e| (e.tool != "powerbi", e.label.to_lowercase()));
-    let mut names: Vec<String> = Vec::new();
-    let powerbi: Vec<&str> = at_risk
-        .iter()
-        .filter(|e| e.tool == "powerbi")
-        .take(5)
-        .map(|e| e.label.as_str())
-        .collect();
-    if !powerbi.is_empty() {
-        names.push(format!("{} (Power BI)", powerbi.join(", ")));
-    }
-    let room = 5usize.saturating_sub(powerbi.len());
-    names.extend(
-        at_risk
-            .iter()
-            .filter(|e| e.tool != "powerbi")
-            .take(room)
-            .map(|e| e.label.clone()),
-    );
-    let others = at_risk.iter().filter(|e| e.tool != "powerbi").count();
-    let shown = powerbi.len() + room.min(others);
-    if at_risk.len() > shown {
-        names.push(format!("{} more", at_risk.len() - shown));
-    }
-    match names.split_last() {
-        None => String::new(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-    }
+    crate::diagnose::exposure_names(&at_risk)
 }
 
 /// How to see the rows a warned test found: rerun it storing them in a table.

@@ -66,3 +66,23 @@ test('source freshness: the stale source is a problem of its own, what reads it 
   assertOffline(t);
   await t.context.close();
 });
+
+test('dbt stopped before running anything: the card and the graph say which reports were not rebuilt', async () => {
+  const t = await open('/');
+  const { page } = t;
+  await page.setInputFiles('#file-input', [fx('bad_password', 'target/manifest.json'), fx('bad_password', 'logs/dbt.log')]);
+  await waitForDiagnosis(page);
+  assert.match(await page.textContent('#summary'), /1 problem, 5 exposures stale — from the log/);
+  const card = page.locator('article.problem').first();
+  const notRebuilt = await card.locator('.exposures').textContent();
+  assert.match(notRebuilt, /Not rebuilt \(stale\):.*Executive Revenue.*Finance KPIs/s);
+  assert.equal(await card.locator('.exposures .exposure.powerbi').count(), 3);
+  assert.equal(await card.locator('.roots').count(), 0, 'no empty "Failed:" line when no node failed');
+  assert.match(await page.textContent('.warnings'), /nothing ran: dbt stopped before running any node: `dbt run --target pg` rebuilt none of the 14 models it selects/);
+  await page.waitForSelector('.legend .swatch.st-stale');
+  assert.ok(await page.locator('g.node.st-stale').count() >= 1, 'stale exposures in the graph');
+  await shot(page, '42-nothing-ran');
+  assert.deepEqual(t.errors, []);
+  assertOffline(t);
+  await t.context.close();
+});

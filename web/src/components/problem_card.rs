@@ -96,6 +96,12 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
         .iter()
         .filter(|e| e.stale_because.iter().any(|s| p.roots.contains(s)))
         .collect();
+    // A run that stopped before building anything rebuilt none of its exposures.
+    let not_rebuilt: Vec<&Exposure> = d
+        .exposures
+        .iter()
+        .filter(|e| e.stale_because.iter().any(|s| s == "not_run"))
+        .collect();
     let stale_nodes: Vec<String> = d
         .stale
         .iter()
@@ -131,10 +137,13 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                     }) }
                 </dl>
             }
-            <div class="roots">
-                <span class="label">{ roots_label }</span>
-                { for p.roots.iter().map(|r| html! { <span class="root">{ node_link(r) }</span> }) }
-            </div>
+            // A failure before any node (a profile, a password) has no roots to name.
+            if !p.roots.is_empty() {
+                <div class="roots">
+                    <span class="label">{ roots_label }</span>
+                    { for p.roots.iter().map(|r| html! { <span class="root">{ node_link(r) }</span> }) }
+                </div>
+            }
             <details class="message" open=true>
                 <summary>{ "What dbt said" }{ p.error_type.as_ref().map(|t| format!(" ({t})")).unwrap_or_default() }</summary>
                 <pre class="message-text"><Highlight text={p.message.clone()} marks={marks.clone()} /></pre>
@@ -214,6 +223,9 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
             }
             if !stale_exposures.is_empty() {
                 { exposure_list("Stale: ", &stale_exposures, &props.index, &props.on_node) }
+            }
+            if !not_rebuilt.is_empty() {
+                { exposure_list("Not rebuilt (stale): ", &not_rebuilt, &props.index, &props.on_node) }
             }
             if !stale_nodes.is_empty() {
                 <details class="stale-nodes">
