@@ -280,22 +280,37 @@ fn two_run_results_use_the_newer() {
         },
     ];
     let (_, d) = dbt_triage::diagnose_files(&inputs);
+    // Two invocations are two runs: the newer is diagnosed, the older gives history.
+    assert_eq!(d.runs.len(), 2);
+    let newest = if failed_is_newer { &failed } else { &green };
+    assert_eq!(
+        d.invocation.generated_at.as_deref(),
+        Some(&generated(newest)[..])
+    );
+    assert_eq!(d.problems.len(), usize::from(failed_is_newer));
+    // The same file given twice is one run, said in a warning naming the one used.
+    let twice = [
+        InputFile {
+            name: "a/run_results.json",
+            bytes: &failed,
+        },
+        InputFile {
+            name: "copy/run_results.json",
+            bytes: &failed,
+        },
+    ];
+    let (_, d) = dbt_triage::diagnose_files(&twice);
+    assert!(d.runs.is_empty());
     let w = d
         .warnings
         .iter()
         .find(|w| w.code == "multiple_run_results")
         .expect("warned");
-    let newer = if failed_is_newer {
-        "a/run_results.json"
-    } else {
-        "b/run_results.json"
-    };
     assert!(
-        w.message.contains(&format!("the newest, {newer}")),
+        w.message.contains("the newest, copy/run_results.json"),
         "{}",
         w.message
     );
-    assert_eq!(d.problems.len(), usize::from(failed_is_newer));
 }
 
 #[test]

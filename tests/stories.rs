@@ -170,6 +170,130 @@ fn source_freshness() {
     assert_eq!(serde_json::to_value(d.status).unwrap(), "failed");
 }
 
+/// The history story's runs `numbers` (each its target/ folder), the newest with its manifest.
+fn history_runs(numbers: &[u32]) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for n in numbers {
+        files.extend(load_only(
+            "history",
+            &[&format!("run{n}/target/run_results.json")],
+        ));
+    }
+    files.extend(load_only("history", &["run5/target/manifest.json"]));
+    files
+}
+
+#[test]
+fn history_of_five_runs() {
+    // All five target/ folders and the log of all five: the newest is diagnosed, with history.
+    let mut files = history_runs(&[1, 2, 3, 4, 5]);
+    files.extend(load_only("history", &["logs/dbt.log"]));
+    let d = diagnose(&files);
+    assert_eq!(d.runs.len(), 5);
+    let counts: Vec<(usize, usize, usize)> = d
+        .runs
+        .iter()
+        .map(|r| (r.counts.error, r.counts.fail, r.counts.skipped))
+        .collect();
+    assert_eq!(
+        counts,
+        [(0, 0, 0), (1, 0, 3), (1, 1, 18), (0, 0, 0), (0, 1, 15)]
+    );
+    assert_eq!(d.invocation.invocation_id, d.runs[4].invocation_id);
+    let [p] = &d.problems[..] else {
+        panic!("one problem: {:?}", d.problems)
+    };
+    assert_eq!(short(&p.roots[0]), "accepted_values_stg_payments_payment_method__credit_card__coupon__bank_transfer__gift_card");
+    let h = p.history.as_ref().expect("history");
+    assert_eq!(h.state.as_str(), "flapping");
+    assert_eq!((h.failed_in, h.ran_in), (2, 5));
+    assert_eq!(h.first_failed_at, d.runs[2].generated_at);
+    assert_eq!(h.last_passed_at, d.runs[3].generated_at);
+    assert!(d.fixed.is_empty());
+    assert!(!d.warnings.iter().any(|w| w.code == "multiple_run_results"));
+    // Given in another order, the same runs say the same.
+    let mut reversed = files.clone();
+    reversed.reverse();
+    assert_eq!(diagnose(&reversed).problems[0].history, p.history);
+}
+
+#[test]
+fn history_as_of_an_earlier_run() {
+    // Choosing run 3 among all five (and the log of all five) is diagnosing runs 1-3.
+    let mut files = history_runs(&[1, 2, 3, 4, 5]);
+    files.extend(load_only("history", &["logs/dbt.log"]));
+    let inputs: Vec<dbt_triage::InputFile<'_>> = files
+        .iter()
+        .map(|(name, bytes)| dbt_triage::InputFile { name, bytes })
+        .collect();
+    let a = dbt_triage::read(&inputs);
+    let timeline = dbt_triage::diagnose::history::timeline(&a);
+    assert_eq!(timeline.len(), 5);
+    let third = timeline[2].invocation_id.clone().unwrap();
+    let earlier = a.as_of(&third).expect("run 3 is among the inputs");
+    let d = dbt_triage::diagnose(&earlier, &dbt_triage::lineage(&earlier));
+    assert_eq!(d.invocation.invocation_id.as_deref(), Some(third.as_str()));
+    assert_eq!(d.runs.len(), 3);
+    assert!(
+        !d.warnings.iter().any(|w| w.code == "stale_artifacts"),
+        "{:?}",
+        d.warnings
+    );
+    assert_eq!(d.problems, diagnose(&history_runs(&[1, 2, 3])).problems);
+    assert!(a.as_of("no-such-run").is_none());
+}
+
+#[test]
+fn history_recurring_and_new() {
+    let d = diagnose(&history_runs(&[1, 2, 3]));
+    let states: Vec<(String, &str, usize, usize)> = d
+        .problems
+        .iter()
+        .map(|p| {
+            let h = p.history.as_ref().unwrap();
+            (
+                short(&p.roots[0]).to_string(),
+                h.state.as_str(),
+                h.failed_in,
+                h.ran_in,
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("accepted_values_stg_payments_payment_method__credit_card__coupon__bank_transfer__gift_card".to_string(), "new", 1, 3),
+            ("stg_sessions".to_string(), "recurring", 2, 3),
+        ]
+    );
+    let sessions = &d.problems[1];
+    let h = sessions.history.as_ref().unwrap();
+    assert_eq!(h.first_failed_at, d.runs[1].generated_at);
+    assert_eq!(h.last_passed_at, d.runs[0].generated_at);
+}
+
+#[test]
+fn history_fixed() {
+    let d = diagnose(&history_runs(&[1, 2, 3, 4]));
+    assert!(d.problems.is_empty());
+    let fixed: Vec<&str> = d.fixed.iter().map(|f| short(f)).collect();
+    assert_eq!(
+        fixed,
+        ["stg_sessions", "accepted_values_stg_payments_payment_method__credit_card__coupon__bank_transfer__gift_card"]
+    );
+    assert_eq!(
+        dbt_triage::report::summary(&d),
+        "The run succeeded: nothing failed, 2 nodes fixed since the run before."
+    );
+    // Run 5 against run 4 alone: what the payments test skipped again is newly skipped.
+    let d = diagnose(&history_runs(&[4, 5]));
+    assert_eq!(d.newly_skipped.len(), 15);
+    assert_eq!(
+        d.problems[0].history.as_ref().unwrap().state.as_str(),
+        "new"
+    );
+}
+
 #[test]
 fn all_green() {
     check(

@@ -509,6 +509,36 @@ pub(crate) fn lenient_string<'de, D: serde::Deserializer<'de>>(
 }
 
 impl Artifacts {
+    /// The inputs as they stood after the run `invocation_id`: later run_results left out, and
+    /// logs cut after that invocation (a log that does not hold it, but other invocations, is
+    /// left out too — it could only be newer or unrelated). `None` when no run_results has that id.
+    pub fn as_of(&self, invocation_id: &str) -> Option<Artifacts> {
+        let chosen = self
+            .run_results
+            .iter()
+            .find(|l| l.value.metadata.invocation_id.as_deref() == Some(invocation_id))?;
+        let at = chosen.value.metadata.generated_at.clone();
+        let mut out = self.clone();
+        out.run_results.retain(|l| {
+            l.value.metadata.invocation_id.as_deref() == Some(invocation_id)
+                || (at.is_some() && l.value.metadata.generated_at <= at)
+        });
+        out.logs.retain_mut(|l| {
+            let invs = &mut l.value.invocations;
+            match invs
+                .iter()
+                .position(|i| i.invocation_id.as_deref() == Some(invocation_id))
+            {
+                Some(p) => {
+                    invs.truncate(p + 1);
+                    true
+                }
+                None => invs.iter().all(|i| i.invocation_id.is_none()),
+            }
+        });
+        Some(out)
+    }
+
     /// The freshness results the diagnosis uses: the newest by `generated_at` (then the last given).
     pub fn sources(&self) -> Option<&Sources> {
         newest(&self.sources, |s| &s.metadata).map(|l| &l.value)

@@ -16,6 +16,7 @@ use crate::classify::{self, Category, Classification, Context, Evidence, FixCont
 use crate::graph::Lineage;
 
 mod freshness;
+pub mod history;
 mod not_run;
 mod warned;
 
@@ -38,6 +39,15 @@ pub struct Diagnosis {
     /// Tests that warned (`severity: warn` and rows found): the run succeeded, the data is at risk.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warned: Vec<Warned>,
+    /// The runs given, oldest first, when there were several (the newest is diagnosed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runs: Vec<history::Run>,
+    /// Nodes that failed the last time an earlier run given ran them and pass in the newest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixed: Vec<String>,
+    /// Nodes skipped in the newest run that the run before it did not skip.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub newly_skipped: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub share_url: Option<String>,
 }
@@ -106,6 +116,9 @@ pub struct Problem {
     /// The distinct owners of the exposures it affects, by name: whom to tell.
     #[serde(default)]
     pub notify: Vec<Owner>,
+    /// New, recurring or flapping, when several runs were given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<history::History>,
 }
 
 /// Someone to tell: an exposure's owner as the manifest declares them.
@@ -404,7 +417,9 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
     }
     let rr = a.run_results();
     let manifest = a.manifest();
-    if a.run_results.len() > 1 {
+    let runs = history::runs(a);
+    // Several runs are history (below); the same run given twice is only worth a word.
+    if a.run_results.len() > 1 && runs.len() == 1 {
         if let Some(used) = a.run_results_loaded() {
             warnings.push(Warning::new(
                 "multiple_run_results",
@@ -648,6 +663,20 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
     if let Some(w) = personal_credentials(&problems, log_inv) {
         warnings.push(w);
     }
+    // History: only over runs up to the one diagnosed (the newest), when there are several.
+    let (run_list, fixed, newly_skipped) = match rr {
+        Some(_) if runs.len() > 1 => {
+            for p in &mut problems {
+                p.history = Some(history::history(p, &runs));
+            }
+            (
+                history::run_list(&runs),
+                history::fixed(&runs),
+                history::newly_skipped(&runs),
+            )
+        }
+        _ => Default::default(),
+    };
 
     // sources.json is a result of its own: `dbt source freshness` ran and said what it found.
     let has_results = rr.is_some() || a.sources().is_some();
@@ -666,6 +695,9 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
         warnings,
         stale,
         warned,
+        runs: run_list,
+        fixed,
+        newly_skipped,
         share_url: None,
     }
 }
@@ -1156,6 +1188,7 @@ fn log_roots<'a>(inv: &'a LogInvocation, ctx: &Ctx<'a>) -> (Vec<Root<'a>>, Vec<P
             skipped: Vec::new(),
             affected_exposures: Vec::new(),
             notify: Vec::new(),
+            history: None,
         });
     }
     (roots, problems)
@@ -1888,6 +1921,7 @@ fn problem(
         skipped: skipped_here,
         affected_exposures: affected,
         notify: Vec::new(),
+        history: None,
     }
 }
 

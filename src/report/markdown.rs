@@ -66,6 +66,12 @@ pub fn render(d: &Diagnosis) -> String {
             o.push('\n');
         }
         o.push_str(&format!("**Rerun:** `{}`\n", code(&p.rerun)));
+        if let Some(h) = &p.history {
+            o.push_str(&format!(
+                "\n**History:** {}\n",
+                escape(&crate::report::history_text(h))
+            ));
+        }
         if !p.skipped.is_empty() {
             o.push_str(&format!(
                 "\n{} because of this: {}\n",
@@ -118,6 +124,18 @@ pub fn render(d: &Diagnosis) -> String {
     }
     stale_section(d, &mut o);
     warned_section(d, &mut o);
+    if !d.runs.is_empty() {
+        o.push_str(&format!("\n### Runs ({}, oldest first)\n\n", d.runs.len()));
+        for r in &d.runs {
+            o.push_str(&format!("1. {}\n", escape(&crate::report::run_text(r))));
+        }
+        if !d.fixed.is_empty() {
+            o.push_str(&format!(
+                "\n**Fixed since the run before:** {}\n",
+                names(d.fixed.iter().map(String::as_str), d.fixed.len())
+            ));
+        }
+    }
     if !d.warnings.is_empty() {
         o.push_str("\n### Warnings\n\n");
         for w in &d.warnings {

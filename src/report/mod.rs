@@ -39,7 +39,13 @@ pub fn summary(d: &Diagnosis) -> String {
     let c = d.counts();
     match d.status {
         Status::Success if d.problems.is_empty() && c.warned + c.late_sources == 0 => {
-            return "The run succeeded: nothing failed.".to_string();
+            return match d.fixed.len() {
+                0 => "The run succeeded: nothing failed.".to_string(),
+                n => format!(
+                    "The run succeeded: nothing failed, {} fixed since the run before.",
+                    plural(n, "node", "nodes")
+                ),
+            };
         }
         Status::Success if d.problems.is_empty() => {
             let mut what = Vec::new();
@@ -121,6 +127,60 @@ pub fn at_risk_names(d: &Diagnosis) -> String {
     let at_risk: Vec<&crate::diagnose::Exposure> =
         d.exposures.iter().filter(|e| e.at_risk).collect();
     crate::diagnose::exposure_names(&at_risk)
+}
+
+/// A problem's history in words: `recurring — failed in 2 of the last 3 runs, since
+/// 2026-11-28T02:00:00Z`, `new — passed in the last 4 runs before this one`, `flapping — …`.
+pub fn history_text(h: &crate::diagnose::history::History) -> String {
+    use crate::diagnose::history::HistoryState;
+    let since = h
+        .first_failed_at
+        .as_deref()
+        .map(|t| format!(", first at {t}"))
+        .unwrap_or_default();
+    let passed = h
+        .last_passed_at
+        .as_deref()
+        .map(|t| format!("; last passed {t}"))
+        .unwrap_or_default();
+    match h.state {
+        HistoryState::New if h.ran_in > 1 => format!(
+            "new — {} before this one passed it",
+            plural(h.ran_in - 1, "run", "runs")
+        ),
+        HistoryState::New => "new — no earlier run given ran it".to_string(),
+        HistoryState::Recurring => format!(
+            "recurring — failed in {} of the last {} that ran it{since}{passed}",
+            h.failed_in,
+            plural(h.ran_in, "run", "runs")
+        ),
+        HistoryState::Flapping => format!(
+            "flapping — failed in {} of the last {} that ran it, passing in between{since}{passed}",
+            h.failed_in,
+            plural(h.ran_in, "run", "runs")
+        ),
+    }
+}
+
+/// One run of a history in a few words: `2026-11-28T02:00:00Z · build · 1 error, 3 skipped`.
+pub fn run_text(r: &crate::diagnose::history::Run) -> String {
+    let c = &r.counts;
+    let mut counts: Vec<String> = Vec::new();
+    for (n, word) in [(c.error, "error"), (c.fail, "failed"), (c.warn, "warned")] {
+        if n > 0 {
+            counts.push(format!("{n} {word}"));
+        }
+    }
+    if c.skipped > 0 {
+        counts.push(format!("{} skipped", c.skipped));
+    }
+    if counts.is_empty() {
+        counts.push(format!("all {} passed", c.success));
+    }
+    let mut head: Vec<&str> = Vec::new();
+    head.extend(r.generated_at.as_deref());
+    head.extend(r.command.as_deref());
+    format!("{} · {}", head.join(" · "), counts.join(", "))
 }
 
 /// How to see the rows a warned test found: rerun it storing them in a table.

@@ -50,6 +50,9 @@ pub fn render(d: &Diagnosis) -> String {
         if let Some(d) = &p.decided_by {
             o.push_str(&format!("  because:  {d}\n"));
         }
+        if let Some(h) = &p.history {
+            o.push_str(&format!("  history:  {}\n", crate::report::history_text(h)));
+        }
         for (i, f) in p.fix.iter().enumerate() {
             let say = f.say.replace('\n', "\n         ");
             o.push_str(&format!("  fix {}: {say}\n", i + 1));
@@ -156,6 +159,7 @@ pub fn render(d: &Diagnosis) -> String {
     }
     stale_section(d, &mut o);
     warned_section(d, &mut o);
+    runs_section(d, &mut o);
     late_section(d, &mut o);
     if !d.warnings.is_empty() {
         o.push_str("Warnings:\n");
@@ -175,6 +179,35 @@ pub fn render(d: &Diagnosis) -> String {
         o.push('\n');
     }
     o
+}
+
+/// The runs given, oldest first, and what the newest fixed.
+fn runs_section(d: &Diagnosis, o: &mut String) {
+    if d.runs.is_empty() {
+        return;
+    }
+    o.push_str(&format!(
+        "Runs given ({}, oldest first; the newest is diagnosed):\n",
+        d.runs.len()
+    ));
+    for (i, r) in d.runs.iter().enumerate() {
+        o.push_str(&format!("  {}. {}\n", i + 1, crate::report::run_text(r)));
+    }
+    if !d.fixed.is_empty() {
+        let names: Vec<&str> = d.fixed.iter().take(10).map(|f| short(f)).collect();
+        o.push_str(&format!(
+            "Fixed since the run before: {}{}\n",
+            names.join(", "),
+            if d.fixed.len() > 10 { ", …" } else { "" }
+        ));
+    }
+    if !d.newly_skipped.is_empty() {
+        o.push_str(&format!(
+            "Newly skipped: {} (not skipped in the run before)\n",
+            plural(d.newly_skipped.len(), "node", "nodes")
+        ));
+    }
+    o.push('\n');
 }
 
 /// What was built from stale sources, and the exposures that show it.

@@ -205,7 +205,7 @@ impl Bridge {
 
     /// Reads and analyses these files, cancelling a load still under way; `base` is the page's
     /// URL without its fragment, for the share link.
-    pub fn load(&self, files: &[Picked], base: &str) {
+    pub fn load(&self, files: &[Picked], base: &str, as_of: Option<&str>) {
         if self.0.borrow().loading {
             self.spawn();
         }
@@ -213,7 +213,14 @@ impl Bridge {
             return;
         }
         let id = self.begin();
-        let pairs = Array::of2(&JsValue::from_str(base), &JsValue::from(id));
+        let header = crate::protocol::LoadHeader {
+            base: base.to_string(),
+            id,
+            as_of: as_of.map(str::to_string),
+        };
+        let pairs = Array::of1(&JsValue::from_str(
+            &serde_json::to_string(&header).unwrap_or_default(),
+        ));
         for p in files {
             pairs.push(&Array::of2(&JsValue::from_str(&p.name), &p.file));
         }

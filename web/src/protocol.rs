@@ -1,7 +1,6 @@
-//! What the page and the worker say to each other. The page sends a JS array to load: the page's
-//! own URL without its fragment (the base for share links), the load's id, then `[name, File]`
-//! pairs (a structured clone of `File` handles is cheap; the worker reads the bytes); or a JSON
-//! [`Request`]. The worker answers with JSON [`Reply`]s.
+//! What the page and the worker say to each other. The page sends a JS array to load: a JSON
+//! [`LoadHeader`], then `[name, File]` pairs (a structured clone of `File` handles is cheap; the
+//! worker reads the bytes); or a JSON [`Request`]. The worker answers with JSON [`Reply`]s.
 //!
 //! Every load (files or a share link) has an id the page gives it, counted up across worker
 //! restarts. The worker keeps what the last load's view leaves out (node details, whole skipped
@@ -12,6 +11,18 @@
 use dbt_triage::layout::Layout;
 use dbt_triage::view::{ProjectView, ViewNode};
 use serde::{Deserialize, Serialize};
+
+/// What a load of files is, ahead of its files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadHeader {
+    /// The page's URL without its fragment: the base of the share link.
+    pub base: String,
+    /// The load's id.
+    pub id: u32,
+    /// Diagnose this run (an invocation id among several given) instead of the newest.
+    #[serde(default)]
+    pub as_of: Option<String>,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -108,6 +119,10 @@ pub struct Loaded {
     /// [`SKIPPED_HANDED`] (the rest are asked for with [`Request::Skipped`] when wanted).
     #[serde(default)]
     pub skipped_total: Vec<usize>,
+    /// Every run among the files, oldest first, when there are several (the diagnosis' own
+    /// `runs` stop at the run diagnosed).
+    #[serde(default)]
+    pub timeline: Vec<dbt_triage::diagnose::history::Run>,
 }
 
 /// How many of a problem's skipped nodes the view hands to the page by name.

@@ -98,6 +98,11 @@ pub struct State {
     pub sample: Option<usize>,
     /// The load under way is the sample's (same meaning), until it is shown.
     pub pending_sample: Option<usize>,
+    /// Every run among the files when there are several, oldest first.
+    pub timeline: Shared<Vec<dbt_triage::diagnose::history::Run>>,
+    /// The run to diagnose (an invocation id), when the user chose one on the timeline; the
+    /// newest otherwise. New files go back to the newest.
+    pub as_of: Option<String>,
 }
 
 impl Default for State {
@@ -128,6 +133,8 @@ impl Default for State {
             selected_problem: None,
             sample: None,
             pending_sample: None,
+            timeline: Shared::new(Vec::new()),
+            as_of: None,
         }
     }
 }
@@ -183,6 +190,8 @@ pub enum Action {
     Reveal(u32),
     /// Show all the children of a node whose fan-out was folded.
     Expand(u32),
+    /// Diagnose this run of the timeline (`None`: the newest).
+    ChooseRun(Option<String>),
 }
 
 impl Reducible for State {
@@ -199,6 +208,7 @@ impl Reducible for State {
                     s.files.clear();
                 }
                 s.pending_sample = None;
+                s.as_of = None;
                 for p in picked {
                     s.files.retain(|f| !f.same_as(&p));
                     s.files.push(p);
@@ -209,6 +219,14 @@ impl Reducible for State {
                 let own = if s.sample.is_some() { 0 } else { s.files.len() };
                 s.files = picked;
                 s.pending_sample = Some(own);
+                s.as_of = None;
+                s.start_load();
+            }
+            Action::ChooseRun(run) => {
+                if run == s.as_of || s.files.is_empty() {
+                    return self;
+                }
+                s.as_of = run;
                 s.start_load();
             }
             Action::Clear => {
@@ -247,7 +265,9 @@ impl Reducible for State {
                     shared,
                     first_layout,
                     skipped_total,
+                    timeline,
                 } = *loaded;
+                s.timeline = Shared::new(timeline);
                 s.view_id = id;
                 s.skipped_all = vec![None; skipped_total.len()];
                 s.skipped_total = skipped_total;

@@ -21,7 +21,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use crate::protocol::{
-    FirstLayout, Loaded, Reply, Request, SharedFrom, FIRST_DEPTH, SKIPPED_HANDED,
+    FirstLayout, LoadHeader, Loaded, Reply, Request, SharedFrom, FIRST_DEPTH, SKIPPED_HANDED,
 };
 
 /// What the last view left out, kept for the page's questions about it.
@@ -188,6 +188,7 @@ fn answer(request: Request) -> Reply {
                 }),
                 first_layout: None,
                 skipped_total: Vec::new(),
+                timeline: Vec::new(),
             })),
             Err(e) => Reply::BadLink {
                 text: capitalized(&e.to_string()),
@@ -205,9 +206,17 @@ fn capitalized(s: &str) -> String {
 }
 
 async fn load(message: Array) {
-    let base = message.get(0).as_string().unwrap_or_default();
-    let id = message.get(1).as_f64().unwrap_or_default() as u32;
-    let pairs = message.slice(2, message.length());
+    let header: LoadHeader = message
+        .get(0)
+        .as_string()
+        .and_then(|h| serde_json::from_str(&h).ok())
+        .unwrap_or(LoadHeader {
+            base: String::new(),
+            id: 0,
+            as_of: None,
+        });
+    let LoadHeader { base, id, as_of } = header;
+    let pairs = message.slice(1, message.length());
     let total = pairs.length() + 1;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut read_errors = Vec::new();
@@ -248,9 +257,19 @@ async fn load(message: Array) {
         .iter()
         .map(|(name, bytes)| InputFile { name, bytes })
         .collect();
-    let artifacts = dbt_triage::read(&inputs);
+    let mut artifacts = dbt_triage::read(&inputs);
     drop(inputs);
     drop(files);
+    // Several runs: all of them on the timeline, the one asked for (else the newest) diagnosed.
+    let timeline = dbt_triage::diagnose::history::timeline(&artifacts);
+    let timeline = if timeline.len() > 1 {
+        timeline
+    } else {
+        Vec::new()
+    };
+    if let Some(earlier) = as_of.as_deref().and_then(|id| artifacts.as_of(id)) {
+        artifacts = earlier;
+    }
     let lineage = dbt_triage::lineage(&artifacts);
     let diagnosis = dbt_triage::diagnose(&artifacts, &lineage);
     let mut view = view::view(&artifacts, &lineage, &diagnosis);
@@ -280,6 +299,7 @@ async fn load(message: Array) {
         shared: None,
         first_layout,
         skipped_total,
+        timeline,
     })));
 }
 

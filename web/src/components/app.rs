@@ -19,6 +19,7 @@ use crate::components::loader::{dropped, walk, Dropped, Loader};
 use crate::components::node_panel::NodePanel;
 use crate::components::problem_card::ProblemCard;
 use crate::components::shared_banner::SharedBanner;
+use crate::components::timeline::Timeline;
 use crate::page;
 use crate::protocol::Request;
 use crate::shared::Shared;
@@ -40,11 +41,12 @@ pub fn App() -> Html {
     {
         let bridge = bridge.clone();
         let files = state.files.clone();
+        let as_of = state.as_of.clone();
         use_effect_with(state.generation, move |_| {
             if !files.is_empty() {
                 page::forget_fragment();
             }
-            bridge.load(&files, &page::base())
+            bridge.load(&files, &page::base(), as_of.as_deref())
         });
     }
     // Open a share link: the one the page was opened with, and any pasted into the address bar
@@ -327,6 +329,11 @@ pub fn App() -> Html {
                                     ].into_iter().flatten().collect::<Vec<_>>().join(" · ") }
                                 </p>
                             }
+                            <Timeline runs={state.timeline.clone()} current={d.invocation.invocation_id.clone()}
+                                      on_choose={{
+                                          let dispatcher = state.dispatcher();
+                                          Callback::from(move |run| dispatcher.dispatch(Action::ChooseRun(run)))
+                                      }} />
                             if let Some(exports) = &state.exports {
                                 <ExportButtons exports={exports.clone()} share={state.share.clone()} />
                             }

@@ -11,3 +11,4 @@ pub mod loader;
 pub mod node_panel;
 pub mod problem_card;
 pub mod shared_banner;
+pub mod timeline;

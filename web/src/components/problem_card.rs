@@ -123,6 +123,10 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                 <h3 id={format!("problem-{}-title", p.id)} class="problem-title">
                     <Highlight text={p.title.clone()} marks={marks.clone()} />
                 </h3>
+                if let Some(h) = &p.history {
+                    <span class={classes!("history", format!("h-{}", h.state.as_str()))}
+                          title={dbt_triage::report::history_text(h)}>{ h.state.as_str() }</span>
+                }
                 // A log-only run has no graph to show it in.
                 if !props.view.nodes.is_empty() {
                 <button class="button small show-in-graph" aria-pressed={props.selected.to_string()} onclick={on_select}>
@@ -130,6 +134,9 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                 </button>
                 }
             </header>
+            if let Some(h) = &p.history {
+                <p class="history-text muted">{ dbt_triage::report::history_text(h) }</p>
+            }
             if !p.evidence.is_empty() {
                 <dl class="evidence">
                     { for p.evidence.pairs().into_iter().map(|(k, v)| html! {

@@ -48,11 +48,12 @@ pub fn phases(run_results: Vec<u8>, manifest: Vec<u8>) -> String {
     let t6 = now();
     let markdown = report::markdown::render(&diagnosis);
     // As web/src/worker.rs: the graph's first screen is laid out before the view is posted.
-    let shown = view::neighborhood(&v, &view::failure_nodes(&v), 1);
+    let view::Focus { shown, folded } = view::focus(&v, 1, 1, &[]);
     let edges = view::edges_among(&v, &shown);
     let first_layout = (!v.nodes.is_empty()).then(|| dbt_triage_web::protocol::FirstLayout {
         layout: dbt_triage::layout::layout(&shown, &edges, &dbt_triage::layout::Config::default()),
         shown,
+        folded,
     });
     let t7 = now();
     let reply = Reply::Loaded(Box::new(Loaded {
@@ -65,6 +66,7 @@ pub fn phases(run_results: Vec<u8>, manifest: Vec<u8>) -> String {
         shared: None,
         first_layout,
         skipped_total: Vec::new(),
+        timeline: Vec::new(),
     }));
     let text = serde_json::to_string(&reply).unwrap_or_default();
     let t8 = now();

@@ -1,0 +1,43 @@
+// Browser tests of several runs at once: the newest is diagnosed with each problem's history,
+// a timeline shows the runs, and clicking one diagnoses that run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, open, fx, shot, waitForDiagnosis, assertOffline } from './harness.mjs';
+
+setup();
+
+const run = (n) => fx('history', `run${n}`, 'target', 'run_results.json');
+const manifest = fx('history', 'run5', 'target', 'manifest.json');
+
+test('three runs dropped at once: history badges, the timeline, and an earlier run diagnosed on click', async () => {
+  const t = await open('/');
+  const { page } = t;
+  // Runs 1-3 (the newest of them fails twice: the renamed column again, the payments test anew).
+  await page.setInputFiles('#file-input', [run(3), run(1), run(2), manifest]);
+  await waitForDiagnosis(page);
+  const strip = page.locator('nav.timeline');
+  await strip.waitFor();
+  assert.equal(await strip.locator('.run').count(), 3);
+  assert.deepEqual(await strip.locator('.run').evaluateAll((b) => b.map((x) => x.className.replace('run ', ''))), ['ok', 'failed', 'failed current']);
+  assert.match(await strip.locator('.run').nth(2).textContent(), /✖ 2 · 18 skipped/);
+  const cards = page.locator('article.problem');
+  assert.equal(await cards.count(), 2);
+  const badges = await cards.locator('.history').allTextContents();
+  assert.deepEqual(badges.sort(), ['new', 'recurring']);
+  const sessions = cards.filter({ hasText: 'stg_sessions' });
+  assert.match(await sessions.locator('.history-text').textContent(), /recurring — failed in 2 of the last 3 runs that ran it, first at 2026-\d\d-\d\dT/);
+  await shot(page, '50-history');
+  // Click run 2: it is diagnosed, with run 1 as its history; the strip keeps all three.
+  await strip.locator('.run').nth(1).click();
+  await page.waitForFunction(() => document.querySelectorAll('nav.timeline .run')[1]?.classList.contains('current'));
+  await page.waitForFunction(() => document.querySelectorAll('article.problem').length === 1);
+  assert.equal(await strip.locator('.run').count(), 3);
+  assert.equal(await cards.locator('.history').textContent(), 'new');
+  assert.match(await page.textContent('#summary'), /1 problem \(1 node failed\), 3 nodes skipped/);
+  // Back to the newest.
+  await strip.locator('.run').nth(2).click();
+  await page.waitForFunction(() => document.querySelectorAll('article.problem').length === 2);
+  assert.deepEqual(t.errors, []);
+  assertOffline(t);
+  await t.context.close();
+});
