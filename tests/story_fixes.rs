@@ -67,7 +67,7 @@ fn every_story_says_what_to_do() {
     let stories = folders(&root);
     assert!(stories.len() >= 20, "{} stories", stories.len());
     for dir in stories {
-        let files = common::read_some(&dir, &common::STORY_FILES);
+        let files = common::story_files(&dir);
         if files.is_empty() {
             continue;
         }

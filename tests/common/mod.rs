@@ -22,6 +22,30 @@ pub fn read_some(dir: &Path, rels: &[&str]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// Everything dbt left for a story: [`STORY_FILES`], and for a story of several runs each
+/// `run<N>/target/` folder's artifacts.
+pub fn story_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = read_some(dir, &STORY_FILES);
+    let mut runs: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|n| n.starts_with("run"))
+                .collect()
+        })
+        .unwrap_or_default();
+    runs.sort();
+    for r in runs {
+        files.extend(read_some(
+            dir,
+            &[
+                &format!("{r}/target/run_results.json"),
+                &format!("{r}/target/manifest.json"),
+            ],
+        ));
+    }
+    files
+}
+
 pub fn diagnose(files: &[(String, Vec<u8>)]) -> Diagnosis {
     let inputs: Vec<InputFile<'_>> = files
         .iter()

@@ -2,7 +2,8 @@
 // test found rows, and `dbt source freshness` with one source in error and one in warn.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, open, fx, trio, shot, waitForDiagnosis, assertOffline } from './harness.mjs';
+import path from 'node:path';
+import { setup, open, fx, trio, shot, out, waitForDiagnosis, assertOffline } from './harness.mjs';
 
 setup();
 
@@ -62,6 +63,7 @@ test('source freshness: the stale source is a problem of its own, what reads it 
   await page.waitForSelector('.legend .swatch.st-stale');
   assert.ok(await page.locator('g.node.st-stale').count() >= 1, 'stale nodes in the graph');
   await shot(page, '41-freshness');
+  await card.screenshot({ path: path.join(out, '41-freshness-card.png') });
   assert.deepEqual(t.errors, []);
   assertOffline(t);
   await t.context.close();

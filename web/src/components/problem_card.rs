@@ -152,7 +152,7 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                 </div>
             }
             <details class="message" open=true>
-                <summary>{ "What dbt said" }{ p.error_type.as_ref().map(|t| format!(" ({t})")).unwrap_or_default() }</summary>
+                <summary>{ if p.category == dbt_triage::Category::Freshness { "What dbt found (sources.json)" } else { "What dbt said" } }{ p.error_type.as_ref().map(|t| format!(" ({t})")).unwrap_or_default() }</summary>
                 <pre class="message-text"><Highlight text={p.message.clone()} marks={marks.clone()} /></pre>
             </details>
             if let Some(sql) = extra.and_then(|e| e.sql.as_ref()) {
