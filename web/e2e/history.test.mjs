@@ -2,7 +2,8 @@
 // a timeline shows the runs, and clicking one diagnoses that run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, open, fx, shot, waitForDiagnosis, assertOffline } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { setup, open, fx, root, shot, waitForDiagnosis, assertOffline } from './harness.mjs';
 
 setup();
 
@@ -40,4 +41,34 @@ test('three runs dropped at once: history badges, the timeline, and an earlier r
   assert.deepEqual(t.errors, []);
   assertOffline(t);
   await t.context.close();
+});
+
+/** The CLI's `--format markdown` for these files (it exits 1 when failures were diagnosed). */
+export function cliMarkdown(files) {
+  try {
+    return execFileSync('cargo', ['run', '-q', '--bin', 'dbt-triage', '--', 'diagnose', ...files, '--format', 'markdown'],
+      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  } catch (e) {
+    return e.stdout;
+  }
+}
+
+test('the page and the CLI agree on history and freshness for the same files (their Markdown is the same)', async () => {
+  const sets = {
+    history: [run(1), run(2), run(3), run(4), run(5), manifest],
+    freshness: ['run_results.json', 'manifest.json', 'sources.json'].map((f) => fx('source_freshness', 'target', f)),
+  };
+  for (const [name, files] of Object.entries(sets)) {
+    const cli = cliMarkdown(files);
+    assert.match(cli, name === 'history' ? /\*\*History:\*\* flapping/ : /### Stale data/, `the CLI's ${name} Markdown`);
+    const t = await open('/', { permissions: ['clipboard-read', 'clipboard-write'] });
+    await t.page.setInputFiles('#file-input', files);
+    await waitForDiagnosis(t.page);
+    await t.page.click('#copy-markdown');
+    await t.page.waitForSelector('.export-out');
+    const text = await t.page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(text, cli, `${name}: the page's Markdown is the CLI's`);
+    assertOffline(t);
+    await t.context.close();
+  }
 });
