@@ -14,7 +14,12 @@ use common::diagnose;
 
 /// Reads every file dbt left for a story (target/*.json, logs/dbt.log, console.txt).
 fn load(story: &str) -> Vec<(String, Vec<u8>)> {
-    load_only(story, &common::STORY_FILES)
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(story);
+    let files = common::story_files(&dir);
+    assert!(!files.is_empty(), "no fixture files in {}", dir.display());
+    files
 }
 
 /// Reads some of the files dbt left for a story.
@@ -292,6 +297,29 @@ fn history_fixed() {
         d.problems[0].history.as_ref().unwrap().state.as_str(),
         "new"
     );
+}
+
+#[test]
+fn microbatch() {
+    // A microbatch model's batch of 2024-01-20 failed: the error comes from the log (run_results
+    // says only `PARTIAL SUCCESS (9/10)`), the rerun is that window.
+    check(
+        "microbatch",
+        "
+        failed run duckdb
+        #1 data [refunds_daily] {code=Conversion Error,line=17}
+          rerun: dbt run --select refunds_daily --event-time-start 2024-01-20 --event-time-end 2024-01-21
+        ",
+    );
+    let d = diagnose(&load("microbatch"));
+    let p = &d.problems[0];
+    assert!(p.message.starts_with("PARTIAL SUCCESS (9/10) — batch 2024-01-20 failed:\nRuntime Error\nConversion Error: Could not convert string 'n/a' to INT32"), "{}", p.message);
+    assert!(
+        p.fix[0].say.contains("9 of its 10 batches were built"),
+        "{}",
+        p.fix[0].say
+    );
+    assert!(p.fix.iter().any(|f| f.run.as_deref() == Some("dbt retry")));
 }
 
 #[test]

@@ -36,6 +36,20 @@ pub struct LogInvocation {
     /// The kinds of node it started (`model`, `test`, `seed`, `snapshot`, `unit_test`), to tell
     /// `run` from `build` when the log does not name its command (console output).
     pub ran: Vec<String>,
+    /// A microbatch model's failed batches with their errors (run_results keeps only
+    /// `PARTIAL SUCCESS (9/10)` as the model's message).
+    pub batch_errors: Vec<LogBatchError>,
+}
+
+/// `Batch 6 of 10 ERROR creating batch 2024-01-20 of main.refunds_daily`, with the error dbt
+/// printed just before it (`Unhandled error while executing` …).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LogBatchError {
+    /// The batch as dbt names it (`2024-01-20`), once its ERROR line was read.
+    pub batch: Option<String>,
+    /// The model's relation (`main.refunds_daily`).
+    pub relation: Option<String>,
+    pub message: String,
 }
 
 impl LogInvocation {
@@ -596,6 +610,35 @@ fn apply(log: &mut Log, ev: Event, body_open: bool) -> bool {
             inv.command = Some(command.to_string());
         }
         inv.finished = true;
+    } else if first.starts_with("Unhandled error while executing") {
+        // A worker thread's error: a microbatch batch's, when a batch ERROR line follows.
+        let body = text.split_once('\n').map(|(_, b)| b).unwrap_or_default();
+        let body = body
+            .trim_start()
+            .trim_start_matches("Exception on worker thread.");
+        let message = match body.trim().split_once('\n') {
+            Some((head, rest)) => format!("{head}\n{}", dedent(rest)),
+            None => body.trim().to_string(),
+        };
+        inv.batch_errors.push(LogBatchError {
+            message: message.trim_end().to_string(),
+            ..LogBatchError::default()
+        });
+    } else if let Some((batch, relation)) = batch_error_line(first) {
+        let open = inv
+            .batch_errors
+            .iter_mut()
+            .rev()
+            .find(|b| b.batch.is_none());
+        let entry = match open {
+            Some(e) => e,
+            None => {
+                inv.batch_errors.push(LogBatchError::default());
+                inv.batch_errors.last_mut().expect("pushed above")
+            }
+        };
+        entry.batch = Some(batch.to_string());
+        entry.relation = Some(relation.to_string());
     } else if let Some(err) = error_line(first) {
         // `1 of 1 ERROR creating table model x.y`: the node failed; its message comes with the
         // summary, if the log has it.
@@ -996,6 +1039,19 @@ fn error_line(line: &str) -> Option<LogNodeError> {
         path: None,
         message: String::new(),
     })
+}
+
+/// `Batch 6 of 10 ERROR creating batch 2024-01-20 of main.refunds_daily ...` → the batch and
+/// the relation.
+fn batch_error_line(line: &str) -> Option<(&str, &str)> {
+    let rest = line.strip_prefix("Batch ")?;
+    let (_, rest) = rest.split_once(" ERROR creating batch ")?;
+    let (batch, rest) = rest.split_once(" of ")?;
+    let relation = rest.split_whitespace().next()?.trim_end_matches('.');
+    Some((
+        batch.trim(),
+        relation.split("..").next().unwrap_or(relation),
+    ))
 }
 
 /// `7 of 14 SKIP relation main.int_customer_orders ....... [SKIP]` → the skipped node.

@@ -17,6 +17,15 @@ pub struct NodeResult {
     pub execution_time: f64,
     pub compiled_code: Option<String>,
     pub relation_name: Option<String>,
+    /// A microbatch model's batches (dbt ≥ 1.9), when it has any.
+    pub batches: Option<Batches>,
+}
+
+/// What `batch_results` says: each batch as its `[start, end)` times, as dbt wrote them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Batches {
+    pub successful: Vec<(String, String)>,
+    pub failed: Vec<(String, String)>,
 }
 
 /// A whole run_results.json.
@@ -94,6 +103,29 @@ struct RawResult {
     compiled_code: Option<String>,
     #[serde(default)]
     relation_name: Option<String>,
+    #[serde(default)]
+    batch_results: Option<RawBatches>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawBatches {
+    successful: Vec<Vec<serde_json::Value>>,
+    failed: Vec<Vec<serde_json::Value>>,
+}
+
+impl RawBatches {
+    fn into_batches(self) -> Option<Batches> {
+        let pair = |v: Vec<serde_json::Value>| -> Option<(String, String)> {
+            let text = |x: &serde_json::Value| x.as_str().map(str::to_string);
+            Some((text(v.first()?)?, text(v.get(1)?)?))
+        };
+        let b = Batches {
+            successful: self.successful.into_iter().filter_map(pair).collect(),
+            failed: self.failed.into_iter().filter_map(pair).collect(),
+        };
+        (!b.successful.is_empty() || !b.failed.is_empty()).then_some(b)
+    }
 }
 
 #[derive(Deserialize)]
@@ -192,6 +224,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<RunResults, serde_json::Error> {
                 execution_time: r.execution_time.unwrap_or(0.0),
                 compiled_code: r.compiled_code,
                 relation_name: r.relation_name,
+                batches: r.batch_results.and_then(RawBatches::into_batches),
             })
         })
         .collect();

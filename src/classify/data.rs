@@ -130,6 +130,12 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             file.unwrap_or("its model file")
         )));
     } else {
+        if let Some(rows) = cx.rows_query {
+            steps.push(FixStep::run(
+                "Find the rows whose value does not convert",
+                rows.to_string(),
+            ));
+        }
         let try_cast = match a.family() {
             Family::BigQuery => "SAFE_CAST(value AS type)",
             Family::ClickHouse => {

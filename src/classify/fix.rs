@@ -81,6 +81,12 @@ pub struct FixContext<'a> {
     pub compiled_code: Option<&'a str>,
     /// A close name from the project for a name that was not found (`stg_customers` for `stg_custmers`).
     pub suggestion: Option<&'a str>,
+    /// A query that finds the rows whose value the root's own SQL could not convert.
+    pub rows_query: Option<&'a str>,
+    /// A microbatch model's failed batches (`[start, end)` as dbt wrote them) and how many
+    /// batches it had.
+    pub failed_batches: &'a [(String, String)],
+    pub batches_total: usize,
     /// A stale source's `loaded_at_field` (a column or an expression).
     pub loaded_at_field: Option<&'a str>,
     /// Whether `dbt retry` would rerun this invocation (dbt ≥ 1.6 and its run_results is current).
@@ -136,6 +142,9 @@ pub fn fixes(cx: &FixContext<'_>) -> Vec<FixStep> {
             cx.node()
         )));
     }
+    if let Some(step) = batches_step(cx) {
+        steps.push(step);
+    }
     steps.extend(match category {
         Category::Permission => permission::fix(cx),
         Category::SqlDialect => sql_dialect::fix(cx),
@@ -168,7 +177,9 @@ pub fn fixes(cx: &FixContext<'_>) -> Vec<FixStep> {
         category,
         Category::SchemaDrift | Category::TestFailure | Category::Freshness
     ) && cx.origin.is_none();
-    if cx.retry_available && retry_rebuilds_the_fix {
+    if !cx.failed_batches.is_empty() {
+        steps.extend(batch_reruns(cx));
+    } else if cx.retry_available && retry_rebuilds_the_fix {
         steps.push(FixStep::run(
             "After the fix, `dbt retry` reruns only what errored or was skipped in this \
              invocation (it reads this run's run_results.json)",
@@ -180,6 +191,63 @@ pub fn fixes(cx: &FixContext<'_>) -> Vec<FixStep> {
         ));
     }
     fit_to_version(cx, steps)
+}
+
+/// A microbatch model that ended in `partial success`: which batches failed.
+fn batches_step(cx: &FixContext<'_>) -> Option<FixStep> {
+    let failed = cx.failed_batches;
+    let (first, _) = failed.first()?;
+    let built = cx.batches_total.saturating_sub(failed.len());
+    let which = match failed {
+        [(start, end)] => format!("the batch from {start} to {end} failed"),
+        _ => format!("{} batches failed, the first from {first}", failed.len()),
+    };
+    Some(FixStep::say(format!(
+        "{} is a microbatch model: {built} of its {} batches were built and {which} — those rows \
+         are missing from the table until the batch is rerun",
+        cx.node(),
+        cx.batches_total
+    )))
+}
+
+/// After the fix: `dbt retry` reruns only the failed batches; or the window, by hand.
+fn batch_reruns(cx: &FixContext<'_>) -> Vec<FixStep> {
+    let mut steps = Vec::new();
+    if cx.retry_available {
+        steps.push(FixStep::run(
+            "After the fix, `dbt retry` reruns only the failed batches of this invocation",
+            format!(
+                "dbt retry{}{}",
+                cx.target_flag(),
+                cx.retry_flags.unwrap_or_default()
+            ),
+        ));
+    }
+    if let Some(window) = batch_window(cx.failed_batches) {
+        steps.push(FixStep::run(
+            "Or rebuild just that window (delete and insert of those batches only)",
+            format!("dbt run --select {}{window}{}", cx.node(), cx.target_flag()),
+        ));
+    }
+    steps
+}
+
+/// ` --event-time-start 2024-01-20 --event-time-end 2024-01-21` over every failed batch (a
+/// midnight-UTC time is written as its date, as people type it).
+pub fn batch_window(failed: &[(String, String)]) -> Option<String> {
+    let start = failed.iter().map(|(s, _)| s).min()?;
+    let end = failed.iter().map(|(_, e)| e).max()?;
+    let short = |t: &str| {
+        t.strip_suffix("T00:00:00+00:00")
+            .or_else(|| t.strip_suffix("T00:00:00Z"))
+            .unwrap_or(t)
+            .to_string()
+    };
+    Some(format!(
+        " --event-time-start {} --event-time-end {}",
+        short(start),
+        short(end)
+    ))
 }
 
 /// Drops the commands the invocation's dbt does not have (`dbt show` before 1.5) and writes

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::adapter::Adapter;
 use codes::{Code, Means};
 
-pub use fix::{fixes, FixContext, FixStep};
+pub use fix::{batch_window, fixes, FixContext, FixStep};
 
 /// The contract's failure categories. The serialized names are stable identifiers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -103,6 +103,7 @@ fn stale_root<'a>(s: &SourceFreshness, ctx: &Ctx<'a>) -> Root<'a> {
             adapter: None,
         },
         compiled_code: None,
+        batches: None,
     }
 }
 
@@ -120,6 +121,7 @@ fn query_failed_root<'a>(s: &'a SourceFreshness, ctx: &Ctx<'a>) -> Root<'a> {
         message,
         class,
         compiled_code: None,
+        batches: None,
     }
 }
 

@@ -232,6 +232,8 @@ struct Root<'a> {
     message: String,
     class: Classification,
     compiled_code: Option<&'a str>,
+    /// A microbatch model's batches, from its result.
+    batches: Option<&'a crate::artifacts::run_results::Batches>,
 }
 
 /// Everything the steps share.
@@ -521,7 +523,7 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
     check_versions(a, rr, manifest, &mut warnings);
 
     let (mut roots, log_problems) = match rr {
-        Some(rr) => (result_roots(rr, &ctx), Vec::new()),
+        Some(rr) => (result_roots(rr, log_inv, &ctx), Vec::new()),
         None => match log_inv {
             Some(inv) => log_roots(inv, &ctx),
             None => (Vec::new(), Vec::new()),
@@ -1053,14 +1055,21 @@ fn classify_node<'a>(
     classify::classify(message, &cx)
 }
 
-fn result_roots<'a>(rr: &'a RunResults, ctx: &Ctx<'a>) -> Vec<Root<'a>> {
+fn result_roots<'a>(
+    rr: &'a RunResults,
+    log: Option<&LogInvocation>,
+    ctx: &Ctx<'a>,
+) -> Vec<Root<'a>> {
     let mut roots: Vec<Root<'a>> = rr
         .results
         .iter()
         .filter(|r| r.is_root())
         .map(|r: &'a NodeResult| {
             let node = ctx.manifest.and_then(|m| m.nodes.get(&r.unique_id));
-            let message = r.message.clone().unwrap_or_default();
+            let message = match batch_error(r, node, log) {
+                Some(m) => m,
+                None => r.message.clone().unwrap_or_default(),
+            };
             let compiled = r
                 .compiled_code
                 .as_deref()
@@ -1074,12 +1083,35 @@ fn result_roots<'a>(rr: &'a RunResults, ctx: &Ctx<'a>) -> Vec<Root<'a>> {
                 message,
                 class,
                 compiled_code: compiled,
+                batches: r.batches.as_ref(),
             }
         })
         .collect();
     roots.sort_by(|a, b| a.id.cmp(&b.id));
     roots.dedup_by(|a, b| a.id == b.id);
     roots
+}
+
+/// A microbatch model's message is `PARTIAL SUCCESS (9/10)`; the error of its failed batch is
+/// in the log. Both, when the log has it: `PARTIAL SUCCESS (9/10) — batch 2024-01-20 failed:`
+/// and the batch's error.
+fn batch_error(r: &NodeResult, node: Option<&Node>, log: Option<&LogInvocation>) -> Option<String> {
+    r.batches.as_ref().filter(|b| !b.failed.is_empty())?;
+    let table = node
+        .and_then(|n| n.alias.as_deref().or(Some(n.name.as_str())))
+        .unwrap_or_else(|| r.unique_id.rsplit('.').next().unwrap_or_default());
+    let err = log?.batch_errors.iter().find(|b| {
+        !b.message.is_empty()
+            && b.relation
+                .as_deref()
+                .is_some_and(|rel| rel.rsplit('.').next() == Some(table))
+    })?;
+    Some(format!(
+        "{} — batch {} failed:\n{}",
+        r.message.as_deref().unwrap_or("partial success"),
+        err.batch.as_deref().unwrap_or("?"),
+        err.message
+    ))
 }
 
 /// Roots from a log: the nodes its summary names, plus the error that stopped the invocation
@@ -1119,6 +1151,7 @@ fn log_roots<'a>(inv: &'a LogInvocation, ctx: &Ctx<'a>) -> (Vec<Root<'a>>, Vec<P
             message,
             class,
             compiled_code: compiled,
+            batches: None,
         });
     }
     roots.sort_by(|a, b| a.id.cmp(&b.id));
@@ -1830,6 +1863,9 @@ fn problem(
     let origin = (class.category == Category::Data)
         .then(|| cast_origin(first, ctx))
         .flatten();
+    let own_rows = (class.category == Category::Data && origin.is_none())
+        .then(|| own_cast_rows(first, ctx))
+        .flatten();
     let fix_cx = FixContext {
         category: Some(class.category),
         evidence: Some(&class.evidence),
@@ -1864,6 +1900,11 @@ fn problem(
         compiled_code: first.compiled_code,
         suggestion: suggestion.as_deref(),
         loaded_at_field: first.node.and_then(|n| n.loaded_at_field.as_deref()),
+        failed_batches: first.batches.map_or(&[][..], |b| &b.failed[..]),
+        rows_query: own_rows.as_deref(),
+        batches_total: first
+            .batches
+            .map_or(0, |b| b.failed.len() + b.successful.len()),
         retry_available: ctx.retry_available,
     };
     // The roots are listed with the problem: the steps are only what to do.
@@ -1907,6 +1948,20 @@ fn problem(
         // when it is rebuilt).
         rerun: match &origin {
             _ if class.category == Category::Freshness => freshness_rerun(members, ctx),
+            // A microbatch model's failed window, not its whole history.
+            _ if members.len() == 1 && first.batches.is_some_and(|b| !b.failed.is_empty()) => {
+                let window = first
+                    .batches
+                    .and_then(|b| classify::batch_window(&b.failed))
+                    .unwrap_or_default();
+                format!(
+                    "dbt {} {} {}{window}{}",
+                    ctx.command,
+                    select_word(ctx, &ctx.command),
+                    first.name,
+                    target_flag(ctx)
+                )
+            }
             Some(o) if members.len() == 1 => {
                 let cmd = ctx.command.as_str();
                 format!(
@@ -2068,18 +2123,9 @@ fn cast_origin<'a>(r: &Root<'a>, ctx: &Ctx<'a>) -> Option<CastOrigin<'a>> {
                 .into_iter()
                 .filter_map(|p| m.nodes.get(p))
                 .find_map(|p| p.relation_name.clone());
-            let rows = read.zip(cast_type(&excerpt, column)).and_then(|(rel, ty)| {
-                let try_cast = match ctx.adapter.as_ref().map(Adapter::family) {
-                    Some(Family::BigQuery) => "safe_cast",
-                    Some(Family::Postgres | Family::Redshift | Family::Oracle) | None => {
-                        return None
-                    }
-                    _ => "try_cast",
-                };
-                Some(format!(
-                    "select * from {rel} where {try_cast}({column} as {ty}) is null and {column} is not null;"
-                ))
-            });
+            let rows = read
+                .zip(cast_type(&excerpt, column))
+                .and_then(|(rel, ty)| rows_query(&rel, column, &ty, ctx));
             let found = CastOrigin {
                 name: n.name.clone(),
                 file: n.original_file_path.as_deref(),
@@ -2099,6 +2145,40 @@ fn cast_origin<'a>(r: &Root<'a>, ctx: &Ctx<'a>) -> Option<CastOrigin<'a>> {
         1 => candidates.pop(),
         _ => None,
     }
+}
+
+/// A query for the rows of `relation` whose `column` does not convert to `ty`, on warehouses
+/// that have a non-failing cast.
+fn rows_query(relation: &str, column: &str, ty: &str, ctx: &Ctx<'_>) -> Option<String> {
+    let try_cast = match ctx.adapter.as_ref().map(Adapter::family) {
+        Some(Family::BigQuery) => "safe_cast",
+        Some(Family::Postgres | Family::Redshift | Family::Oracle) | None => return None,
+        _ => "try_cast",
+    };
+    Some(format!(
+        "select * from {relation} where {try_cast}({column} as {ty}) is null and {column} is not null;"
+    ))
+}
+
+/// When the failing cast is in the root's own SQL over one parent: the rows that do not convert.
+fn own_cast_rows(r: &Root<'_>, ctx: &Ctx<'_>) -> Option<String> {
+    let column = r
+        .message
+        .split_once("casting from source column ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())?
+        .trim_matches(['"', '\'', '.']);
+    // Without the compiled SQL (a microbatch model compiles per batch), the line the warehouse
+    // quotes (`LINE 17:     cast(amount as integer) as amount`).
+    let code = r.compiled_code.unwrap_or(&r.message);
+    let line = code.lines().find(|l| {
+        let lower = l.to_ascii_lowercase();
+        lower.contains(&format!("cast({column} ")) || lower.contains(&format!("cast(\"{column}\""))
+    })?;
+    let ty = cast_type(line.trim(), column)?;
+    let [(_, relation)] = &parent_relations(&r.id, ctx)[..] else {
+        return None;
+    };
+    rows_query(relation, column, &ty, ctx)
 }
 
 /// DuckDB's name of a type → how SQL writes a cast to it.
