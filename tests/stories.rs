@@ -249,6 +249,49 @@ fn history_as_of_an_earlier_run() {
 }
 
 #[test]
+fn history_from_remembered_runs() {
+    // Runs 1 and 2 remembered from earlier visits (statuses only), run 3 dropped now: the same
+    // history as with all three files.
+    let earlier = history_runs(&[1, 2]);
+    let inputs: Vec<dbt_triage::InputFile<'_>> = earlier
+        .iter()
+        .map(|(name, bytes)| dbt_triage::InputFile { name, bytes })
+        .collect();
+    let records = dbt_triage::diagnose::history::records(&dbt_triage::read(&inputs));
+    assert_eq!(records.len(), 2);
+    // Through JSON, as the page keeps them.
+    let json = serde_json::to_string(&records).unwrap();
+    let records: Vec<dbt_triage::diagnose::history::RunRecord> =
+        serde_json::from_str(&json).unwrap();
+    let now = history_runs(&[3]);
+    let inputs: Vec<dbt_triage::InputFile<'_>> = now
+        .iter()
+        .map(|(name, bytes)| dbt_triage::InputFile { name, bytes })
+        .collect();
+    let mut a = dbt_triage::read(&inputs);
+    a.remembered = records.iter().map(|r| r.to_run_results()).collect();
+    let d = dbt_triage::diagnose(&a, &dbt_triage::lineage(&a));
+    let all = diagnose(&history_runs(&[1, 2, 3]));
+    let histories = |d: &dbt_triage::diagnose::Diagnosis| -> Vec<_> {
+        d.problems.iter().map(|p| p.history.clone()).collect()
+    };
+    assert_eq!(histories(&d), histories(&all));
+    let remembered: Vec<bool> = d.runs.iter().map(|r| r.remembered).collect();
+    assert_eq!(remembered, [true, true, false]);
+    // A remembered run newer than the files is not history of theirs.
+    let newer = history_runs(&[5]);
+    let newer_inputs: Vec<dbt_triage::InputFile<'_>> = newer
+        .iter()
+        .map(|(name, bytes)| dbt_triage::InputFile { name, bytes })
+        .collect();
+    let five = dbt_triage::diagnose::history::records(&dbt_triage::read(&newer_inputs));
+    let mut a = dbt_triage::read(&inputs);
+    a.remembered = five.iter().map(|r| r.to_run_results()).collect();
+    let d = dbt_triage::diagnose(&a, &dbt_triage::lineage(&a));
+    assert!(d.runs.is_empty(), "{:?}", d.runs);
+}
+
+#[test]
 fn history_recurring_and_new() {
     let d = diagnose(&history_runs(&[1, 2, 3]));
     let states: Vec<(String, &str, usize, usize)> = d

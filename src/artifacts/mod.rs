@@ -90,6 +90,8 @@ pub struct Artifacts {
     pub logs: Vec<Loaded<Log>>,
     /// sources.json files (`dbt source freshness`).
     pub sources: Vec<Loaded<Sources>>,
+    /// Earlier runs the page remembered (statuses only): history, never diagnosed themselves.
+    pub remembered: Vec<RunResults>,
     /// Power BI semantic models and reports, read from all Power BI files together.
     pub powerbi: crate::powerbi::PowerBi,
     pub inputs: Vec<InputReport>,

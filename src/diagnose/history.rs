@@ -20,6 +20,9 @@ pub struct Run {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
     pub counts: RunCounts,
+    /// Remembered by the page from an earlier visit (statuses only), not among the files.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub remembered: bool,
 }
 
 /// A run's results by status (`error` counts `runtime error` and `partial success`, `success`
@@ -68,11 +71,80 @@ impl HistoryState {
     }
 }
 
-/// The distinct runs among the inputs, oldest first (by `generated_at`, then the order given).
+/// A run as the page remembers it between visits (when the user lets it): when it ran, its
+/// command, and each node's status — no message, no SQL, nothing of the files beyond that.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub invocation_id: String,
+    #[serde(default)]
+    pub generated_at: Option<String>,
+    #[serde(default)]
+    pub command: Option<String>,
+    /// `(unique_id, status)` for every result.
+    pub statuses: Vec<(String, String)>,
+}
+
+impl RunRecord {
+    /// The record of a run, when it has an invocation id to be told apart by.
+    pub fn of(rr: &RunResults) -> Option<RunRecord> {
+        Some(RunRecord {
+            invocation_id: rr.metadata.invocation_id.clone()?,
+            generated_at: rr.metadata.generated_at.clone(),
+            command: rr.command.clone(),
+            statuses: rr
+                .results
+                .iter()
+                .map(|r| (r.unique_id.clone(), r.status.clone()))
+                .collect(),
+        })
+    }
+
+    /// The run as results with statuses only, for the history.
+    pub fn to_run_results(&self) -> RunResults {
+        let mut rr = RunResults::default();
+        rr.metadata.invocation_id = Some(self.invocation_id.clone());
+        rr.metadata.generated_at.clone_from(&self.generated_at);
+        rr.command.clone_from(&self.command);
+        rr.results = self
+            .statuses
+            .iter()
+            .map(|(id, status)| NodeResult {
+                unique_id: id.clone(),
+                status: status.clone(),
+                message: None,
+                failures: None,
+                execution_time: 0.0,
+                compiled_code: None,
+                relation_name: None,
+                batches: None,
+            })
+            .collect();
+        rr
+    }
+}
+
+/// The records of the runs among the files, to remember.
+pub fn records(a: &Artifacts) -> Vec<RunRecord> {
+    a.run_results
+        .iter()
+        .filter_map(|l| RunRecord::of(&l.value))
+        .collect()
+}
+
+/// The distinct runs among the inputs and the remembered runs no newer than the run diagnosed,
+/// oldest first (by `generated_at`, then the order given; a run given as a file wins over its
+/// record).
 pub(super) fn runs(a: &Artifacts) -> Vec<&RunResults> {
+    let newest = a
+        .run_results()
+        .and_then(|rr| rr.metadata.generated_at.clone());
+    let remembered = a
+        .remembered
+        .iter()
+        .filter(|r| newest.is_some() && r.metadata.generated_at <= newest);
     let mut runs: Vec<(usize, &RunResults)> = Vec::new();
-    for (i, l) in a.run_results.iter().enumerate() {
-        let rr = &l.value;
+    let files = a.run_results.iter().map(|l| &l.value);
+    for (i, rr) in remembered.chain(files).enumerate() {
         let same = |o: &RunResults| match (&o.metadata.invocation_id, &rr.metadata.invocation_id) {
             (Some(x), Some(y)) => x == y,
             _ => o.metadata.generated_at == rr.metadata.generated_at && o.results == rr.results,
@@ -95,11 +167,11 @@ pub(super) fn runs(a: &Artifacts) -> Vec<&RunResults> {
 /// Every run among the inputs, oldest first, as the JSON lists them (for a timeline that shows
 /// them all while an earlier one is diagnosed).
 pub fn timeline(a: &Artifacts) -> Vec<Run> {
-    run_list(&runs(a))
+    run_list(a, &runs(a))
 }
 
 /// Each run as the JSON lists it.
-pub(super) fn run_list(runs: &[&RunResults]) -> Vec<Run> {
+pub(super) fn run_list(a: &Artifacts, runs: &[&RunResults]) -> Vec<Run> {
     runs.iter()
         .map(|rr| {
             let mut counts = RunCounts::default();
@@ -118,6 +190,7 @@ pub(super) fn run_list(runs: &[&RunResults]) -> Vec<Run> {
                 generated_at: rr.metadata.generated_at.clone(),
                 command: rr.command.clone(),
                 counts,
+                remembered: a.remembered.iter().any(|r| std::ptr::eq(r, *rr)),
             }
         })
         .collect()

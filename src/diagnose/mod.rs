@@ -672,7 +672,7 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
                 p.history = Some(history::history(p, &runs));
             }
             (
-                history::run_list(&runs),
+                history::run_list(a, &runs),
                 history::fixed(&runs),
                 history::newly_skipped(&runs),
             )

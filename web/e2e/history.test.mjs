@@ -72,3 +72,54 @@ test('the page and the CLI agree on history and freshness for the same files (th
     await t.context.close();
   }
 });
+
+/** What the page keeps in this browser: its localStorage keys and IndexedDB databases. */
+const stored = (page) => page.evaluate(async () => ({
+  local: Object.keys(localStorage),
+  dbs: (await indexedDB.databases()).map((d) => d.name),
+}));
+
+test('remembered history: nothing stored while off; on, the next visit says "recurring" from runs not dropped again; clear and off forget', async () => {
+  const t = await open('/');
+  const { page } = t;
+  assert.equal(await page.isChecked('#remember'), false, 'off by default');
+  assert.match(await page.textContent('.remember'), /off: nothing is stored/);
+  await page.setInputFiles('#file-input', [run(1), run(2), manifest]);
+  await waitForDiagnosis(page);
+  assert.deepEqual(await stored(page), { local: [], dbs: [] }, 'nothing stored while it is off');
+  // One click to enable: the two runs shown are remembered at once.
+  await page.check('#remember');
+  await page.waitForFunction(() => /2 runs kept here/.test(document.querySelector('.remember')?.textContent ?? ''));
+  assert.match(await page.textContent('.remember'), /not the files, messages or SQL\)\. Nothing is sent/);
+  assert.deepEqual(await stored(page), { local: ['dbt-triage.remember'], dbs: ['dbt-triage'] });
+  // The next visit: only run 3 is dropped, runs 1 and 2 come from this browser.
+  await page.reload();
+  await page.waitForSelector('#sample');
+  await page.waitForLoadState('networkidle');
+  // The reload fetches the page's own files again; nothing after that.
+  const reloaded = t.all().length;
+  assert.equal(await page.isChecked('#remember'), true, 'still on');
+  await page.waitForFunction(() => /2 runs kept here/.test(document.querySelector('.remember')?.textContent ?? ''));
+  await page.setInputFiles('#file-input', [run(3), manifest]);
+  await waitForDiagnosis(page);
+  const strip = page.locator('nav.timeline');
+  await strip.waitFor();
+  assert.deepEqual(await strip.locator('.run').evaluateAll((b) => b.map((x) => x.classList.contains('remembered'))), [true, true, false]);
+  const sessions = page.locator('article.problem').filter({ hasText: 'stg_sessions' });
+  assert.equal(await sessions.locator('.history').textContent(), 'recurring');
+  assert.match(await sessions.locator('.history-text').textContent(), /failed in 2 of the last 3 runs/);
+  await page.waitForFunction(() => /3 runs kept here/.test(document.querySelector('.remember')?.textContent ?? ''));
+  await shot(page, '51-remembered');
+  // One click to clear; unticking forgets everything, switch included.
+  await page.click('#forget-runs');
+  await page.waitForFunction(() => /0 runs kept here/.test(document.querySelector('.remember')?.textContent ?? ''));
+  await page.uncheck('#remember');
+  await page.waitForFunction(async () => (await indexedDB.databases()).length === 0);
+  assert.deepEqual(await stored(page), { local: [], dbs: [] });
+  assert.deepEqual(t.errors, []);
+  assert.deepEqual(t.all().slice(reloaded), [], 'no request after the reloaded page loaded');
+  const before = t.later().slice(0, reloaded - (t.all().length - t.later().length));
+  assert.ok(before.every((u) => /\/(|index\.html|app\.css|app\.js|app_bg\.wasm|worker_loader\.js|worker\.js|worker_bg\.wasm)$/.test(new URL(u).pathname)),
+    `only the page's own files, on reload: ${before}`);
+  await t.context.close();
+});

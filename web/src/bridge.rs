@@ -205,7 +205,13 @@ impl Bridge {
 
     /// Reads and analyses these files, cancelling a load still under way; `base` is the page's
     /// URL without its fragment, for the share link.
-    pub fn load(&self, files: &[Picked], base: &str, as_of: Option<&str>) {
+    pub fn load(
+        &self,
+        files: &[Picked],
+        base: &str,
+        as_of: Option<&str>,
+        remembered: Vec<dbt_triage::diagnose::history::RunRecord>,
+    ) {
         if self.0.borrow().loading {
             self.spawn();
         }
@@ -217,6 +223,7 @@ impl Bridge {
             base: base.to_string(),
             id,
             as_of: as_of.map(str::to_string),
+            remembered,
         };
         let pairs = Array::of1(&JsValue::from_str(
             &serde_json::to_string(&header).unwrap_or_default(),

@@ -8,6 +8,7 @@ pub mod components;
 pub mod download;
 pub mod page;
 pub mod protocol;
+pub mod remember;
 pub mod shared;
 pub mod state;
 pub mod svg;

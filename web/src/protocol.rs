@@ -22,6 +22,9 @@ pub struct LoadHeader {
     /// Diagnose this run (an invocation id among several given) instead of the newest.
     #[serde(default)]
     pub as_of: Option<String>,
+    /// Runs the page remembered from earlier visits (statuses only), for the history.
+    #[serde(default)]
+    pub remembered: Vec<dbt_triage::diagnose::history::RunRecord>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -123,6 +126,9 @@ pub struct Loaded {
     /// `runs` stop at the run diagnosed).
     #[serde(default)]
     pub timeline: Vec<dbt_triage::diagnose::history::Run>,
+    /// The records of the runs among the files, for the page to remember when it may.
+    #[serde(default)]
+    pub records: Vec<dbt_triage::diagnose::history::RunRecord>,
 }
 
 /// How many of a problem's skipped nodes the view hands to the page by name.

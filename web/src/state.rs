@@ -103,6 +103,12 @@ pub struct State {
     /// The run to diagnose (an invocation id), when the user chose one on the timeline; the
     /// newest otherwise. New files go back to the newest.
     pub as_of: Option<String>,
+    /// The user lets the page remember runs in this browser (see `remember`), and how many it
+    /// holds (`None` until counted).
+    pub remember: bool,
+    pub remembered: Option<usize>,
+    /// The records of the view's runs, to remember when that is on.
+    pub records: Shared<Vec<dbt_triage::diagnose::history::RunRecord>>,
 }
 
 impl Default for State {
@@ -135,6 +141,9 @@ impl Default for State {
             pending_sample: None,
             timeline: Shared::new(Vec::new()),
             as_of: None,
+            remember: false,
+            remembered: None,
+            records: Shared::new(Vec::new()),
         }
     }
 }
@@ -192,6 +201,10 @@ pub enum Action {
     Expand(u32),
     /// Diagnose this run of the timeline (`None`: the newest).
     ChooseRun(Option<String>),
+    /// Remembering was switched on or off (the page did the storing or the forgetting).
+    SetRemember(bool),
+    /// How many runs are remembered now.
+    Remembered(usize),
 }
 
 impl Reducible for State {
@@ -222,6 +235,14 @@ impl Reducible for State {
                 s.as_of = None;
                 s.start_load();
             }
+            Action::SetRemember(on) => {
+                if s.remember == on {
+                    return self;
+                }
+                s.remember = on;
+                s.remembered = (!on).then_some(0);
+            }
+            Action::Remembered(n) => s.remembered = Some(n),
             Action::ChooseRun(run) => {
                 if run == s.as_of || s.files.is_empty() {
                     return self;
@@ -234,6 +255,9 @@ impl Reducible for State {
                     generation: s.generation + 1,
                     // A layout on its way is for nothing shown any more.
                     layout_token: s.layout_token + 1,
+                    // Starting over forgets the files, not the user's choice to remember runs.
+                    remember: s.remember,
+                    remembered: s.remembered,
                     ..State::default()
                 };
             }
@@ -266,8 +290,10 @@ impl Reducible for State {
                     first_layout,
                     skipped_total,
                     timeline,
+                    records,
                 } = *loaded;
                 s.timeline = Shared::new(timeline);
+                s.records = Shared::new(records);
                 s.view_id = id;
                 s.skipped_all = vec![None; skipped_total.len()];
                 s.skipped_total = skipped_total;

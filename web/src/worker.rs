@@ -189,6 +189,7 @@ fn answer(request: Request) -> Reply {
                 first_layout: None,
                 skipped_total: Vec::new(),
                 timeline: Vec::new(),
+                records: Vec::new(),
             })),
             Err(e) => Reply::BadLink {
                 text: capitalized(&e.to_string()),
@@ -214,8 +215,14 @@ async fn load(message: Array) {
             base: String::new(),
             id: 0,
             as_of: None,
+            remembered: Vec::new(),
         });
-    let LoadHeader { base, id, as_of } = header;
+    let LoadHeader {
+        base,
+        id,
+        as_of,
+        remembered,
+    } = header;
     let pairs = message.slice(1, message.length());
     let total = pairs.length() + 1;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -260,6 +267,8 @@ async fn load(message: Array) {
     let mut artifacts = dbt_triage::read(&inputs);
     drop(inputs);
     drop(files);
+    let records = dbt_triage::diagnose::history::records(&artifacts);
+    artifacts.remembered = remembered.iter().map(|r| r.to_run_results()).collect();
     // Several runs: all of them on the timeline, the one asked for (else the newest) diagnosed.
     let timeline = dbt_triage::diagnose::history::timeline(&artifacts);
     let timeline = if timeline.len() > 1 {
@@ -300,6 +309,7 @@ async fn load(message: Array) {
         first_layout,
         skipped_total,
         timeline,
+        records,
     })));
 }
 

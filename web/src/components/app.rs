@@ -18,10 +18,12 @@ use crate::components::lineage_graph::LineageGraph;
 use crate::components::loader::{dropped, walk, Dropped, Loader};
 use crate::components::node_panel::NodePanel;
 use crate::components::problem_card::ProblemCard;
+use crate::components::remember_switch::RememberSwitch;
 use crate::components::shared_banner::SharedBanner;
 use crate::components::timeline::Timeline;
 use crate::page;
 use crate::protocol::Request;
+use crate::remember;
 use crate::shared::Shared;
 use crate::state::{Action, Picked, Scope, State};
 use dbt_triage::view;
@@ -42,11 +44,47 @@ pub fn App() -> Html {
         let bridge = bridge.clone();
         let files = state.files.clone();
         let as_of = state.as_of.clone();
+        let remember = state.remember;
         use_effect_with(state.generation, move |_| {
             if !files.is_empty() {
                 page::forget_fragment();
             }
-            bridge.load(&files, &page::base(), as_of.as_deref())
+            if remember && !files.is_empty() {
+                // The runs remembered from earlier visits go with the files, for their history.
+                wasm_bindgen_futures::spawn_local(async move {
+                    let remembered = remember::load().await;
+                    bridge.load(&files, &page::base(), as_of.as_deref(), remembered);
+                });
+            } else {
+                bridge.load(&files, &page::base(), as_of.as_deref(), Vec::new());
+            }
+        });
+    }
+    // Remembering: whether it is on (from an earlier visit), how many runs it holds; and the
+    // runs of each view shown, kept while it is on.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            if remember::enabled() {
+                dispatcher.dispatch(Action::SetRemember(true));
+                wasm_bindgen_futures::spawn_local(async move {
+                    let n = remember::load().await.len();
+                    dispatcher.dispatch(Action::Remembered(n));
+                });
+            }
+        });
+    }
+    {
+        let dispatcher = state.dispatcher();
+        let records = state.records.clone();
+        use_effect_with((state.view_id, state.remember), move |(_, on)| {
+            if *on && !records.is_empty() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(n) = remember::save(&records).await {
+                        dispatcher.dispatch(Action::Remembered(n));
+                    }
+                });
+            }
         });
     }
     // Open a share link: the one the page was opened with, and any pasted into the address bar
@@ -291,6 +329,11 @@ pub fn App() -> Html {
             <main>
                 <Loader progress={state.progress.clone()} has_files={!state.files.is_empty() || state.view.is_some()}
                         {on_files} {on_sample} {on_cancel} {on_clear} {on_error} />
+                <RememberSwitch on={state.remember} count={state.remembered} records={state.records.clone()}
+                                dispatch={{
+                                    let dispatcher = state.dispatcher();
+                                    Callback::from(move |a: Action| dispatcher.dispatch(a))
+                                }} />
                 if let Some(e) = &state.error {
                     <p class="error" role="alert">{ e }</p>
                 }

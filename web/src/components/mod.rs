@@ -10,5 +10,6 @@ pub mod lineage_graph;
 pub mod loader;
 pub mod node_panel;
 pub mod problem_card;
+pub mod remember_switch;
 pub mod shared_banner;
 pub mod timeline;

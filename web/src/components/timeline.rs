@@ -1,5 +1,7 @@
 //! The runs given, oldest first, as a strip: each with its status counts; the one diagnosed is
 //! marked, and clicking another diagnoses that run (with the history of the runs before it).
+//! Runs remembered from earlier visits are shown dashed and cannot be chosen: only their
+//! statuses were kept.
 
 use dbt_triage::diagnose::history::Run;
 use yew::prelude::*;
@@ -39,10 +41,14 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     let when = r.generated_at.as_deref().map(short_time).unwrap_or_else(|| format!("run {}", i + 1));
                     html! {
                         <li>
-                            <button class={classes!("run", state, current.then_some("current"))}
+                            <button class={classes!("run", state, current.then_some("current"), r.remembered.then_some("remembered"))}
                                     aria-current={current.then_some("true")}
-                                    title={dbt_triage::report::run_text(r)}
-                                    disabled={r.invocation_id.is_none()}
+                                    title={if r.remembered {
+                                        format!("{} — remembered from an earlier visit: only its statuses are kept, so it cannot be diagnosed again", dbt_triage::report::run_text(r))
+                                    } else {
+                                        dbt_triage::report::run_text(r)
+                                    }}
+                                    disabled={r.invocation_id.is_none() || r.remembered}
                                     {onclick}>
                                 <span class="when">{ when }</span>
                                 <span class="counts">{ counts_text(r) }</span>

@@ -67,6 +67,7 @@ pub fn phases(run_results: Vec<u8>, manifest: Vec<u8>) -> String {
         first_layout,
         skipped_total: Vec::new(),
         timeline: Vec::new(),
+        records: Vec::new(),
     }));
     let text = serde_json::to_string(&reply).unwrap_or_default();
     let t8 = now();
