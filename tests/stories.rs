@@ -292,6 +292,37 @@ fn history_from_remembered_runs() {
 }
 
 #[test]
+fn history_from_one_log_of_five_invocations() {
+    // dbt.log alone holds all five builds: their progress lines are the runs, in the log's order.
+    for with_manifest in [false, true] {
+        let mut files = load_only("history", &["logs/dbt.log"]);
+        if with_manifest {
+            files.extend(load_only("history", &["run5/target/manifest.json"]));
+        }
+        let d = diagnose(&files);
+        assert_eq!(serde_json::to_value(d.status).unwrap(), "no_results");
+        let counts: Vec<(usize, usize, usize)> = d
+            .runs
+            .iter()
+            .map(|r| (r.counts.error, r.counts.fail, r.counts.skipped))
+            .collect();
+        assert_eq!(
+            counts,
+            [(0, 0, 0), (1, 0, 3), (1, 1, 18), (0, 0, 0), (0, 1, 15)]
+        );
+        let [p] = &d.problems[..] else {
+            panic!("one problem: {:?}", d.problems)
+        };
+        let h = p.history.as_ref().expect("history");
+        assert_eq!(
+            (h.state.as_str(), h.failed_in, h.ran_in),
+            ("flapping", 2, 5)
+        );
+        assert_eq!(h.last_passed_at, d.runs[3].generated_at);
+    }
+}
+
+#[test]
 fn history_recurring_and_new() {
     let d = diagnose(&history_runs(&[1, 2, 3]));
     let states: Vec<(String, &str, usize, usize)> = d

@@ -39,6 +39,18 @@ pub struct LogInvocation {
     /// A microbatch model's failed batches with their errors (run_results keeps only
     /// `PARTIAL SUCCESS (9/10)` as the model's message).
     pub batch_errors: Vec<LogBatchError>,
+    /// Every node's outcome its progress lines give (`12 of 37 PASS not_null_x`), in order:
+    /// what an invocation without its run_results.json contributes to the history.
+    pub results: Vec<LogResult>,
+}
+
+/// A node's outcome from a progress line: the node as [`LogSkip`] names it (`relation
+/// main.stg_orders`, `test unique_x`, `unit_test model::test`) and dbt's status as
+/// run_results spells it (`success`, `pass`, `fail`, `warn`, `error`, `skipped`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LogResult {
+    pub node: LogSkip,
+    pub status: String,
 }
 
 /// `Batch 6 of 10 ERROR creating batch 2024-01-20 of main.refunds_daily`, with the error dbt
@@ -610,6 +622,16 @@ fn apply(log: &mut Log, ev: Event, body_open: bool) -> bool {
             inv.command = Some(command.to_string());
         }
         inv.finished = true;
+    } else if let Some(r) = result_line(first).filter(|_| !first.starts_with("Batch ")) {
+        // A progress line's outcome; its error or skip is read below as well.
+        let (skip, error) = (skip_line(first), error_line(first));
+        inv.results.push(r);
+        if let Some(skip) = skip.filter(|s| !inv.skipped.contains(s)) {
+            inv.skipped.push(skip);
+        }
+        if let Some(err) = error.filter(|e| !inv.node_errors.iter().any(|x| x.name == e.name)) {
+            inv.node_errors.push(err);
+        }
     } else if first.starts_with("Unhandled error while executing") {
         // A worker thread's error: a microbatch batch's, when a batch ERROR line follows.
         let body = text.split_once('\n').map(|(_, b)| b).unwrap_or_default();
@@ -1038,6 +1060,63 @@ fn error_line(line: &str) -> Option<LogNodeError> {
         unique_id: None,
         path: None,
         message: String::new(),
+    })
+}
+
+/// `12 of 37 PASS not_null_x ....`, `3 of 37 OK created sql view model main.stg_orders ....`,
+/// `5 of 9 FAIL 1 unique_x`, `7 of 14 SKIP relation main.x`, `2 of 9 ERROR creating sql table
+/// model main.y` → the node and its status. `START`, `NO-OP` and anything else: `None`.
+fn result_line(line: &str) -> Option<LogResult> {
+    let mut words = line.split_whitespace();
+    let (n, of, m) = (words.next()?, words.next()?, words.next()?);
+    let digits = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(n) && of == "of" && digits(m)) {
+        return None;
+    }
+    let status = words.next()?;
+    let rest: Vec<&str> = words.collect();
+    let name_after = |i: usize| -> Option<String> {
+        let w = rest.get(i)?.trim_end_matches('.');
+        (!w.is_empty() && !w.starts_with('[')).then(|| w.to_string())
+    };
+    let relation = |kinds: &[&str]| -> Option<LogSkip> {
+        let k = rest.iter().position(|w| kinds.contains(w))?;
+        Some(LogSkip {
+            kind: "relation".into(),
+            name: name_after(k + 1)?,
+            unique_id: None,
+        })
+    };
+    let test = |i: usize| -> Option<LogSkip> {
+        let name = name_after(i)?;
+        let kind = if name.contains("::") {
+            "unit_test"
+        } else {
+            "test"
+        };
+        Some(LogSkip {
+            kind: kind.into(),
+            name,
+            unique_id: None,
+        })
+    };
+    // `FAIL 3 name`, `WARN 1 name`: a count before the name.
+    let counted = usize::from(rest.first().is_some_and(|w| digits(w)));
+    let (node, status) = match status {
+        "OK" => (relation(&["model", "file", "snapshot", "seed"])?, "success"),
+        "PASS" => (test(0)?, "pass"),
+        "FAIL" => (test(counted)?, "fail"),
+        "WARN" => (test(counted)?, "warn"),
+        "ERROR" if rest.first() == Some(&"creating") => {
+            (relation(&["model", "file", "snapshot", "seed"])?, "error")
+        }
+        "ERROR" => (test(0)?, "error"),
+        "SKIP" => (skip_line(line)?, "skipped"),
+        _ => return None,
+    };
+    Some(LogResult {
+        node,
+        status: status.to_string(),
     })
 }
 

@@ -60,6 +60,20 @@ pub struct RunArgs {
 }
 
 impl NodeResult {
+    /// A result with a status and nothing else (a remembered run, a log's progress line).
+    pub fn status_only(unique_id: String, status: &str) -> NodeResult {
+        NodeResult {
+            unique_id,
+            status: status.to_string(),
+            message: None,
+            failures: None,
+            execution_time: 0.0,
+            compiled_code: None,
+            relation_name: None,
+            batches: None,
+        }
+    }
+
     /// Whether this node's own execution went wrong (the contract's definition of a root).
     pub fn is_root(&self) -> bool {
         matches!(

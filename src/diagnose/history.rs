@@ -108,16 +108,7 @@ impl RunRecord {
         rr.results = self
             .statuses
             .iter()
-            .map(|(id, status)| NodeResult {
-                unique_id: id.clone(),
-                status: status.clone(),
-                message: None,
-                failures: None,
-                execution_time: 0.0,
-                compiled_code: None,
-                relation_name: None,
-                batches: None,
-            })
+            .map(|(id, status)| NodeResult::status_only(id.clone(), status))
             .collect();
         rr
     }
@@ -168,6 +159,62 @@ pub(super) fn runs(a: &Artifacts) -> Vec<&RunResults> {
 /// them all while an earlier one is diagnosed).
 pub fn timeline(a: &Artifacts) -> Vec<Run> {
     run_list(a, &runs(a))
+}
+
+/// Without run_results: the invocations of the log that holds `diagnosed`, up to it, that
+/// name their nodes' outcomes (progress lines), as runs in the log's order. A log writes the
+/// time of day of each (`03:23:49.314661`), which is what `generated_at` then holds.
+pub(super) fn log_runs(
+    a: &Artifacts,
+    diagnosed: &crate::artifacts::LogInvocation,
+    manifest: Option<&crate::artifacts::Manifest>,
+) -> Vec<RunResults> {
+    let Some(log) = a.logs.iter().find(|l| {
+        l.value
+            .invocations
+            .iter()
+            .any(|i| std::ptr::eq(i, diagnosed))
+    }) else {
+        return Vec::new();
+    };
+    let upto = log
+        .value
+        .invocations
+        .iter()
+        .position(|i| std::ptr::eq(i, diagnosed))
+        .map_or(0, |p| p + 1);
+    log.value.invocations[..upto]
+        .iter()
+        .filter(|inv| !inv.results.is_empty() || std::ptr::eq(*inv, diagnosed))
+        .map(|inv| {
+            let mut rr = RunResults::default();
+            rr.metadata.invocation_id.clone_from(&inv.invocation_id);
+            rr.metadata.generated_at.clone_from(&inv.started_at);
+            rr.command.clone_from(&inv.command);
+            rr.results = inv
+                .results
+                .iter()
+                .map(|r| {
+                    NodeResult::status_only(super::resolve_log_skip(&r.node, manifest), &r.status)
+                })
+                .collect();
+            // The diagnosed invocation's failures, when its progress lines did not say (dbt
+            // stopped before any node): its roots as errors.
+            for e in &inv.node_errors {
+                let id = super::resolve_log_node(
+                    e.unique_id.as_deref(),
+                    &e.resource_type,
+                    &e.name,
+                    manifest,
+                )
+                .0;
+                if !rr.results.iter().any(|r| r.unique_id == id) {
+                    rr.results.push(NodeResult::status_only(id, "error"));
+                }
+            }
+            rr
+        })
+        .collect()
 }
 
 /// Each run as the JSON lists it.

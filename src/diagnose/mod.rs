@@ -665,9 +665,19 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
     if let Some(w) = personal_credentials(&problems, log_inv) {
         warnings.push(w);
     }
-    // History: only over runs up to the one diagnosed (the newest), when there are several.
-    let (run_list, fixed, newly_skipped) = match rr {
-        Some(_) if runs.len() > 1 => {
+    // History: only over runs up to the one diagnosed (the newest), when there are several;
+    // without run_results, over the log's invocations up to the one diagnosed.
+    let log_runs = match (rr, log_inv) {
+        (None, Some(inv)) => history::log_runs(a, inv, manifest),
+        _ => Vec::new(),
+    };
+    let runs: Vec<&RunResults> = if rr.is_none() {
+        log_runs.iter().collect()
+    } else {
+        runs
+    };
+    let (run_list, fixed, newly_skipped) = match runs.len() {
+        2.. => {
             for p in &mut problems {
                 p.history = Some(history::history(p, &runs));
             }
