@@ -725,7 +725,20 @@ fn mark_not_rebuilt(exposures: &mut [Exposure], nr: &not_run::NotRun) -> Warning
     let stale: Vec<&Exposure> = exposures.iter().filter(|e| e.stale).collect();
     let what = match nr.nodes {
         0 => "built nothing".to_string(),
-        n => format!("rebuilt none of the {n} {} it selects", nr.kinds),
+        n => {
+            let shown: Vec<&str> = nr.names.iter().take(8).map(String::as_str).collect();
+            let more = n.saturating_sub(shown.len());
+            format!(
+                "rebuilt none of the {n} {} it selects ({}{})",
+                nr.kinds,
+                shown.join(", "),
+                if more > 0 {
+                    format!(", and {more} more")
+                } else {
+                    String::new()
+                }
+            )
+        }
     };
     let mut message = format!(
         "dbt stopped before running any node: `{}` {what}",

@@ -18,8 +18,10 @@ use super::{shell_words, Ctx};
 pub(super) struct NotRun {
     /// The command as typed, or `dbt <command>`.
     pub command: String,
-    /// How many nodes it would have built, and what they are (`models`, `seeds`, …).
+    /// How many nodes it would have built, the first of them by name, and what they are
+    /// (`models`, `seeds`, …).
     pub nodes: usize,
+    pub names: Vec<String>,
     pub kinds: &'static str,
     /// Exposure ids downstream of them, sorted.
     pub exposures: Vec<String>,
@@ -66,6 +68,11 @@ pub(super) fn nothing_ran(inv: Option<&LogInvocation>, ctx: &Ctx<'_>) -> Option<
         })
         .collect();
     let below = ctx.lineage.descendants_of_all(built.iter().copied());
+    let mut names: Vec<String> = built
+        .iter()
+        .filter_map(|id| Some(manifest?.nodes.get(*id)?.name.clone()))
+        .collect();
+    names.sort();
     let mut exposures: Vec<String> = manifest
         .map(|m| {
             m.nodes
@@ -79,6 +86,7 @@ pub(super) fn nothing_ran(inv: Option<&LogInvocation>, ctx: &Ctx<'_>) -> Option<
     Some(NotRun {
         command: typed,
         nodes: built.len(),
+        names,
         kinds: kinds_text,
         exposures,
         approximate,
