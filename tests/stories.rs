@@ -188,13 +188,9 @@ fn history_runs(numbers: &[u32]) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-#[test]
-fn history_of_five_runs() {
-    // All five target/ folders and the log of all five: the newest is diagnosed, with history.
-    let mut files = history_runs(&[1, 2, 3, 4, 5]);
-    files.extend(load_only("history", &["logs/dbt.log"]));
-    let d = diagnose(&files);
-    assert_eq!(d.runs.len(), 5);
+/// The five nightly builds of the history story: errors, failures and skips of each.
+#[track_caller]
+fn assert_five_runs(d: &Diagnosis) {
     let counts: Vec<(usize, usize, usize)> = d
         .runs
         .iter()
@@ -204,6 +200,16 @@ fn history_of_five_runs() {
         counts,
         [(0, 0, 0), (1, 0, 3), (1, 1, 18), (0, 0, 0), (0, 1, 15)]
     );
+}
+
+#[test]
+fn history_of_five_runs() {
+    // All five target/ folders and the log of all five: the newest is diagnosed, with history.
+    let mut files = history_runs(&[1, 2, 3, 4, 5]);
+    files.extend(load_only("history", &["logs/dbt.log"]));
+    let d = diagnose(&files);
+    assert_eq!(d.runs.len(), 5);
+    assert_five_runs(&d);
     assert_eq!(d.invocation.invocation_id, d.runs[4].invocation_id);
     let [p] = &d.problems[..] else {
         panic!("one problem: {:?}", d.problems)
@@ -301,15 +307,7 @@ fn history_from_one_log_of_five_invocations() {
         }
         let d = diagnose(&files);
         assert_eq!(serde_json::to_value(d.status).unwrap(), "no_results");
-        let counts: Vec<(usize, usize, usize)> = d
-            .runs
-            .iter()
-            .map(|r| (r.counts.error, r.counts.fail, r.counts.skipped))
-            .collect();
-        assert_eq!(
-            counts,
-            [(0, 0, 0), (1, 0, 3), (1, 1, 18), (0, 0, 0), (0, 1, 15)]
-        );
+        assert_five_runs(&d);
         let [p] = &d.problems[..] else {
             panic!("one problem: {:?}", d.problems)
         };

@@ -208,12 +208,7 @@ fn read_one(f: &InputFile<'_>, out: &mut Artifacts, powerbi: &mut Vec<(String, V
                     rr.results.len(),
                     metadata_text(&rr.metadata)
                 );
-                out.inputs.push(InputReport {
-                    name: name.clone(),
-                    kind: InputKind::RunResults,
-                    detail,
-                    problem: None,
-                });
+                out.inputs.push(used(&name, InputKind::RunResults, detail));
                 out.run_results.push(Loaded { name, value: rr });
             }
             Err(e) => out
@@ -228,12 +223,7 @@ fn read_one(f: &InputFile<'_>, out: &mut Artifacts, powerbi: &mut Vec<(String, V
                     m.nodes.len(),
                     metadata_text(&m.metadata)
                 );
-                out.inputs.push(InputReport {
-                    name: name.clone(),
-                    kind: InputKind::Manifest,
-                    detail,
-                    problem: None,
-                });
+                out.inputs.push(used(&name, InputKind::Manifest, detail));
                 out.manifests.push(Loaded { name, value: m });
             }
             Err(e) => out
@@ -250,12 +240,7 @@ fn read_one(f: &InputFile<'_>, out: &mut Artifacts, powerbi: &mut Vec<(String, V
                     s.results.len(),
                     metadata_text(&s.metadata)
                 );
-                out.inputs.push(InputReport {
-                    name: name.clone(),
-                    kind: InputKind::Sources,
-                    detail,
-                    problem: None,
-                });
+                out.inputs.push(used(&name, InputKind::Sources, detail));
                 out.sources.push(Loaded { name, value: s });
             }
             Err(e) => out
@@ -270,12 +255,7 @@ fn read_one(f: &InputFile<'_>, out: &mut Artifacts, powerbi: &mut Vec<(String, V
                 1 => format!("dbt log · 1 invocation{}", log_text(&log)),
                 n => format!("dbt log · {n} invocations{}", log_text(&log)),
             };
-            out.inputs.push(InputReport {
-                name: name.clone(),
-                kind: InputKind::Log,
-                detail,
-                problem: None,
-            });
+            out.inputs.push(used(&name, InputKind::Log, detail));
             out.logs.push(Loaded { name, value: log });
         }
         Sniffed::Ignored(what) => out.inputs.push(InputReport {
@@ -287,16 +267,25 @@ fn read_one(f: &InputFile<'_>, out: &mut Artifacts, powerbi: &mut Vec<(String, V
         Sniffed::Unreadable(why) => match crate::powerbi::sniff(f.name, f.bytes) {
             // Power BI files are read together at the end: a model spans many TMDL files.
             Some(kind) => {
-                out.inputs.push(InputReport {
-                    name: name.clone(),
-                    kind: InputKind::PowerBi,
-                    detail: powerbi_detail(kind).to_string(),
-                    problem: None,
-                });
+                out.inputs.push(used(
+                    &name,
+                    InputKind::PowerBi,
+                    powerbi_detail(kind).to_string(),
+                ));
                 powerbi.push((name, f.bytes.to_vec()));
             }
             None => out.inputs.push(unreadable(why)),
         },
+    }
+}
+
+/// A file taken as `kind`.
+fn used(name: &str, kind: InputKind, detail: impl Into<String>) -> InputReport {
+    InputReport {
+        name: name.to_string(),
+        kind,
+        detail: detail.into(),
+        problem: None,
     }
 }
 

@@ -73,18 +73,8 @@ pub fn render(d: &Diagnosis) -> String {
             ));
         }
         if !p.affected_exposures.is_empty() {
-            let labels: Vec<String> = p
-                .affected_exposures
-                .iter()
-                .map(|id| {
-                    d.exposures
-                        .iter()
-                        .find(|e| &e.id == id)
-                        .map(|e| format!("{} ({})", e.label, tool_text(e)))
-                        .unwrap_or_else(|| short(id).to_string())
-                })
-                .collect();
-            o.push_str(&format!("  breaks:   {}\n", labels.join(", ")));
+            let labels = exposure_labels(d, &p.affected_exposures);
+            o.push_str(&format!("  breaks:   {labels}\n"));
         }
         if !p.notify.is_empty() {
             let owners: Vec<String> = p.notify.iter().map(|o| o.display()).collect();
@@ -210,6 +200,21 @@ fn runs_section(d: &Diagnosis, o: &mut String) {
     o.push('\n');
 }
 
+/// `Executive Revenue (Power BI), Order Forecast (notebook)` for these exposure ids.
+fn exposure_labels(d: &Diagnosis, ids: &[String]) -> String {
+    let labels: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            d.exposures
+                .iter()
+                .find(|e| &e.id == id)
+                .map(|e| format!("{} ({})", e.label, tool_text(e)))
+                .unwrap_or_else(|| short(id).to_string())
+        })
+        .collect();
+    labels.join(", ")
+}
+
 /// What was built from stale sources, and the exposures that show it.
 fn stale_section(d: &Diagnosis, o: &mut String) {
     let exposures: Vec<String> = d
@@ -272,18 +277,8 @@ fn warned_section(d: &Diagnosis, o: &mut String) {
             crate::report::warned_rows_command(w)
         ));
         if !w.at_risk_exposures.is_empty() {
-            let labels: Vec<String> = w
-                .at_risk_exposures
-                .iter()
-                .map(|id| {
-                    d.exposures
-                        .iter()
-                        .find(|e| &e.id == id)
-                        .map(|e| format!("{} ({})", e.label, tool_text(e)))
-                        .unwrap_or_else(|| short(id).to_string())
-                })
-                .collect();
-            o.push_str(&format!("    at risk: {}\n", labels.join(", ")));
+            let labels = exposure_labels(d, &w.at_risk_exposures);
+            o.push_str(&format!("    at risk: {labels}\n"));
         }
     }
     o.push('\n');
