@@ -402,8 +402,57 @@ fn shell_word(w: &str) -> String {
     }
 }
 
-/// Diagnoses the artifacts. Total.
+/// Diagnoses the artifacts. Total. The steps, top to bottom: which run, what it says about
+/// itself, what failed, what that skipped, what it reaches, the problems, their history.
 pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
+    let mut warnings = input_warnings(a);
+    let (rr, log_inv) = the_run(a, &mut warnings);
+    let (ctx, invocation) = context(a, rr, log_inv, lineage, &mut warnings);
+    check_versions(a, rr, ctx.manifest, &mut warnings);
+    let (roots, log_problems) = roots(rr, log_inv, &ctx);
+    // Stale sources are roots of their own kind: outside the cascade (see `freshness`).
+    let fresh = freshness::read(a.sources(), &ctx);
+    warnings.extend(freshness::warn_warnings(a.sources(), &ctx));
+    let cascade = cascade(&roots, rr, log_inv, &ctx);
+    warnings.extend(orphan_warning(&cascade.skipped, &ctx, &invocation));
+    let impact = impact(
+        a,
+        &roots,
+        &cascade,
+        &fresh,
+        (rr, log_inv),
+        &ctx,
+        &mut warnings,
+    );
+    let mut problems = problems(
+        &roots,
+        &fresh,
+        log_problems,
+        &cascade.skipped,
+        &impact.exposures,
+        &ctx,
+    );
+    warnings.extend(personal_credentials(&problems, log_inv));
+    let history = history_of(a, rr, log_inv, ctx.manifest, &mut problems);
+    Diagnosis {
+        schema: SCHEMA.to_string(),
+        status: status_of(&problems, rr.is_some() || a.sources().is_some()),
+        invocation,
+        problems,
+        skipped: cascade.skipped,
+        exposures: impact.exposures,
+        warnings,
+        stale: impact.stale,
+        warned: impact.warned,
+        runs: history.runs,
+        fixed: history.fixed,
+        newly_skipped: history.newly_skipped,
+        share_url: None,
+    }
+}
+
+/// The inputs that could not be read, as warnings.
+fn input_warnings(a: &Artifacts) -> Vec<Warning> {
     let mut warnings = Vec::new();
     for input in &a.inputs {
         if input.kind == InputKind::Unreadable {
@@ -417,8 +466,16 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
             ));
         }
     }
+    warnings
+}
+
+/// The run diagnosed: the newest run results, unless the log says dbt ran again after them
+/// (then the log's newest invocation), and the log invocation that goes with it.
+fn the_run<'a>(
+    a: &'a Artifacts,
+    warnings: &mut Vec<Warning>,
+) -> (Option<&'a RunResults>, Option<&'a LogInvocation>) {
     let rr = a.run_results();
-    let manifest = a.manifest();
     let runs = history::runs(a);
     // Several runs are history (below); the same run given twice is only worth a word.
     if a.run_results.len() > 1 && runs.len() == 1 {
@@ -461,8 +518,19 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
             ),
         ));
     }
-    let rr = if stale { None } else { rr };
-    let adapter = run_adapter(a, rr, manifest, log_inv, &mut warnings);
+    (if stale { None } else { rr }, log_inv)
+}
+
+/// What every step shares, and what the invocation says about itself.
+fn context<'a>(
+    a: &'a Artifacts,
+    rr: Option<&RunResults>,
+    log_inv: Option<&LogInvocation>,
+    lineage: &'a Lineage,
+    warnings: &mut Vec<Warning>,
+) -> (Ctx<'a>, Invocation) {
+    let manifest = a.manifest();
+    let adapter = run_adapter(a, rr, manifest, log_inv, warnings);
     let command = rr
         .and_then(|r| r.command.clone())
         .or_else(|| log_inv.and_then(|l| l.command.clone()));
@@ -520,25 +588,45 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
         target,
     };
 
-    check_versions(a, rr, manifest, &mut warnings);
+    (ctx, invocation)
+}
 
+/// The failed nodes, classified: from the results, else from the log (whose error that
+/// stopped dbt before any node is a problem of its own).
+fn roots<'a>(
+    rr: Option<&'a RunResults>,
+    log_inv: Option<&'a LogInvocation>,
+    ctx: &Ctx<'a>,
+) -> (Vec<Root<'a>>, Vec<Problem>) {
     let (mut roots, log_problems) = match rr {
-        Some(rr) => (result_roots(rr, log_inv, &ctx), Vec::new()),
+        Some(rr) => (result_roots(rr, log_inv, ctx), Vec::new()),
         None => match log_inv {
-            Some(inv) => log_roots(inv, &ctx),
+            Some(inv) => log_roots(inv, ctx),
             None => (Vec::new(), Vec::new()),
         },
     };
-    resolve_not_authorized(&mut roots, rr, manifest);
-    qualify_missing_relations(&mut roots, &ctx);
-    // Stale sources are roots of their own kind: outside the cascade (see `freshness`).
-    let fresh = freshness::read(a.sources(), &ctx);
-    warnings.extend(freshness::warn_warnings(a.sources(), &ctx));
+    resolve_not_authorized(&mut roots, rr, ctx.manifest);
+    qualify_missing_relations(&mut roots, ctx);
+    (roots, log_problems)
+}
 
+/// The skipped nodes, each with the roots among its ancestors.
+struct Cascade<'l> {
+    /// Per root, the nodes its failure takes down.
+    reach: BTreeMap<String, HashSet<&'l str>>,
+    skipped: Vec<Skipped>,
+}
+
+fn cascade<'l>(
+    roots: &[Root<'_>],
+    rr: Option<&RunResults>,
+    log_inv: Option<&LogInvocation>,
+    ctx: &Ctx<'l>,
+) -> Cascade<'l> {
     // Cascade: which roots each skipped node descends from.
     let reach: BTreeMap<String, HashSet<&str>> = roots
         .iter()
-        .map(|r| (r.id.clone(), effective_descendants(&r.id, &ctx)))
+        .map(|r| (r.id.clone(), effective_descendants(&r.id, ctx)))
         .collect();
     let mut skipped_ids: Vec<String> = match (rr, log_inv) {
         (Some(rr), _) => rr
@@ -551,7 +639,7 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
         (None, Some(inv)) => inv
             .skipped
             .iter()
-            .map(|s| resolve_log_skip(s, manifest))
+            .map(|s| resolve_log_skip(s, ctx.manifest))
             .collect(),
         (None, None) => Vec::new(),
     };
@@ -568,76 +656,115 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
                 .collect(),
         })
         .collect();
+    Cascade { reach, skipped }
+}
+
+/// Skipped nodes with no failed ancestor: why, in a warning.
+fn orphan_warning(skipped: &[Skipped], ctx: &Ctx<'_>, invocation: &Invocation) -> Option<Warning> {
     let orphans: Vec<&str> = skipped
         .iter()
         .filter(|s| s.caused_by.is_empty())
         .map(|s| s.node.as_str())
         .collect();
-    if !orphans.is_empty() {
-        if manifest.is_none() {
-            warnings.push(Warning::new(
-                "missing_manifest",
-                format!(
-                    "{} skipped node(s) cannot be attributed to their cause without manifest.json: \
-                     add it from the same target/ folder",
-                    orphans.len()
-                ),
-            ));
-        } else {
-            // dbt Fusion also marks as skipped the nodes it had nothing to do for (no-ops).
-            let fusion = invocation
-                .dbt_version
-                .as_deref()
-                .is_some_and(|v| v.starts_with("2."));
-            let why = if fusion {
-                "dbt Fusion marks nodes it had nothing to do for as skipped too, and it stops \
-                 scheduling nodes with --fail-fast or when a run is cancelled"
-            } else {
-                "dbt stopped scheduling nodes, as it does with --fail-fast or when a run is \
-                 cancelled"
-            };
-            warnings.push(Warning::new(
-                "fail_fast",
-                format!(
-                    "{} skipped node(s) have no failed ancestor ({}{}): {why}",
-                    orphans.len(),
-                    orphans
-                        .iter()
-                        .take(5)
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    if orphans.len() > 5 { ", …" } else { "" }
-                ),
-            ));
-        }
+    if orphans.is_empty() {
+        return None;
     }
+    if ctx.manifest.is_none() {
+        return Some(Warning::new(
+            "missing_manifest",
+            format!(
+                "{} skipped node(s) cannot be attributed to their cause without manifest.json: \
+                     add it from the same target/ folder",
+                orphans.len()
+            ),
+        ));
+    }
+    // dbt Fusion also marks as skipped the nodes it had nothing to do for (no-ops).
+    let fusion = invocation
+        .dbt_version
+        .as_deref()
+        .is_some_and(|v| v.starts_with("2."));
+    let why = if fusion {
+        "dbt Fusion marks nodes it had nothing to do for as skipped too, and it stops \
+                 scheduling nodes with --fail-fast or when a run is cancelled"
+    } else {
+        "dbt stopped scheduling nodes, as it does with --fail-fast or when a run is \
+                 cancelled"
+    };
+    Some(Warning::new(
+        "fail_fast",
+        format!(
+            "{} skipped node(s) have no failed ancestor ({}{}): {why}",
+            orphans.len(),
+            orphans
+                .iter()
+                .take(5)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", "),
+            if orphans.len() > 5 { ", …" } else { "" }
+        ),
+    ))
+}
 
+/// What the failure reaches: the exposures (affected, stale, at risk), the nodes built from
+/// stale sources, the tests that warned.
+struct Impact {
+    exposures: Vec<Exposure>,
+    stale: Vec<StaleNode>,
+    warned: Vec<Warned>,
+}
+
+fn impact(
+    a: &Artifacts,
+    roots: &[Root<'_>],
+    cascade: &Cascade<'_>,
+    fresh: &freshness::Freshness<'_>,
+    (rr, log_inv): (Option<&RunResults>, Option<&LogInvocation>),
+    ctx: &Ctx<'_>,
+    warnings: &mut Vec<Warning>,
+) -> Impact {
     // Exposures.
     let bad: HashSet<&str> = roots
         .iter()
         .map(|r| r.id.as_str())
-        .chain(skipped_ids.iter().map(String::as_str))
+        .chain(cascade.skipped.iter().map(|s| s.node.as_str()))
         .collect();
     // An exposure is affected when a root or skipped node is among its ancestors: one pass
     // downstream from all of them.
-    let downstream = lineage.descendants_of_all(bad.iter().copied());
-    let mut exposures = exposures(manifest, &downstream, &reach);
-    exposures.extend(powerbi_exposures(a, &downstream, &reach, &mut warnings));
-    let stale = freshness::stale_nodes(&fresh.roots, &ctx);
+    let downstream = ctx.lineage.descendants_of_all(bad.iter().copied());
+    let mut exposures = exposures(ctx.manifest, &downstream, &cascade.reach);
+    exposures.extend(powerbi_exposures(a, &downstream, &cascade.reach, warnings));
+    let stale = freshness::stale_nodes(&fresh.roots, ctx);
     let exposure_ids: Vec<String> = exposures.iter().map(|e| e.id.clone()).collect();
     let ids: Vec<&str> = exposure_ids.iter().map(String::as_str).collect();
-    let warned = warned::warned(rr, &ids, &ctx);
-    mark_stale_and_at_risk(&mut exposures, &fresh, &warned, &ctx);
+    let warned = warned::warned(rr, &ids, ctx);
+    mark_stale_and_at_risk(&mut exposures, fresh, &warned, ctx);
     if rr.is_none() {
-        if let Some(nr) = not_run::nothing_ran(log_inv, &ctx) {
+        if let Some(nr) = not_run::nothing_ran(log_inv, ctx) {
             warnings.push(mark_not_rebuilt(&mut exposures, &nr));
         }
     }
 
+    Impact {
+        exposures,
+        stale,
+        warned,
+    }
+}
+
+/// The roots grouped into problems, ordered by blast radius, numbered, with whom to tell.
+fn problems(
+    roots: &[Root<'_>],
+    fresh: &freshness::Freshness<'_>,
+    log_problems: Vec<Problem>,
+    skipped: &[Skipped],
+    exposures: &[Exposure],
+    ctx: &Ctx<'_>,
+) -> Vec<Problem> {
     // Problems.
-    let mut problems = group(&roots, &ctx, &skipped, &exposures);
-    problems.extend(group(&fresh.roots, &ctx, &skipped, &exposures));
+    let mut problems = group(roots, ctx, skipped, exposures);
+    problems.extend(group(&fresh.roots, ctx, skipped, exposures));
     problems.extend(log_problems);
     problems.sort_by(|a, b| {
         blast(b)
@@ -648,7 +775,7 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
     for (i, p) in problems.iter_mut().enumerate() {
         p.id = i as u32 + 1;
     }
-    link_consequences(&mut problems, &ctx);
+    link_consequences(&mut problems, ctx);
     for p in &mut problems {
         p.notify = if p.category == Category::Freshness {
             // Nothing is affected by stale data, but the owners of what shows it should know.
@@ -657,60 +784,59 @@ pub fn diagnose(a: &Artifacts, lineage: &Lineage) -> Diagnosis {
                 .filter(|e| e.stale_because.iter().any(|s| p.roots.contains(s)))
                 .map(|e| e.id.clone())
                 .collect();
-            owners_of(&stale_here, &exposures)
+            owners_of(&stale_here, exposures)
         } else {
-            owners_of(&p.affected_exposures, &exposures)
+            owners_of(&p.affected_exposures, exposures)
         };
     }
-    if let Some(w) = personal_credentials(&problems, log_inv) {
-        warnings.push(w);
-    }
-    // History: only over runs up to the one diagnosed (the newest), when there are several;
-    // without run_results, over the log's invocations up to the one diagnosed.
+    problems
+}
+
+/// The runs given, and what they say of each problem: see `history`.
+#[derive(Default)]
+struct HistoryParts {
+    runs: Vec<history::Run>,
+    fixed: Vec<String>,
+    newly_skipped: Vec<String>,
+}
+
+fn history_of(
+    a: &Artifacts,
+    rr: Option<&RunResults>,
+    log_inv: Option<&LogInvocation>,
+    manifest: Option<&Manifest>,
+    problems: &mut [Problem],
+) -> HistoryParts {
+    // Over the runs up to the one diagnosed (the newest), when there are several; without
+    // run_results, over the log's invocations up to the one diagnosed.
     let log_runs = match (rr, log_inv) {
         (None, Some(inv)) => history::log_runs(a, inv, manifest),
         _ => Vec::new(),
     };
-    let runs: Vec<&RunResults> = if rr.is_none() {
-        log_runs.iter().collect()
-    } else {
-        runs
+    let runs: Vec<&RunResults> = match rr {
+        Some(_) => history::runs(a),
+        None => log_runs.iter().collect(),
     };
-    let (run_list, fixed, newly_skipped) = match runs.len() {
-        2.. => {
-            for p in &mut problems {
-                p.history = Some(history::history(p, &runs));
-            }
-            (
-                history::run_list(a, &runs),
-                history::fixed(&runs),
-                history::newly_skipped(&runs),
-            )
-        }
-        _ => Default::default(),
-    };
+    if runs.len() < 2 {
+        return HistoryParts::default();
+    }
+    for p in problems.iter_mut() {
+        p.history = Some(history::history(p, &runs));
+    }
+    HistoryParts {
+        runs: history::run_list(a, &runs),
+        fixed: history::fixed(&runs),
+        newly_skipped: history::newly_skipped(&runs),
+    }
+}
 
-    // sources.json is a result of its own: `dbt source freshness` ran and said what it found.
-    let has_results = rr.is_some() || a.sources().is_some();
-    let status = match (problems.is_empty(), has_results) {
+/// `failed` with problems and results; `success` with results and no problem; `no_results`
+/// when only logs were given (or the results were stale).
+fn status_of(problems: &[Problem], has_results: bool) -> Status {
+    match (problems.is_empty(), has_results) {
         (false, true) => Status::Failed,
         (true, true) => Status::Success,
         (_, false) => Status::NoResults,
-    };
-    Diagnosis {
-        schema: SCHEMA.to_string(),
-        status,
-        invocation,
-        problems,
-        skipped,
-        exposures,
-        warnings,
-        stale,
-        warned,
-        runs: run_list,
-        fixed,
-        newly_skipped,
-        share_url: None,
     }
 }
 
