@@ -123,3 +123,20 @@ test('remembered history: nothing stored while off; on, the next visit says "rec
     `only the page's own files, on reload: ${before}`);
   await t.context.close();
 });
+
+test('on a phone, light and dark: the timeline and the history wrap, a long test name never widens the page', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const t = await open('/', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme });
+    const { page } = t;
+    await page.setInputFiles('#file-input', [run(1), run(2), run(3), manifest]);
+    await waitForDiagnosis(page);
+    await page.locator('nav.timeline').waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `the page is ${width} px wide at 390 (${colorScheme})`);
+    await page.locator('article.problem').first().scrollIntoViewIfNeeded();
+    await shot(page, `52-phone-history-${colorScheme}`);
+    assert.deepEqual(t.errors, []);
+    assertOffline(t);
+    await t.context.close();
+  }
+});
