@@ -41,10 +41,6 @@ pub(super) fn read<'a>(sources: Option<&'a Sources>, ctx: &Ctx<'a>) -> Freshness
 }
 
 /// `raw.sessions`, as dbt names a source in its output.
-pub(super) fn source_name(s: &SourceFreshness, ctx: &Ctx<'_>) -> String {
-    source_label(&s.unique_id, ctx)
-}
-
 fn source_label(id: &str, ctx: &Ctx<'_>) -> String {
     let node = ctx.manifest.and_then(|m| m.nodes.get(id));
     match node {
@@ -62,7 +58,7 @@ fn source_label(id: &str, ctx: &Ctx<'_>) -> String {
 
 fn stale_root<'a>(s: &SourceFreshness, ctx: &Ctx<'a>) -> Root<'a> {
     let node = ctx.manifest.and_then(|m| m.nodes.get(&s.unique_id));
-    let name = source_name(s, ctx);
+    let name = source_label(&s.unique_id, ctx);
     let threshold = s.broken_threshold().map(|t| format!("error_after {t}"));
     let age_s = s
         .age_s
@@ -92,7 +88,7 @@ fn stale_root<'a>(s: &SourceFreshness, ctx: &Ctx<'a>) -> Root<'a> {
             evidence: Evidence {
                 relation: node
                     .and_then(|n| n.relation_name.clone())
-                    .or_else(|| Some(source_name(s, ctx))),
+                    .or_else(|| Some(source_label(&s.unique_id, ctx))),
                 max_loaded_at: s.max_loaded_at.clone(),
                 age_s,
                 threshold,
@@ -115,7 +111,7 @@ fn query_failed_root<'a>(s: &'a SourceFreshness, ctx: &Ctx<'a>) -> Root<'a> {
     let class = super::classify_node(&s.unique_id, node, &message, Some(&s.status), None, ctx);
     Root {
         id: s.unique_id.clone(),
-        name: source_name(s, ctx),
+        name: source_label(&s.unique_id, ctx),
         resource_type: resource_type_of(&s.unique_id, node),
         node,
         message,
@@ -175,7 +171,7 @@ pub(super) fn warn_warnings(sources: Option<&Sources>, ctx: &Ctx<'_>) -> Vec<War
                 "freshness_warn",
                 format!(
                     "source {} is late{age}{threshold}: what reads it is at risk of showing old data",
-                    source_name(s, ctx)
+                    source_label(&s.unique_id, ctx)
                 ),
             )
         })
