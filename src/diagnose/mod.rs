@@ -1485,6 +1485,103 @@ fn group(
         .collect()
 }
 
+/// The relations several roots miss, each as qualified as a root's parent says it (empty when
+/// the problem is not a missing relation, or misses one).
+fn also_missing(members: &[&Root<'_>], ctx: &Ctx<'_>) -> Vec<String> {
+    if members[0].class.category != Category::MissingRelation {
+        return Vec::new();
+    }
+    let names: BTreeSet<String> = members
+        .iter()
+        .filter_map(|r| {
+            let rel = r.class.evidence.relation.as_deref().or(r
+                .class
+                .evidence
+                .object
+                .as_deref())?;
+            let table = normalize_relation(rel);
+            let table = table.rsplit('.').next().unwrap_or(&table).to_string();
+            let qualified = parent_relations(&r.id, ctx)
+                .into_iter()
+                .map(|(_, q)| q)
+                .find(|q| normalize_relation(q).rsplit('.').next() == Some(table.as_str()));
+            Some(qualified.unwrap_or_else(|| rel.to_string()))
+        })
+        .collect();
+    if names.len() > 1 {
+        names.into_iter().collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// A problem's title: one relation read by several nodes is said once, else the category's.
+fn problem_title(members: &[&Root<'_>], adapter: Option<&Adapter>) -> String {
+    let first = members[0];
+    let class = &first.class;
+    let distinct: BTreeSet<String> = members
+        .iter()
+        .filter_map(|r| r.class.evidence.relation.as_deref())
+        .map(normalize_relation)
+        .collect();
+    match (&class.evidence.relation, distinct.len()) {
+        // Several nodes read one missing relation: it is one relation, not several.
+        (Some(r), 1) if class.category == Category::MissingRelation && members.len() > 1 => {
+            format!(
+                "Relation {r} does not exist ({} nodes read it)",
+                members.len()
+            )
+        }
+        _ => title(
+            class,
+            Some(&first.name),
+            members.len(),
+            adapter,
+            Some(&first.resource_type),
+            &first.message,
+        ),
+    }
+}
+
+/// The rerun line: a stale source's, a microbatch model's failed window, a cast fixed in a
+/// view upstream (rebuilt from that view: a view's SQL changes only when it is rebuilt), else
+/// the roots and what they skipped.
+fn problem_rerun(
+    members: &[&Root<'_>],
+    origin: Option<&CastOrigin<'_>>,
+    ctx: &Ctx<'_>,
+    skipped: &[String],
+) -> String {
+    let first = members[0];
+    match origin {
+        _ if first.class.category == Category::Freshness => freshness_rerun(members, ctx),
+        // A microbatch model's failed window, not its whole history.
+        _ if members.len() == 1 && first.batches.is_some_and(|b| !b.failed.is_empty()) => {
+            let window = first
+                .batches
+                .and_then(|b| classify::batch_window(&b.failed))
+                .unwrap_or_default();
+            format!(
+                "dbt {} {} {}{window}{}",
+                ctx.command,
+                select_word(ctx, &ctx.command),
+                first.name,
+                target_flag(ctx)
+            )
+        }
+        Some(o) if members.len() == 1 => {
+            let cmd = ctx.command.as_str();
+            format!(
+                "dbt {cmd} {} {}+{}",
+                select_word(ctx, cmd),
+                o.name,
+                target_flag(ctx)
+            )
+        }
+        _ => rerun(members, ctx, skipped),
+    }
+}
+
 fn problem(
     members: &[&Root<'_>],
     ctx: &Ctx<'_>,
@@ -1508,33 +1605,7 @@ fn problem(
     let class = &first.class;
     let parents = parent_names(&first.id, ctx);
     let first_parents = parent_relations(&first.id, ctx);
-    // The relations several roots miss, each as qualified as a root's parent says it.
-    let also_missing: Vec<String> = if first.class.category == Category::MissingRelation {
-        let names: BTreeSet<String> = members
-            .iter()
-            .filter_map(|r| {
-                let rel = r.class.evidence.relation.as_deref().or(r
-                    .class
-                    .evidence
-                    .object
-                    .as_deref())?;
-                let table = normalize_relation(rel);
-                let table = table.rsplit('.').next().unwrap_or(&table).to_string();
-                let qualified = parent_relations(&r.id, ctx)
-                    .into_iter()
-                    .map(|(_, q)| q)
-                    .find(|q| normalize_relation(q).rsplit('.').next() == Some(table.as_str()));
-                Some(qualified.unwrap_or_else(|| rel.to_string()))
-            })
-            .collect();
-        if names.len() > 1 {
-            names.into_iter().collect()
-        } else {
-            Vec::new()
-        }
-    } else {
-        Vec::new()
-    };
+    let also_missing = also_missing(members, ctx);
     let tested = tested_name(first, ctx);
     let (compiled_path, run_path) = sql_paths(first);
     let suggestion = suggestion_for(class, ctx.manifest);
@@ -1597,67 +1668,14 @@ fn problem(
     Problem {
         id: 0,
         category: class.category,
-        title: {
-            let distinct: BTreeSet<String> = members
-                .iter()
-                .filter_map(|r| r.class.evidence.relation.as_deref())
-                .map(normalize_relation)
-                .collect();
-            match (&class.evidence.relation, distinct.len()) {
-                // Several nodes read one missing relation: it is one relation, not several.
-                (Some(r), 1)
-                    if class.category == Category::MissingRelation && members.len() > 1 =>
-                {
-                    format!(
-                        "Relation {r} does not exist ({} nodes read it)",
-                        members.len()
-                    )
-                }
-                _ => title(
-                    class,
-                    Some(&first.name),
-                    members.len(),
-                    adapter.as_ref(),
-                    Some(&first.resource_type),
-                    &first.message,
-                ),
-            }
-        },
+        title: problem_title(members, adapter.as_ref()),
         error_type: class.error_type.clone(),
         roots: root_ids,
         message: first.message.clone(),
         evidence: class.evidence.clone(),
         decided_by: class.decided_by.clone(),
         fix,
-        // A cast fixed in a view upstream: rebuild from that view (a view's SQL changes only
-        // when it is rebuilt).
-        rerun: match &origin {
-            _ if class.category == Category::Freshness => freshness_rerun(members, ctx),
-            // A microbatch model's failed window, not its whole history.
-            _ if members.len() == 1 && first.batches.is_some_and(|b| !b.failed.is_empty()) => {
-                let window = first
-                    .batches
-                    .and_then(|b| classify::batch_window(&b.failed))
-                    .unwrap_or_default();
-                format!(
-                    "dbt {} {} {}{window}{}",
-                    ctx.command,
-                    select_word(ctx, &ctx.command),
-                    first.name,
-                    target_flag(ctx)
-                )
-            }
-            Some(o) if members.len() == 1 => {
-                let cmd = ctx.command.as_str();
-                format!(
-                    "dbt {cmd} {} {}+{}",
-                    select_word(ctx, cmd),
-                    o.name,
-                    target_flag(ctx)
-                )
-            }
-            _ => rerun(members, ctx, &skipped_here),
-        },
+        rerun: problem_rerun(members, origin.as_ref(), ctx, &skipped_here),
         skipped: skipped_here,
         affected_exposures: affected,
         notify: Vec::new(),

@@ -27,60 +27,7 @@ pub fn render(d: &Diagnosis) -> String {
     o.push_str(&summary(d));
     o.push_str("\n\n");
     for p in &d.problems {
-        o.push_str(&format!("Problem {} [{}] {}\n", p.id, p.category, p.title));
-        let roots: Vec<&str> = p.roots.iter().map(|r| short(r)).collect();
-        if !roots.is_empty() {
-            let label = if p.category == crate::Category::Freshness {
-                "stale:   "
-            } else {
-                "failed:  "
-            };
-            o.push_str(&format!("  {label} {}\n", roots.join(", ")));
-        }
-        if let Some(e) = &p.error_type {
-            o.push_str(&format!("  error:    {e}\n"));
-        }
-        for (i, line) in p.message.trim().lines().take(8).enumerate() {
-            let label = if i == 0 { "  message: " } else { "           " };
-            o.push_str(&format!("{label}{}\n", line.trim_end()));
-        }
-        if p.message.trim().lines().count() > 8 {
-            o.push_str("           …\n");
-        }
-        if let Some(d) = &p.decided_by {
-            o.push_str(&format!("  because:  {d}\n"));
-        }
-        if let Some(h) = &p.history {
-            o.push_str(&format!("  history:  {}\n", crate::report::history_text(h)));
-        }
-        for (i, f) in p.fix.iter().enumerate() {
-            let say = f.say.replace('\n', "\n         ");
-            o.push_str(&format!("  fix {}: {say}\n", i + 1));
-            if let Some(run) = &f.run {
-                for l in run.lines() {
-                    o.push_str(&format!("      $ {l}\n"));
-                }
-            }
-        }
-        o.push_str(&format!("  rerun:    {}\n", p.rerun));
-        if !p.skipped.is_empty() {
-            let names: Vec<&str> = p.skipped.iter().take(10).map(|s| short(s)).collect();
-            o.push_str(&format!(
-                "  {} skipped because of this: {}{}\n",
-                p.skipped.len(),
-                names.join(", "),
-                if p.skipped.len() > 10 { ", …" } else { "" }
-            ));
-        }
-        if !p.affected_exposures.is_empty() {
-            let labels = exposure_labels(d, &p.affected_exposures);
-            o.push_str(&format!("  breaks:   {labels}\n"));
-        }
-        if !p.notify.is_empty() {
-            let owners: Vec<String> = p.notify.iter().map(|o| o.display()).collect();
-            o.push_str(&format!("  notify:   {}\n", owners.join(", ")));
-        }
-        o.push('\n');
+        problem_section(d, p, &mut o);
     }
     let orphans: Vec<&str> = d.unattributed_skipped().map(short).collect();
     if !orphans.is_empty() {
@@ -169,6 +116,65 @@ pub fn render(d: &Diagnosis) -> String {
         o.push('\n');
     }
     o
+}
+
+/// One problem: its roots, dbt's message, why this category, the history, the fix, the rerun,
+/// what it skipped and breaks, whom to tell.
+fn problem_section(d: &Diagnosis, p: &crate::diagnose::Problem, o: &mut String) {
+    o.push_str(&format!("Problem {} [{}] {}\n", p.id, p.category, p.title));
+    let roots: Vec<&str> = p.roots.iter().map(|r| short(r)).collect();
+    if !roots.is_empty() {
+        let label = if p.category == crate::Category::Freshness {
+            "stale:   "
+        } else {
+            "failed:  "
+        };
+        o.push_str(&format!("  {label} {}\n", roots.join(", ")));
+    }
+    if let Some(e) = &p.error_type {
+        o.push_str(&format!("  error:    {e}\n"));
+    }
+    for (i, line) in p.message.trim().lines().take(8).enumerate() {
+        let label = if i == 0 { "  message: " } else { "           " };
+        o.push_str(&format!("{label}{}\n", line.trim_end()));
+    }
+    if p.message.trim().lines().count() > 8 {
+        o.push_str("           …\n");
+    }
+    if let Some(d) = &p.decided_by {
+        o.push_str(&format!("  because:  {d}\n"));
+    }
+    if let Some(h) = &p.history {
+        o.push_str(&format!("  history:  {}\n", crate::report::history_text(h)));
+    }
+    for (i, f) in p.fix.iter().enumerate() {
+        let say = f.say.replace('\n', "\n         ");
+        o.push_str(&format!("  fix {}: {say}\n", i + 1));
+        if let Some(run) = &f.run {
+            for l in run.lines() {
+                o.push_str(&format!("      $ {l}\n"));
+            }
+        }
+    }
+    o.push_str(&format!("  rerun:    {}\n", p.rerun));
+    if !p.skipped.is_empty() {
+        let names: Vec<&str> = p.skipped.iter().take(10).map(|s| short(s)).collect();
+        o.push_str(&format!(
+            "  {} skipped because of this: {}{}\n",
+            p.skipped.len(),
+            names.join(", "),
+            if p.skipped.len() > 10 { ", …" } else { "" }
+        ));
+    }
+    if !p.affected_exposures.is_empty() {
+        let labels = exposure_labels(d, &p.affected_exposures);
+        o.push_str(&format!("  breaks:   {labels}\n"));
+    }
+    if !p.notify.is_empty() {
+        let owners: Vec<String> = p.notify.iter().map(|o| o.display()).collect();
+        o.push_str(&format!("  notify:   {}\n", owners.join(", ")));
+    }
+    o.push('\n');
 }
 
 /// The runs given, oldest first, and what the newest fixed.
