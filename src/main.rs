@@ -315,11 +315,16 @@ fn classify() -> io::Result<u8> {
                             ..Default::default()
                         },
                     );
-                    serde_json::json!({
+                    let mut reply = serde_json::json!({
                         "category": c.category,
                         "title": dbt_triage::diagnose::title_of(&c, adapter.as_ref(), message),
                         "evidence": c.evidence,
-                    })
+                    });
+                    // Why this category: the words or the code that decided, as in a diagnosis.
+                    if let Some(d) = &c.decided_by {
+                        reply["decided_by"] = serde_json::json!(d);
+                    }
+                    reply
                 }
                 None => {
                     serde_json::json!({"category": "other", "error": "the line has no \"message\" string"})
