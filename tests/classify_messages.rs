@@ -75,7 +75,10 @@ fn tuning_set() -> Vec<Case> {
 }
 
 fn holdout_set() -> Vec<Case> {
-    read_cases(&jsonl_in(&messages_dir().join("holdout")))
+    // `DBT_TRIAGE_HOLDOUT_DIR` points elsewhere while a new round is still being collected.
+    let dir = std::env::var_os("DBT_TRIAGE_HOLDOUT_DIR")
+        .map_or_else(|| messages_dir().join("holdout"), std::path::PathBuf::from);
+    read_cases(&jsonl_in(&dir))
 }
 
 /// The ids the classifier is known to get wrong, per set.
@@ -91,8 +94,8 @@ fn known_misses() -> BTreeSet<String> {
 /// Accuracy floors: of the whole set, and of the part kept aside. The goals are 95 % and 90 %
 /// (and 85 % for every adapter); the floors are where the classifier stands, and the known-miss
 /// list above holds every message that keeps it from the goal.
-const WHOLE_FLOOR: f64 = 0.78;
-const HOLDOUT_FLOOR: f64 = 0.53;
+const WHOLE_FLOOR: f64 = 0.80;
+const HOLDOUT_FLOOR: f64 = 0.64;
 const ADAPTER_GOAL: f64 = 0.85;
 /// The share of evidence values (column, object, function, code, …) extracted exactly.
 const EVIDENCE_FLOOR: f64 = 0.73;

@@ -272,7 +272,9 @@ fn sql_server_number(n: u32) -> Means {
         1205 | 1222 | 701 | 9002 | 1105 | 24556 | 40544 | 40549 | 10928 | 10929 | 3960 => {
             Means::Is(Resource)
         }
-        4506 | 8120 | 209 | 8156 | 1013 | 4145 | 8155 | 6825 => Means::Is(SqlError),
+        4506 | 8120 | 209 | 8156 | 1013 | 8155 | 6825 => Means::Is(SqlError),
+            // "non-boolean type … near 'limit'": a clause of another warehouse, or a mistake.
+            4145 => Means::OneOf(&[SqlError, SqlDialect]),
         213 | 110 | 120 | 121 => Means::OneOf(&[SchemaDrift, SqlError]),
         2714 => Means::OneOf(&[Resource, SqlError]),
         15868 | 24585 | 15814 => Means::OneOf(&[SqlDialect, SqlError]),
@@ -769,6 +771,18 @@ fn sqlstate_means(state: &str) -> Means {
             "53" | "54" => Means::Is(Resource),
             "57" => Means::OneOf(&[Resource, Connection]),
             "40" => Means::Is(Resource),
+            // "Syntax error or access rule violation" (`42000`, ODBC's catch-all): the SQL,
+            // unless the words say which part of it.
+            "42" => Means::OneOf(&[
+                SqlError,
+                SqlDialect,
+                MissingColumn,
+                MissingRelation,
+                Permission,
+                SchemaDrift,
+                Data,
+                Resource,
+            ]),
             _ => Means::Nothing,
         },
     }

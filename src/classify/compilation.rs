@@ -38,6 +38,18 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(
         r"Could not parse (?:partition|cluster|config)[^\n]*|test definition dictionary must have[^\n]*|has no fixture[^\n]*|Invalid (?:test|unit test|model|seed|snapshot) (?:config|definition)[^\n]*|YAML error[^\n]*",
     ),
+    // YAML that dbt's JSON schema rejects (semantic models, properties).
+    Rule::any(
+        r"is not valid under any of the given schemas[^\n]*|Additional properties are not allowed[^\n]*|is a required property[^\n]*",
+    ),
+    // dbt Fusion's Jinja rendering.
+    Rule::any(r"Failed to (?:render SQL|compile Jinja expression) syntax error[^\n]*"),
+    // The command line: `--vars` that are no YAML, an unknown option.
+    Rule::any(r"Invalid value for '--[\w-]+'[^\n]*"),
+    // A model config the adapter rejects before any SQL runs.
+    Rule::any(
+        r"The incremental strategy '(?P<object>[^']+)' is not valid[^\n]*|Invalid incremental strategy[^\n]*|Cannot set database in spark[^\n]*",
+    ),
 ];
 
 use super::fix::{FixContext, FixStep};

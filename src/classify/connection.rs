@@ -88,6 +88,17 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(
         r"Expecting (?:property name enclosed in double quotes|value|',' delimiter)[^\n]*: line \d+ column \d+[^\n]*",
     ),
+    // A setting the profile gives too late (DuckDB/MotherDuck `settings` after ATTACH).
+    Rule::any(r"setting '(?P<object>[^']+)' can only be set during initialization[^\n]*"),
+    // The profile's adapter type is not one this engine runs.
+    Rule::any(r"adapter is not yet supported by dbt Fusion[^\n]*"),
+    // Trino's OAuth2 flow without a token server (an expired cached token).
+    Rule::any(r"header info didn't have x_token_server"),
+    // Materialize: the cluster the profile or role names is not there.
+    Rule::on(
+        &[Adapter::Materialize],
+        r#"unknown cluster '(?P<object>[^']+)'|default cluster "(?P<object2>[^"]+)" does not exist"#,
+    ),
 ];
 
 use super::fix::{FixContext, FixStep};

@@ -15,6 +15,13 @@
 
 use super::Rule;
 
+/// Before the connection rules: a missing adapter plugin and the package hub out of reach speak
+/// of profiles and connections, but the fix is an install.
+pub(super) const EARLY: &[Rule] = &[
+    Rule::any(r"Could not find adapter type (?P<object>\w+)"),
+    Rule::any(r"External connection exception occurred[^\n]*hub\.getdbt\.com[^\n]*"),
+];
+
 pub(super) const RULES: &[Rule] = &[
     // dbt Fusion's errors point at the file: one in packages.yml is a package's.
     Rule::any(r"-->\s*(?:packages|dependencies)\.yml[^\n]*"),
@@ -75,6 +82,24 @@ pub(super) const RULES: &[Rule] = &[
     // An extension, engine or adapter of a version that does not go with the rest.
     Rule::any(
         r"unsupported version of DuckDB[^\n]*|only supports DuckDB[^\n]*|Failed to download extension[^\n]*|Extension Autoloading Error[^\n]*|Only DuckLake versions[^\n]*|not yet supported by MotherDuck[^\n]*",
+    ),
+    // What `dbt deps` and the adapter plugins need on the machine: git, the adapter's package,
+    // a Python module, a DuckDB extension.
+    Rule::any(
+        r#"Could not find command, ensure it is in the user's PATH: "git"|non-zero returncode running: \['[^']*\bgit'[^\n]*"#,
+    ),
+    Rule::any(r"Finished 'deps'\s+with \d+ errors?[^\n]*"),
+    Rule::any(
+        r"ModuleNotFoundError: No module named '(?P<object>[^']+)'|Required module '(?P<object2>[^']+)' failed to import",
+    ),
+    Rule::any(
+        r#"Extension "(?P<object>[^"]+)" (?:not found|could not be loaded)[^\n]*|Install it first using "INSTALL[^\n]*"#,
+    ),
+    // The semantic layer: a metric or measure named that no node defines.
+    Rule::any(r"does not exist but was referenced by (?:metric|saved query|semantic model)[^\n]*"),
+    // Model governance: a ref to a private or protected model of another group or project.
+    Rule::any(
+        r"attempted to reference node [^\n]*which is not allowed because the referenced node is (?:private|protected)[^\n]*",
     ),
 ];
 

@@ -100,8 +100,6 @@ const STEMS: &[(Category, &[(&str, u8)])] = &[
             ("extension", 2),
             ("upgrade", 2),
             ("downgrade", 3),
-            ("incompatible", 2),
-            ("compatib", 2),
             ("module", 1),
             ("import", 1),
             ("plugin", 2),
@@ -129,9 +127,10 @@ const STEMS: &[(Category, &[(&str, u8)])] = &[
             ("no such table", 3),
             ("unknown table", 3),
             ("table not found", 3),
-            ("not found", 1),
-            ("does not exist", 1),
-            ("doesn't exist", 1),
+            ("non-existent", 2),
+            ("not found", 2),
+            ("does not exist", 2),
+            ("doesn't exist", 2),
             ("table", 1),
             ("view", 1),
             ("schema", 1),
@@ -146,10 +145,16 @@ const STEMS: &[(Category, &[(&str, u8)])] = &[
     (
         MissingColumn,
         &[
-            ("column", 2),
+            ("column", 1),
             ("identifier", 1),
             ("field", 1),
             ("cannot be resolved", 2),
+            ("cannot resolve", 2),
+            ("not found", 2),
+            ("does not exist", 2),
+            ("unknown", 1),
+            ("unrecognized", 2),
+            ("no such column", 3),
         ],
     ),
     (
@@ -203,6 +208,7 @@ const STEMS: &[(Category, &[(&str, u8)])] = &[
             ("expecting", 2),
             ("unexpected", 1),
             ("type mismatch", 2),
+            ("incompatible type", 2),
             ("argument", 1),
             ("sql", 1),
             ("query", 1),
@@ -219,35 +225,43 @@ const STEMS: &[(Category, &[(&str, u8)])] = &[
     (Contract, &[("contract", 3)]),
 ];
 
-/// The category the message's words point to, and the words, when they weigh at least 2.
+/// The category the message's words point to, and the words, when they weigh at least 2 and
+/// one of them means something alone (weight 2 or more: "table" and "view" together are no
+/// missing table).
 pub(crate) fn vote(message: &str) -> Option<(Category, String)> {
     let lower = words_of(message);
     let mut best: Option<(Category, u32, Vec<&str>)> = None;
     for (category, stems) in STEMS {
         let mut score = 0u32;
+        let mut strong = false;
         let mut words = Vec::new();
         for (stem, weight) in *stems {
             if starts_a_word(&lower, stem) {
                 score += u32::from(*weight);
+                strong |= *weight >= 2;
                 words.push(*stem);
             }
         }
-        if score >= 2 && best.as_ref().is_none_or(|b| score > b.1) {
+        if strong && score >= 2 && best.as_ref().is_none_or(|b| score > b.1) {
             best = Some((*category, score, words));
         }
     }
     best.map(|(c, _, words)| (c, format!("words: {}", words.join(", "))))
 }
 
-/// The message's words, lower-cased, without what only names places: Python traceback lines
-/// (`File "…/site-packages/…", line 3`) and paths (a token with a slash).
+/// The message's words, lower-cased, without what only names places or wraps the message:
+/// Python traceback lines (`File "…/site-packages/…", line 3`), paths (a token with a slash),
+/// dbt's own wrapper lines (`Database Error in model x (models/x.sql)`, `compiled code at …`),
+/// a driver's bracketed tags (`[Microsoft][ODBC Driver 17 for SQL Server]`) and a server's
+/// version (`(version 24.8.9.95 (official build))`). None of those says what went wrong.
 fn words_of(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     for line in message.lines() {
         let t = line.trim_start();
-        if t.starts_with("File \"") || t.starts_with("Traceback") {
+        if t.starts_with("File \"") || t.starts_with("Traceback") || is_dbt_wrapper(t) {
             continue;
         }
+        let line = without_tags(line);
         for token in line.split_whitespace() {
             if !token.contains(['/', '\\']) {
                 out.push_str(&token.to_ascii_lowercase());
@@ -259,13 +273,60 @@ fn words_of(message: &str) -> String {
     out
 }
 
-/// Whether `stem` occurs in `text` at the start of a word.
+/// A line dbt writes around every failure, whatever it is.
+fn is_dbt_wrapper(line: &str) -> bool {
+    const HEADS: [&str; 8] = [
+        "Database Error",
+        "Runtime Error",
+        "Compilation Error",
+        "Failure in ",
+        "compiled code at",
+        "compiled sql at",
+        "Unhandled error while executing",
+        "Encountered an error",
+    ];
+    HEADS.iter().any(|h| {
+        line.get(..h.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(h))
+    }) && !line.contains(':')
+}
+
+/// The line without bracketed tags (`[Microsoft]`, `[42000]`) and a `(version …)` note.
+fn without_tags(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find(['[', '(']) {
+        let close = if rest[open..].starts_with('[') { ']' } else { ')' };
+        let inner_end = rest[open..].find(close).map(|i| open + i);
+        let tag = inner_end.map(|end| &rest[open + 1..end]);
+        let drop = tag.is_some_and(|t| {
+            close == ']' && t.len() <= 60 || close == ')' && t.starts_with("version ")
+        });
+        out.push_str(&rest[..open]);
+        match (drop, inner_end) {
+            (true, Some(end)) => {
+                // `(version 24.8 (official build))`: the inner parenthesis closes first.
+                rest = rest[end + 1..].trim_start_matches(')');
+                out.push(' ');
+            }
+            _ => {
+                out.push_str(&rest[open..open + 1]);
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `stem` occurs in `text` at the start of a word. An identifier is no word:
+/// `not_null_orders_column` has no "column" in it.
 fn starts_a_word(text: &str, stem: &str) -> bool {
     text.match_indices(stem).any(|(i, _)| {
         text[..i]
             .chars()
             .next_back()
-            .is_none_or(|c| !c.is_ascii_alphanumeric())
+            .is_none_or(|c| !c.is_ascii_alphanumeric() && c != '_')
     })
 }
 
@@ -284,7 +345,30 @@ mod tests {
             Some(Connection)
         );
         assert_eq!(vote("no words here at all"), None);
-        // A stem inside a word is not the word.
+        // A stem inside a word is not the word, nor inside an identifier.
         assert_eq!(vote("disconnected"), None);
+        assert_eq!(
+            vote("while executing test.shop.not_null_orders_column.19482e284e"),
+            None
+        );
+        // A driver's tags and dbt's wrapper say nothing of the failure.
+        assert_eq!(
+            vote("Database Error in model x (models/x.sql)\n  ('42000', \"[42000] [Microsoft][ODBC Driver 18 for SQL Server][SQL Server]The ORDER BY clause is invalid\")"),
+            None
+        );
+        assert_eq!(
+            vote("Code: 15. DB::Exception: Column c specified more than once. (version 24.8.9.95 (official build))"),
+            None
+        );
+        // Nouns alone are no missing table.
+        assert_eq!(vote("CREATE TABLE columns must be named in this view"), None);
+        assert_eq!(
+            vote("Table default.x does not exist").map(|v| v.0),
+            Some(MissingRelation)
+        );
+        assert_eq!(
+            vote("column foo does not exist").map(|v| v.0),
+            Some(MissingColumn)
+        );
     }
 }

@@ -77,6 +77,19 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(
         r"(?:Table|Database) (?P<relation>[\w$.\-]+) not found|no schema has been selected to create in",
     ),
+    // Materialize's catalog; dbt Fusion's source schemas it could not download or find cached.
+    Rule::any(r"unknown catalog item '(?P<relation>[^']+)'"),
+    // (When the warehouse's own error follows — `ADBC error: …` — that error decides.)
+    Rule::when(
+        r"Failed to download (?:source )?schema for '(?P<object>[^']+)'|Couldn't find cached schema for '(?P<object2>[^']+)'",
+        |_, m| !m.contains("ADBC error"),
+    ),
+    // A package's hook writing to its tables before they are built (elementary).
+    Rule::any(r"non-existent table[^\n]*"),
+    // A unit test's input whose relation is not built in this target.
+    Rule::any(r#"Not able to get columns for unit test [^\n]*from relation (?P<relation>[\w".`]+)"#),
+    // Spark: the files behind a table are gone.
+    Rule::any(r"Path does not exist: (?P<object>\S+)"),
 ];
 
 use super::fix::{parts, FixContext, FixStep};

@@ -290,11 +290,12 @@ impl Rule {
 /// dependency before the generic wrappers; Snowflake's ambiguous "does not exist or not authorized"
 /// before plain permission wording; specific SQL failures before generic syntax errors; the
 /// generic "Compilation Error" wrapper last.
-fn table() -> [(Category, &'static [Rule]); 17] {
+fn table() -> [(Category, &'static [Rule]); 18] {
     [
         (Category::TestFailure, test_failure::RULES),
         (Category::Contract, contract::RULES),
         (Category::SchemaDrift, schema_drift::RULES),
+        (Category::Dependency, dependency::EARLY),
         (Category::Connection, connection::RULES),
         (Category::Dependency, dependency::RULES),
         (Category::Resource, resource::EARLY),
@@ -546,6 +547,15 @@ impl Allowed {
             c.scheme != codes::Scheme::Fusion && c.means.default_category() == Some(Category::Other)
         });
         if let Some(code) = code.filter(|_| internal.is_none()) {
+            // A code of several readings (`42000`, DuckDB's `Invalid Input Error`): the words
+            // choose among them before the first is taken.
+            if let Means::OneOf(readings) = code.means {
+                if let Some((c, words)) =
+                    keywords::vote(message).filter(|(c, _)| readings.contains(c))
+                {
+                    return Some((c, format!("{}, {words}", code.text)));
+                }
+            }
             if let Some(c) = code.means.default_category() {
                 return Some((c, code.text.clone()));
             }
@@ -655,7 +665,8 @@ fn evidence_from(re: &Regex, caps: &Captures<'_>) -> Evidence {
         if value.is_empty() {
             continue;
         }
-        let slot = match name {
+        // `object2`: the same slot in another branch of an alternation (a regex names a group once).
+        let slot = match name.trim_end_matches(|c: char| c.is_ascii_digit()) {
             "object" => &mut ev.object,
             "relation" => &mut ev.relation,
             "column" => &mut ev.column,

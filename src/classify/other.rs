@@ -14,7 +14,7 @@
 //! Rerun once; if it repeats, search the adapter's issue tracker for the message and report it
 //! with the query id.
 
-use super::Rule;
+use super::{Adapter, Rule};
 
 pub(super) const RULES: &[Rule] = &[
     // (A code inside the wrapper that names a category decides instead: `codes::deciding`
@@ -23,4 +23,6 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r"Not a dbt project[^\n]*"),
     // dbt Fusion's own crash; the operating system refusing a file dbt writes.
     Rule::any(r"panicked at [^\n]*|[^\n]*\(os error \d+\)"),
+    // BigQuery could not fetch the failed job's own error (job lookup in another location).
+    Rule::on(&[Adapter::BigQuery], r"Not found: Job [^\n]*"),
 ];

@@ -63,6 +63,11 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(
         r"(?:Bytes scanned|Query) (?:limit )?(?:was )?exceeded[^\n]*|exceeded (?:the )?maximum[^\n]*|TooManyRequestsException[^\n]*|ThrottlingException[^\n]*|Rate exceeded|SlowDown|too many errors talking to a worker node[^\n]*|Failed to classify the current request into a workload group[^\n]*|bad allocation|cancell?ed on user'?s request[^\n]*|statement timeout|Request timed out[^\n]*|exceeded the limit[^\n]*|limit exceeded[^\n]*|Insufficient (?:resources|memory)[^\n]*",
     ),
+    // Two runs at once: a refresh already running, a relation dropped between lookup and use.
+    Rule::any(r"A refresh is already running[^\n]*|could not open relation with OID \d+"),
+    Rule::any(r"due to current resource constraints[^\n]*"),
+    // A seed batch past the driver's bind-parameter limit (`'h' format requires …`).
+    Rule::any(r"'\w' format requires -?\d+ <= number <= \d+"),
 ];
 
 use super::fix::{FixContext, FixStep};

@@ -66,6 +66,14 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(
         r#"Insert data column count does not match[^\n]*|Column name/value mismatch for insert[^\n]*|expected \d+ columns but \d+ values were supplied|has \d+ columns but \d+ values were supplied|"?(?P<column>\w+)__dbt_alter"? is of type[^\n]*"#,
     ),
+    // An insert whose columns no longer match the incremental target (Spark, Hive).
+    Rule::any(
+        r"requires that the data to be inserted have the same number of columns as the target table[^\n]*",
+    ),
+    // Snowflake refusing the type change `sync_all_columns` asked for.
+    Rule::any(r"cannot change column (?P<column>\S+) from type[^\n]*"),
+    // Any failure inside dbt's schema-change handling of an incremental model.
+    Rule::any(r"called by macro (?:sync_column_schemas|check_for_schema_changes|process_schema_changes)\b[^\n]*"),
 ];
 
 fn is_incremental_merge(ctx: &super::Context<'_>, message: &str) -> bool {

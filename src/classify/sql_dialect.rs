@@ -69,6 +69,19 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(
         r"Specified types or functions \(one per INFO message\) not supported on Redshift tables",
     ),
+    // T-SQL has no boolean literals and no `timestamp` date type: SQL written for another warehouse.
+    Rule::on(
+        &[Adapter::SqlServer],
+        r"Invalid column name '(?P<function>True|False|true|false|TRUE|FALSE)'",
+    ),
+    Rule::on(&[Adapter::SqlServer], r"Cannot find data type '(?P<function>[^']+)'"),
+    // An adapter without a materialization or model language.
+    Rule::any(
+        r"does not support (?P<function>incremental|python|snapshot|ephemeral|materialized view) models[^\n]*|(?P<function2>Python|Incremental|Snapshot) models are not supported[^\n]*",
+    ),
+    Rule::any(r"(?P<function>[A-Z][A-Z ]+) not supported in DuckDB-Iceberg[^\n]*"),
+    Rule::any(r"is not an implemented feature[^\n]*"),
+    Rule::any(r"Function (?P<function>\w+) not registered"),
 ];
 
 /// Syntax errors at a keyword another warehouse has and this one lacks. After the specific SQL
@@ -159,13 +172,13 @@ pub(super) fn keyword_syntax_error(message: &str) -> Option<(String, String)> {
     let re = RE
         .get_or_init(|| {
             regex_lite::Regex::new(
-                r#"(?i)(?:syntax error at or near ["']([A-Za-z_]+)["']|Incorrect syntax near (?:the keyword )?'([A-Za-z_]+)'|mismatched input '([A-Za-z_]+)'|Syntax error: Unexpected keyword ([A-Za-z_]+)|syntax error [^\n]*?unexpected '([A-Za-z_]+)'|ParseException[^\n]*? near '([A-Za-z_]+)'|Syntax error: failed at position \d+ \('([A-Za-z_]+)'\))"#,
+                r#"(?i)(?:syntax error at or near ["']([A-Za-z_]+)["']|Incorrect syntax near (?:the keyword )?'([A-Za-z_]+)'|mismatched input '([A-Za-z_]+)'|Syntax error: Unexpected keyword ([A-Za-z_]+)|syntax error [^\n]*?unexpected '([A-Za-z_]+)'|ParseException[^\n]*? near '([A-Za-z_]+)'|Syntax error: failed at position \d+ \('([A-Za-z_]+)'\)|where a condition is expected, near '([A-Za-z_]+)')"#,
             )
             .ok()
         })
         .as_ref()?;
     let caps = re.captures(message)?;
-    let word = (1..=7).find_map(|i| caps.get(i))?.as_str();
+    let word = (1..=8).find_map(|i| caps.get(i))?.as_str();
     let lower = word.to_ascii_lowercase();
     // Only SQL keywords: a lower-case name in quotes is as likely a column or an alias.
     let is_keyword = KEYWORDS.contains(&lower.as_str());

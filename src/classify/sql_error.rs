@@ -49,6 +49,14 @@ pub(super) const RULES: &[Rule] = &[
     // Generic wrappers (`SQL compilation error:`, DuckDB's `Binder Error:`, Spark's error
     // classes) are not here: their codes decide in `codes`, and their words say nothing more.
     Rule::any(r"SemanticException[^\n]*"),
+    // Types that do not go together in the model's own SQL (not the data's values).
+    Rule::any(r"Column \d+ in (?:UNION|INTERSECT|EXCEPT)(?: ALL| DISTINCT)? has incompatible types[^\n]*"),
+    Rule::any(r"Value has type \w+ which cannot be inserted into column (?P<column>\w+)[^\n]*"),
+    Rule::any(r"failed to find conversion function from unknown to \w+"),
+    Rule::any(r"(?:NUMERIC|DECIMAL) (?:scale|precision) \d+ must be between[^\n]*"),
+    // BigQuery: a table that requires a partition filter, read without one.
+    Rule::any(r"Cannot query over table '(?P<relation>[^']+)' without a filter[^\n]*"),
+    Rule::any(r"CREATE TABLE columns must be named[^\n]*"),
 ];
 
 use super::fix::{FixContext, FixStep};
