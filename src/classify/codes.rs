@@ -273,8 +273,8 @@ fn sql_server_number(n: u32) -> Means {
             Means::Is(Resource)
         }
         4506 | 8120 | 209 | 8156 | 1013 | 8155 | 6825 => Means::Is(SqlError),
-            // "non-boolean type … near 'limit'": a clause of another warehouse, or a mistake.
-            4145 => Means::OneOf(&[SqlError, SqlDialect]),
+        // "non-boolean type … near 'limit'": a clause of another warehouse, or a mistake.
+        4145 => Means::OneOf(&[SqlError, SqlDialect]),
         213 | 110 | 120 | 121 => Means::OneOf(&[SchemaDrift, SqlError]),
         2714 => Means::OneOf(&[Resource, SqlError]),
         15868 | 24585 | 15814 => Means::OneOf(&[SqlDialect, SqlError]),

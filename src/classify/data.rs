@@ -67,7 +67,9 @@ pub(super) const RULES: &[Rule] = &[
         r#"Failed to cast variant value[^\n]*|Cannot cast [A-Z]+\s*'[^'\n]*' to[^\n]*|NOT NULL constraint violated[^\n]*|InvariantViolationException[^\n]*|encountered unterminated string|Failed to convert current row[^\n]*|Invalid input: [^\n]*|Unmatched number of columns between table and file[^\n]*|Invalid (?:date|timestamp|datetime) value[^\n]*|Could not parse '[^'\n]*' as[^\n]*|malformed (?:CSV|JSON|record)[^\n]*"#,
     ),
     // Synapse serverless reading a file whose values the declared column type cannot hold.
-    Rule::any(r"Column '(?P<column>[^']+)' of type '[^']+' is not compatible with external data type[^\n]*"),
+    Rule::any(
+        r"Column '(?P<column>[^']+)' of type '[^']+' is not compatible with external data type[^\n]*",
+    ),
 ];
 
 use super::fix::{FixContext, FixStep};

@@ -296,7 +296,11 @@ fn without_tags(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
     while let Some(open) = rest.find(['[', '(']) {
-        let close = if rest[open..].starts_with('[') { ']' } else { ')' };
+        let close = if rest[open..].starts_with('[') {
+            ']'
+        } else {
+            ')'
+        };
         let inner_end = rest[open..].find(close).map(|i| open + i);
         let tag = inner_end.map(|end| &rest[open + 1..end]);
         let drop = tag.is_some_and(|t| {
@@ -361,7 +365,10 @@ mod tests {
             None
         );
         // Nouns alone are no missing table.
-        assert_eq!(vote("CREATE TABLE columns must be named in this view"), None);
+        assert_eq!(
+            vote("CREATE TABLE columns must be named in this view"),
+            None
+        );
         assert_eq!(
             vote("Table default.x does not exist").map(|v| v.0),
             Some(MissingRelation)

@@ -87,7 +87,9 @@ pub(super) const RULES: &[Rule] = &[
     // A package's hook writing to its tables before they are built (elementary).
     Rule::any(r"non-existent table[^\n]*"),
     // A unit test's input whose relation is not built in this target.
-    Rule::any(r#"Not able to get columns for unit test [^\n]*from relation (?P<relation>[\w".`]+)"#),
+    Rule::any(
+        r#"Not able to get columns for unit test [^\n]*from relation (?P<relation>[\w".`]+)"#,
+    ),
     // Spark: the files behind a table are gone.
     Rule::any(r"Path does not exist: (?P<object>\S+)"),
 ];

@@ -73,7 +73,9 @@ pub(super) const RULES: &[Rule] = &[
     // Snowflake refusing the type change `sync_all_columns` asked for.
     Rule::any(r"cannot change column (?P<column>\S+) from type[^\n]*"),
     // Any failure inside dbt's schema-change handling of an incremental model.
-    Rule::any(r"called by macro (?:sync_column_schemas|check_for_schema_changes|process_schema_changes)\b[^\n]*"),
+    Rule::any(
+        r"called by macro (?:sync_column_schemas|check_for_schema_changes|process_schema_changes)\b[^\n]*",
+    ),
 ];
 
 fn is_incremental_merge(ctx: &super::Context<'_>, message: &str) -> bool {

@@ -74,7 +74,10 @@ pub(super) const RULES: &[Rule] = &[
         &[Adapter::SqlServer],
         r"Invalid column name '(?P<function>True|False|true|false|TRUE|FALSE)'",
     ),
-    Rule::on(&[Adapter::SqlServer], r"Cannot find data type '(?P<function>[^']+)'"),
+    Rule::on(
+        &[Adapter::SqlServer],
+        r"Cannot find data type '(?P<function>[^']+)'",
+    ),
     // An adapter without a materialization or model language.
     Rule::any(
         r"does not support (?P<function>incremental|python|snapshot|ephemeral|materialized view) models[^\n]*|(?P<function2>Python|Incremental|Snapshot) models are not supported[^\n]*",

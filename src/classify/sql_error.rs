@@ -50,7 +50,9 @@ pub(super) const RULES: &[Rule] = &[
     // classes) are not here: their codes decide in `codes`, and their words say nothing more.
     Rule::any(r"SemanticException[^\n]*"),
     // Types that do not go together in the model's own SQL (not the data's values).
-    Rule::any(r"Column \d+ in (?:UNION|INTERSECT|EXCEPT)(?: ALL| DISTINCT)? has incompatible types[^\n]*"),
+    Rule::any(
+        r"Column \d+ in (?:UNION|INTERSECT|EXCEPT)(?: ALL| DISTINCT)? has incompatible types[^\n]*",
+    ),
     Rule::any(r"Value has type \w+ which cannot be inserted into column (?P<column>\w+)[^\n]*"),
     Rule::any(r"failed to find conversion function from unknown to \w+"),
     Rule::any(r"(?:NUMERIC|DECIMAL) (?:scale|precision) \d+ must be between[^\n]*"),
