@@ -151,9 +151,15 @@ pub fn snapshot(d: &Diagnosis, lineage: &Lineage) -> Snapshot {
         .collect();
     edges.sort_unstable();
     edges.dedup();
+    // The log's lines stay with whoever has the log: they hold the SQL and are no part of
+    // the compact diagnosis a link carries.
+    let mut diagnosis = d.clone();
+    for p in &mut diagnosis.problems {
+        p.log_excerpt = None;
+    }
     Snapshot {
         version: VERSION,
-        diagnosis: d.clone(),
+        diagnosis,
         nodes: ids
             .iter()
             .map(|id| SharedNode {

@@ -250,7 +250,17 @@ fn history_as_of_an_earlier_run() {
         "{:?}",
         d.warnings
     );
-    assert_eq!(d.problems, diagnose(&history_runs(&[1, 2, 3])).problems);
+    // The same problems as runs 1-3 alone; the log adds its lines around each error, from run
+    // 3's part of the log.
+    let mut without_log = d.problems.clone();
+    for p in &mut without_log {
+        let e = p
+            .log_excerpt
+            .take()
+            .expect("the log's lines around the error");
+        assert!(e.lines[e.at].text.contains(" in "), "{:?}", e.lines[e.at]);
+    }
+    assert_eq!(without_log, diagnose(&history_runs(&[1, 2, 3])).problems);
     assert!(a.as_of("no-such-run").is_none());
 }
 
@@ -1071,4 +1081,43 @@ fn owners_of_broken_exposures_are_named() {
         "{md}"
     );
     assert!(!md.contains("\\`"), "escaped backticks in\n{md}");
+}
+
+/// The log panel's lines: the failed node's own (dbt runs four threads that interleave), from
+/// the statement it sent to the warehouse's error, with the error's first line marked.
+#[test]
+fn log_excerpt_shows_the_nodes_statement_and_its_error() {
+    let d = common::diagnose(&load("renamed_column"));
+    let e = d.problems[0].log_excerpt.as_ref().expect("an excerpt");
+    // dbt's header of the error, with the warehouse's words right below it.
+    let at = &e.lines[e.at].text;
+    assert!(at.contains("Runtime Error in model stg_customers"), "{at}");
+    assert!(
+        e.lines[e.at + 1]
+            .text
+            .contains("Referenced column \"first_name\" not found"),
+        "{:?}",
+        e.lines[e.at + 1]
+    );
+    let before: Vec<&str> = e.lines[..e.at].iter().map(|l| l.text.as_str()).collect();
+    assert!(
+        before
+            .iter()
+            .any(|l| l.contains("create view \"shop\".\"main\".\"stg_customers__dbt_tmp\"")),
+        "{before:#?}"
+    );
+    // Only this node's thread, in order.
+    let tags: std::collections::BTreeSet<&str> = e
+        .lines
+        .iter()
+        .filter_map(|l| l.text.split_once("[Thread-").map(|(_, t)| &t[..1]))
+        .collect();
+    assert_eq!(tags.len(), 1, "{tags:?}");
+    assert!(e.lines.windows(2).all(|w| w[0].number < w[1].number));
+    // A run without its log has none.
+    let files = load_only(
+        "renamed_column",
+        &["target/run_results.json", "target/manifest.json"],
+    );
+    assert!(common::diagnose(&files).problems[0].log_excerpt.is_none());
 }

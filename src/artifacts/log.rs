@@ -42,6 +42,128 @@ pub struct LogInvocation {
     /// Every node's outcome its progress lines give (`12 of 37 PASS not_null_x`), in order:
     /// what an invocation without its run_results.json contributes to the history.
     pub results: Vec<LogResult>,
+    /// The log's lines around each failed node's error, by node name (see [`LogExcerpt`]).
+    pub excerpts: std::collections::BTreeMap<String, LogExcerpt>,
+}
+
+/// The lines of the log around a node's error, as text: what dbt logged just before it on the
+/// node's thread (the statement it sent, a traceback) and the error itself. Lines are numbered in
+/// the log as read (an orchestrator's prefixes taken off), from 1.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LogExcerpt {
+    /// The index, within `lines`, of the line where the error starts.
+    pub at: usize,
+    pub lines: Vec<LogLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LogLine {
+    pub number: usize,
+    pub text: String,
+}
+
+/// How many lines before and after the error's first line an excerpt keeps, and the longest
+/// line it keeps whole (a compiled statement on one line can be megabytes).
+const EXCERPT_BEFORE: usize = 14;
+const EXCERPT_AFTER: usize = 10;
+const EXCERPT_LINE_MAX: usize = 400;
+
+/// Finds each failed node's error in the log's lines, invocation after invocation (the same
+/// error in a later run is that run's), and keeps the lines around it.
+fn add_excerpts(log: &mut Log, text: &str) {
+    let lines: Vec<&str> = text.lines().collect();
+    let threads = threads_of(&lines);
+    let mut from = 0;
+    for inv in &mut log.invocations {
+        for err in &inv.node_errors {
+            let Some(at) = error_at(&lines, from, err) else {
+                continue;
+            };
+            from = at + 1;
+            // The node's own thread: dbt runs several at once and interleaves their lines.
+            // Within the node's own lines: from `Began running node` to `Finished running node`.
+            let same = |i: &usize| threads[*i] == threads[at];
+            let mut kept = Vec::new();
+            for i in (0..at).rev().filter(same).take(EXCERPT_BEFORE) {
+                kept.push(i);
+                if lines[i].contains("Began running node") {
+                    break;
+                }
+            }
+            kept.reverse();
+            let at_index = kept.len();
+            for i in (at..lines.len()).filter(same).take(EXCERPT_AFTER) {
+                kept.push(i);
+                if lines[i].contains("Finished running node") {
+                    break;
+                }
+            }
+            let excerpt = LogExcerpt {
+                at: at_index,
+                lines: kept
+                    .into_iter()
+                    .map(|i| LogLine {
+                        number: i + 1,
+                        text: excerpt_line(lines[i]),
+                    })
+                    .collect(),
+            };
+            inv.excerpts.entry(err.name.clone()).or_insert(excerpt);
+        }
+    }
+}
+
+/// The line, from `from` on, where dbt logs `err`: its header (`Runtime Error in model x`,
+/// `Failure in test y`), else the first line of its message. Never the scheduler's own note
+/// (`Marking all children of 'x' to be skipped … Reason: …`), which quotes the error elsewhere.
+fn error_at(lines: &[&str], from: usize, err: &LogNodeError) -> Option<usize> {
+    let own = |l: &str| !l.contains("Marking all children of");
+    let header = (from..lines.len()).find(|&i| {
+        let l = lines[i];
+        own(l)
+            && (l.contains(" Error in ") || l.contains("Failure in "))
+            && l.contains(&format!(" {} (", err.name))
+    });
+    header.or_else(|| {
+        let needle = err.message.lines().map(str::trim).find(|l| l.len() >= 8)?;
+        let needle = &needle[..floor_boundary(needle, 120)];
+        (from..lines.len()).find(|&i| own(lines[i]) && lines[i].contains(needle))
+    })
+}
+
+/// Each line's thread as dbt's debug log tags it (`[Thread-2 (]`, `[MainThread]`); a line
+/// without a tag (a statement's continuation, a traceback) belongs to the one above it.
+fn threads_of<'t>(lines: &[&'t str]) -> Vec<&'t str> {
+    let mut current = "";
+    lines
+        .iter()
+        .map(|l| {
+            if let Some(start) = l.find("[Thread-").or_else(|| l.find("[MainThread")) {
+                if let Some(len) = l[start..].find(']') {
+                    current = &l[start..start + len];
+                }
+            }
+            current
+        })
+        .collect()
+}
+
+fn excerpt_line(line: &str) -> String {
+    let l = strip_ansi(line.trim_end_matches('\r'));
+    let cut = floor_boundary(&l, EXCERPT_LINE_MAX);
+    if cut < l.len() {
+        format!("{} …", &l[..cut])
+    } else {
+        l.into_owned()
+    }
+}
+
+/// The largest char boundary of `s` at or below `max`.
+fn floor_boundary(s: &str, max: usize) -> usize {
+    (0..=max.min(s.len()))
+        .rev()
+        .find(|&i| s.is_char_boundary(i))
+        .unwrap_or(0)
 }
 
 /// A node's outcome from a progress line: the node as [`LogSkip`] names it (`relation
@@ -219,6 +341,7 @@ pub fn parse(text: &str) -> Log {
         inv.node_errors
             .dedup_by(|a, b| a.name == b.name && a.resource_type == b.resource_type);
     }
+    add_excerpts(&mut log, &text);
     // The orchestrator's own record of the command, where dbt's lines did not say it: one
     // command line per invocation, in order.
     if unwrapped.command_lines.len() == log.invocations.len() {

@@ -130,7 +130,10 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
                 vec![
                     format!("GRANT USAGE ON SCHEMA {o} TO {r_text};"),
                     format!("GRANT SELECT ON ALL TABLES IN SCHEMA {o} TO {r_text};"),
-                    format!("ALTER DEFAULT PRIVILEGES IN SCHEMA {o} GRANT SELECT ON TABLES TO {r_text};"),
+                    // Default privileges belong to the role that creates the tables (the
+                    // loader): run by an admin without FOR ROLE, they would cover only the
+                    // admin's own future tables.
+                    format!("ALTER DEFAULT PRIVILEGES FOR ROLE <loader_role> IN SCHEMA {o} GRANT SELECT ON TABLES TO {r_text};"),
                 ]
             } else {
                 let schema = schema_of(&o);
@@ -372,9 +375,15 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     if !grants.is_empty() && !object.is_empty() {
         let statements = grants.join("\n");
         if statements.contains('<') {
+            let loader = if statements.contains("<loader_role>") {
+                " (and <loader_role> with the role that creates its tables, so that tables it \
+                 loads later are readable too)"
+            } else {
+                ""
+            };
             steps.push(FixStep::say(format!(
                 "As the owner of {object} (or an admin), grant {who} what it needs, replacing the \
-                 placeholder with that role:\n{statements}"
+                 placeholder with that role{loader}:\n{statements}"
             )));
         } else {
             for g in grants {

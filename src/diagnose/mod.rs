@@ -130,6 +130,9 @@ pub struct Problem {
     /// New, recurring or flapping, when several runs were given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<history::History>,
+    /// The log's lines around the first root's error, when a log was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_excerpt: Option<crate::artifacts::log::LogExcerpt>,
 }
 
 /// Someone to tell: an exposure's owner as the manifest declares them.
@@ -258,6 +261,8 @@ struct Ctx<'a> {
     /// The flags of the invocation that every command we print must carry.
     flags: Flags,
     dbt_version: Option<String>,
+    /// The log's record of the invocation, when a log was given.
+    log: Option<&'a LogInvocation>,
 }
 
 #[cfg(test)]
@@ -273,6 +278,7 @@ impl<'a> Ctx<'a> {
             retry_available: false,
             flags: Flags::default(),
             dbt_version: None,
+            log: None,
         }
     }
 }
@@ -400,7 +406,7 @@ fn the_run<'a>(
 fn context<'a>(
     a: &'a Artifacts,
     rr: Option<&RunResults>,
-    log_inv: Option<&LogInvocation>,
+    log_inv: Option<&'a LogInvocation>,
     lineage: &'a Lineage,
     warnings: &mut Vec<Warning>,
 ) -> (Ctx<'a>, Invocation) {
@@ -449,6 +455,7 @@ fn context<'a>(
         retry_available,
         flags,
         dbt_version: dbt_version.clone(),
+        log: log_inv,
     };
     let invocation = Invocation {
         command: command.clone(),
@@ -1121,6 +1128,7 @@ fn log_roots<'a>(inv: &'a LogInvocation, ctx: &Ctx<'a>) -> (Vec<Root<'a>>, Vec<P
             affected_exposures: Vec::new(),
             notify: Vec::new(),
             history: None,
+            log_excerpt: None,
         });
     }
     (roots, problems)
@@ -1680,6 +1688,7 @@ fn problem(
         affected_exposures: affected,
         notify: Vec::new(),
         history: None,
+        log_excerpt: ctx.log.and_then(|l| l.excerpts.get(&first.name)).cloned(),
     }
 }
 

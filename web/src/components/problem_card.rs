@@ -182,6 +182,20 @@ pub fn ProblemCard(props: &ProblemCardProps) -> Html {
                     </code></pre>
                 </details>
             }
+            if let Some(log) = &p.log_excerpt {
+                <details class="log">
+                    <summary>{ log_summary(log) }</summary>
+                    <pre class="code"><code>
+                        // The log's own lines, as text (never as HTML), the error's first line marked.
+                        { for log.lines.iter().enumerate().map(|(i, line)| html! {
+                            <span class={classes!("code-line", (i == log.at).then_some("hit"))}>
+                                <span class="ln" aria-hidden="true">{ line.number }</span>
+                                { &line.text }{ "\n" }
+                            </span>
+                        }) }
+                    </code></pre>
+                </details>
+            }
             <section class="fix" aria-label="How to fix it">
                 <h4>{ "Fix" }</h4>
                 <ol>
@@ -383,4 +397,13 @@ fn evidence_marks(p: &Problem) -> Vec<String> {
     .flatten()
     .cloned()
     .collect()
+}
+
+/// "The log around the error (lines 166–220)" (of the node's own thread, when dbt's debug log
+/// tags threads).
+fn log_summary(log: &dbt_triage::artifacts::log::LogExcerpt) -> String {
+    match (log.lines.first(), log.lines.last()) {
+        (Some(a), Some(b)) => format!("The log around the error (lines {}–{})", a.number, b.number),
+        _ => "The log around the error".to_string(),
+    }
 }
