@@ -387,20 +387,25 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
 
     let v = &props.view;
     // Pointers: one drags the view, two pinch-zoom it (about their midpoint, following it).
-    let at = |e: &PointerEvent| -> (f64, f64) {
-        let r = e
-            .current_target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .map(|el| el.get_bounding_client_rect());
-        let (left, top) = r.map(|r| (r.left(), r.top())).unwrap_or_default();
-        (
-            f64::from(e.client_x()) - left,
-            f64::from(e.client_y()) - top,
-        )
+    // Positions relative to the graph (yew delegates events: their currentTarget is not it).
+    let at = {
+        let svg_ref = svg_ref.clone();
+        move |e: &PointerEvent| -> (f64, f64) {
+            let (left, top) = svg_ref
+                .cast::<Element>()
+                .map(|el| el.get_bounding_client_rect())
+                .map(|r| (r.left(), r.top()))
+                .unwrap_or_default();
+            (
+                f64::from(e.client_x()) - left,
+                f64::from(e.client_y()) - top,
+            )
+        }
     };
     let on_pointer_down = {
         let mover = mover.clone();
         let dragged = dragged.clone();
+        let at = at.clone();
         Callback::from(move |e: PointerEvent| {
             if e.pointer_type() == "mouse" && e.button() != 0 {
                 return;
@@ -433,6 +438,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     let on_pointer_move = {
         let mover = mover.clone();
         let dragged = dragged.clone();
+        let svg_ref = svg_ref.clone();
         Callback::from(move |e: PointerEvent| {
             let (x, y) = at(&e);
             let mut live = mover.live.borrow_mut();
@@ -452,10 +458,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                     }
                     if !*moved {
                         // From here on the pointer's moves come here even off the graph.
-                        if let Some(el) = e
-                            .current_target()
-                            .and_then(|t| t.dyn_into::<Element>().ok())
-                        {
+                        if let Some(el) = svg_ref.cast::<Element>() {
                             let _ = el.set_pointer_capture(e.pointer_id());
                         }
                     }
@@ -771,7 +774,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                 </svg>
                 if let Some(l) = minimap {
                     <Minimap view={props.view.clone()} layout={l.clone()} viewport_ref={mover.minimap.clone()}
-                             at={minimap_rect(&t)} on_center={on_minimap} node_width={nw} node_height={nh} />
+                             at={minimap_rect(&t)} on_center={on_minimap} node_width={nw} node_height={nh} small={t.w < NARROW} />
                 }
                 if props.layout.is_none() {
                     <p class="graph-wait" role="status">{ format!("Laying out {} nodes…", props.shown.len()) }</p>

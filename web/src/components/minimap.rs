@@ -8,15 +8,14 @@ use std::fmt::Write as _;
 
 use dbt_triage::layout::Layout;
 use dbt_triage::view::{NodeStatus, ProjectView};
-use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
 
 use crate::shared::Shared;
 
-/// The minimap's largest size in CSS pixels.
-pub const MAX_W: f64 = 180.0;
-pub const MAX_H: f64 = 140.0;
+/// The minimap's largest size in CSS pixels, and on a phone.
+const MAX: (f64, f64) = (180.0, 140.0);
+const MAX_SMALL: (f64, f64) = (96.0, 80.0);
 
 #[derive(Properties, PartialEq)]
 pub struct MinimapProps {
@@ -30,20 +29,24 @@ pub struct MinimapProps {
     pub on_center: Callback<(f64, f64)>,
     pub node_width: f64,
     pub node_height: f64,
+    /// Drawn smaller (on a phone).
+    #[prop_or_default]
+    pub small: bool,
 }
 
 /// The minimap's scale: layout units to CSS pixels.
-pub fn scale(l: &Layout) -> f64 {
-    (MAX_W / l.width.max(1.0)).min(MAX_H / l.height.max(1.0))
+fn scale(l: &Layout, small: bool) -> f64 {
+    let (w, h) = if small { MAX_SMALL } else { MAX };
+    (w / l.width.max(1.0)).min(h / l.height.max(1.0))
 }
 
 #[function_component]
 pub fn Minimap(props: &MinimapProps) -> Html {
     let paths = use_memo(
-        (props.view.clone(), props.layout.clone()),
-        |(view, layout)| {
+        (props.view.clone(), props.layout.clone(), props.small),
+        |(view, layout, small)| {
             // One path per colour: the boxes drawn at least a few minimap pixels tall.
-            let s = scale(layout);
+            let s = scale(layout, *small);
             let (w, h) = (props.node_width, props.node_height.max(3.0 / s.max(1e-6)));
             let mut d: [String; 4] = Default::default();
             for p in &layout.positions {
@@ -62,29 +65,35 @@ pub fn Minimap(props: &MinimapProps) -> Html {
         },
     );
     let l = &props.layout;
-    let s = scale(l);
+    let s = scale(l, props.small);
     let (w, h) = ((l.width * s).max(20.0), (l.height * s).max(20.0));
+    let (vw, vh) = (w / s, h / s);
     let dragging = use_mut_ref(|| false);
-    let at = move |e: &PointerEvent| -> Option<(f64, f64)> {
-        let el: Element = e.current_target()?.dyn_into().ok()?;
-        let r = el.get_bounding_client_rect();
-        Some((
-            (f64::from(e.client_x()) - r.left()) / s,
-            (f64::from(e.client_y()) - r.top()) / s,
-        ))
+    let svg_ref = use_node_ref();
+    // yew delegates events: their currentTarget is not the minimap.
+    let at = {
+        let svg_ref = svg_ref.clone();
+        move |e: &PointerEvent| -> Option<(f64, f64)> {
+            let el: Element = svg_ref.cast()?;
+            // From the size it is drawn at, whatever the CSS made of it.
+            let r = el.get_bounding_client_rect();
+            Some((
+                (f64::from(e.client_x()) - r.left()) * vw / r.width().max(1.0),
+                (f64::from(e.client_y()) - r.top()) * vh / r.height().max(1.0),
+            ))
+        }
     };
     let on_down = {
         let dragging = dragging.clone();
         let on_center = props.on_center.clone();
+        let at = at.clone();
+        let svg_ref = svg_ref.clone();
         Callback::from(move |e: PointerEvent| {
             e.stop_propagation();
             e.prevent_default();
             if let Some(p) = at(&e) {
                 *dragging.borrow_mut() = true;
-                if let Some(el) = e
-                    .current_target()
-                    .and_then(|t| t.dyn_into::<Element>().ok())
-                {
+                if let Some(el) = svg_ref.cast::<Element>() {
                     let _ = el.set_pointer_capture(e.pointer_id());
                 }
                 on_center.emit(p);
@@ -108,8 +117,8 @@ pub fn Minimap(props: &MinimapProps) -> Html {
     };
     let [failed, skipped, exposures, rest] = &*paths;
     html! {
-        <svg class="minimap" aria-hidden="true" width={format!("{w:.0}")} height={format!("{h:.0}")}
-             viewBox={format!("0 0 {:.0} {:.0}", w / s, h / s)}
+        <svg ref={svg_ref} class="minimap" aria-hidden="true" width={format!("{w:.0}")} height={format!("{h:.0}")}
+             viewBox={format!("0 0 {vw:.0} {vh:.0}")}
              onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up.clone()} onpointercancel={on_up}>
             <title>{ "Overview of the whole graph: click or drag to move the view" }</title>
             <path class="mm-rest" d={rest.clone()} />
