@@ -65,8 +65,8 @@ struct View {
 
 const MIN_K: f64 = 0.02;
 const MAX_K: f64 = 3.0;
-/// Below this zoom, boxes are drawn without labels.
-const LABEL_K: f64 = 0.35;
+/// Below this zoom, boxes are drawn without labels (their text would be under 6.5 px).
+const LABEL_K: f64 = 0.5;
 /// A zoom at which labels read well, on a phone too.
 const READABLE_K: f64 = 0.6;
 /// Above this many nodes in view, the graph is drawn as an overview (see [`Detail::Overview`]).
@@ -212,8 +212,8 @@ fn minimap_rect(v: &View) -> String {
 }
 
 /// The frame `v` needs when `drawn` is on screen, or `None` when `drawn` will do: the level of
-/// detail of the zoom (and of how many nodes are in view), and a window half a viewport larger
-/// than the view on each side, so that panning draws again only every half viewport.
+/// detail of the zoom (and of how many nodes are in view), and a window a third of a viewport
+/// larger than the view on each side, so that panning draws again only every third of a viewport.
 fn needed_frame(v: &View, l: &Layout, drawn: Frame, nw: f64, nh: f64) -> Option<Frame> {
     let margin = 40.0;
     let (x0, y0, x1, y1) = in_view(v);
@@ -235,7 +235,7 @@ fn needed_frame(v: &View, l: &Layout, drawn: Frame, nw: f64, nh: f64) -> Option<
     if detail == drawn.detail && (detail == Detail::Overview || drawn.contains(x0, y0, x1, y1)) {
         return None;
     }
-    let (mx, my) = ((x1 - x0) / 2.0, (y1 - y0) / 2.0);
+    let (mx, my) = ((x1 - x0) / 3.0, (y1 - y0) / 3.0);
     Some(Frame {
         x0: x0 - mx,
         y0: y0 - my,
