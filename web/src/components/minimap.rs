@@ -66,8 +66,10 @@ pub fn Minimap(props: &MinimapProps) -> Html {
     );
     let l = &props.layout;
     let s = scale(l, props.small);
-    let (w, h) = ((l.width * s).max(20.0), (l.height * s).max(20.0));
+    // At least big enough to aim at, the layout centred in it.
+    let (w, h) = ((l.width * s).max(48.0), (l.height * s).max(40.0));
     let (vw, vh) = (w / s, h / s);
+    let (vx, vy) = ((l.width - vw) / 2.0, (l.height - vh) / 2.0);
     let dragging = use_mut_ref(|| false);
     let svg_ref = use_node_ref();
     // yew delegates events: their currentTarget is not the minimap.
@@ -118,7 +120,7 @@ pub fn Minimap(props: &MinimapProps) -> Html {
     let [failed, skipped, exposures, rest] = &*paths;
     html! {
         <svg ref={svg_ref} class="minimap" aria-hidden="true" width={format!("{w:.0}")} height={format!("{h:.0}")}
-             viewBox={format!("0 0 {vw:.0} {vh:.0}")}
+             viewBox={format!("{vx:.0} {vy:.0} {vw:.0} {vh:.0}")}
              onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up.clone()} onpointercancel={on_up}>
             <title>{ "Overview of the whole graph: click or drag to move the view" }</title>
             <path class="mm-rest" d={rest.clone()} />
