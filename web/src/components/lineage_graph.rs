@@ -82,6 +82,9 @@ struct Live {
     /// Pointers down on the graph: id and position.
     pointers: Vec<(i32, f64, f64)>,
     gesture: Option<Gesture>,
+    /// The graph's top left corner on the page when the gesture started (not read on each move:
+    /// that would force a layout every frame).
+    origin: (f64, f64),
 }
 
 /// A pointer gesture under way, from the view it started on.
@@ -262,6 +265,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
         layout: None,
         pointers: Vec::new(),
         gesture: None,
+        origin: (0.0, 0.0),
     });
     live.borrow_mut().layout = props.layout.clone();
     let mover = Mover {
@@ -387,34 +391,34 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
 
     let v = &props.view;
     // Pointers: one drags the view, two pinch-zoom it (about their midpoint, following it).
-    // Positions relative to the graph (yew delegates events: their currentTarget is not it).
-    let at = {
+    // Pointer positions are taken relative to the graph (yew delegates events: their
+    // currentTarget is not it).
+    let origin = {
         let svg_ref = svg_ref.clone();
-        move |e: &PointerEvent| -> (f64, f64) {
-            let (left, top) = svg_ref
+        move || {
+            svg_ref
                 .cast::<Element>()
                 .map(|el| el.get_bounding_client_rect())
                 .map(|r| (r.left(), r.top()))
-                .unwrap_or_default();
-            (
-                f64::from(e.client_x()) - left,
-                f64::from(e.client_y()) - top,
-            )
+                .unwrap_or_default()
         }
     };
     let on_pointer_down = {
         let mover = mover.clone();
         let dragged = dragged.clone();
-        let at = at.clone();
         Callback::from(move |e: PointerEvent| {
             if e.pointer_type() == "mouse" && e.button() != 0 {
                 return;
             }
-            let (x, y) = at(&e);
             let mut live = mover.live.borrow_mut();
             if live.pointers.is_empty() {
                 dragged.0.set(false);
+                live.origin = origin();
             }
+            let (x, y) = (
+                f64::from(e.client_x()) - live.origin.0,
+                f64::from(e.client_y()) - live.origin.1,
+            );
             live.pointers.retain(|p| p.0 != e.pointer_id());
             live.pointers.push((e.pointer_id(), x, y));
             let v0 = live.view;
@@ -440,8 +444,11 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
         let dragged = dragged.clone();
         let svg_ref = svg_ref.clone();
         Callback::from(move |e: PointerEvent| {
-            let (x, y) = at(&e);
             let mut live = mover.live.borrow_mut();
+            let (x, y) = (
+                f64::from(e.client_x()) - live.origin.0,
+                f64::from(e.client_y()) - live.origin.1,
+            );
             let Some(p) = live.pointers.iter_mut().find(|p| p.0 == e.pointer_id()) else {
                 return;
             };
