@@ -13,9 +13,12 @@
 //      shrinks: this is its peak), and the renderer process's peak RSS (VmHWM), ÷ input bytes;
 //  (e) shipped size of dist/*.wasm + *.js, raw and gzip -9;
 //  (f) dbt docs (dbt-core's static index.html) next to the same manifest.json and an empty
-//      catalog.json: time to the failed model's page, then to its lineage graph.
+//      catalog.json: time to the failed model's page, then to its lineage graph;
+//  (g) pan and zoom on the whole project (see `panZoom`): the work of each frame and the gaps
+//      between frames while synthetic drags and wheel zooms are driven one event a frame.
 // Usage: node bench.mjs [--runs N] [--json out.json] [--no-docs] [--docs-cap S] [--docs-full]
-//        [--timeout S] DIR...   (DIR holds target/{run_results,manifest}.json)
+//        [--timeout S] [--graph-only] [--frames N] DIR...   (DIR holds target/{run_results,manifest}.json)
+//        --graph-only: no baseline, no dbt docs, one load, then only (g).
 import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,7 +35,7 @@ const { chromium } = require('playwright-core');
 
 const args = process.argv.slice(2);
 const opt = { runs: 5, json: path.join(root, 'bench/results-browser.json'), docs: true, docsCap: 300,
-  docsFull: true, timeout: 300, dist: process.env.DIST || path.join(root, 'dist'), dirs: [] };
+  docsFull: true, timeout: 300, frames: 200, graphOnly: false, dist: process.env.DIST || path.join(root, 'dist'), dirs: [] };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--runs') opt.runs = +args[++i];
@@ -44,6 +47,8 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--timeout') opt.timeout = +args[++i];
   else if (a === '--dist') opt.dist = args[++i];
   else if (a === '--commit') opt.commit = args[++i];
+  else if (a === '--graph-only') { opt.graphOnly = true; opt.docs = false; opt.runs = 1; }
+  else if (a === '--frames') opt.frames = +args[++i];
   else opt.dirs.push(a);
 }
 const DOCS_HTML = process.env.DBT_DOCS_INDEX ||
@@ -244,7 +249,87 @@ async function interact(page) {
   return out;
 }
 
-async function appRun(base, files, timeoutMs, withInteraction = false) {
+/**
+ * (g) Pan and zoom on the whole project: "whole project" is clicked (its layout drawn), then,
+ * driven from inside the page one event per animation frame (no round trip to playwright between
+ * frames): drags over the view it opens on (the failure, readable), drags over the fitted
+ * overview (the "Fit" button), then wheel zooms in and back out at the centre. Each frame's work is
+ * timed from the start of its requestAnimationFrame callback, where the event is dispatched, to a
+ * MessageChannel message posted there, which runs once that frame's rendering (the app's handler
+ * and render, style, layout, paint) is done; the gaps between the frames' callbacks are recorded
+ * too (they stay ~16.7 ms while the page keeps up). p50 / p95 / max of both, per part and overall.
+ */
+async function panZoom(page, frames) {
+  if (!(await page.locator('#whole-project[aria-pressed="true"]').count())) await page.click('#whole-project');
+  await page.waitForFunction(() => !document.querySelector('.graph-wait') && document.querySelector('.graph-svg g.node'), null, { timeout: 300000, polling: 500 });
+  await page.waitForTimeout(500);
+  const part = (kind, n) => page.evaluate(async ([kind, n]) => {
+    const svg = document.querySelector('.graph-svg');
+    const r = svg.getBoundingClientRect();
+    const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    const steps = [];
+    if (kind === 'drag') {
+      // Drags of 12 moves of 15 px, alternating direction, each a pointerdown, the moves, a pointerup.
+      for (let d = 0; steps.length < n; d++) {
+        const sx = d % 2 ? -15 : 15, sy = d % 2 ? -6 : 6;
+        const p = (type, i) => () => svg.dispatchEvent(new PointerEvent(type, { bubbles: true, cancelable: true,
+          clientX: cx + sx * i, clientY: cy + sy * i, pointerId: 1, pointerType: 'mouse', isPrimary: true, button: 0, buttons: type === 'pointerup' ? 0 : 1 }));
+        steps.push(p('pointerdown', 0));
+        for (let i = 1; i <= 12; i++) steps.push(p('pointermove', i));
+        steps.push(p('pointerup', 12));
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const dy = i < n / 2 ? -100 : 100; // in, then back out
+        steps.push(() => svg.dispatchEvent(new WheelEvent('wheel', { bubbles: true, cancelable: true, clientX: cx, clientY: cy, deltaY: dy, deltaMode: 0 })));
+      }
+    }
+    steps.length = n;
+    const work = [], gaps = [];
+    let last = null;
+    for (const step of steps) {
+      await new Promise((resolve) => requestAnimationFrame((ts) => {
+        const t0 = performance.now();
+        if (last !== null) gaps.push(ts - last);
+        last = ts;
+        step();
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => { work.push(performance.now() - t0); resolve(); };
+        ch.port2.postMessage(0);
+      }));
+    }
+    // The last frame's gap: one more frame after the last event.
+    await new Promise((resolve) => requestAnimationFrame((ts) => { gaps.push(ts - last); resolve(); }));
+    return { work, gaps, drawn: document.querySelectorAll('.graph-svg g.node').length,
+      transform: document.querySelector('.graph-svg > g')?.getAttribute('transform') };
+  }, [kind, n]);
+  const stats = (xs) => {
+    const g = [...xs].sort((a, b) => a - b);
+    const q = (p) => (g.length ? ms(g[Math.min(g.length - 1, Math.floor(p * g.length))]) : null);
+    return { n: g.length, p50: q(0.5), p95: q(0.95), max: g.length ? ms(g[g.length - 1]) : null };
+  };
+  const out = { nodes: await page.evaluate(() => document.querySelector('.graph-count')?.textContent), parts: {} };
+  const quarter = Math.max(14, Math.round(frames / 4));
+  const runs = [['dragOpening', 'drag', quarter], ['fit'], ['dragFit', 'drag', quarter], ['wheel', 'wheel', Math.max(2, frames - 2 * quarter)]];
+  const all = { work: [], gaps: [] };
+  for (const [name, kind, n] of runs) {
+    if (name === 'fit') {
+      await page.click('.graph-controls button:text-is("Fit")');
+      await page.waitForTimeout(300);
+      continue;
+    }
+    const r = await part(kind, n);
+    all.work.push(...r.work); all.gaps.push(...r.gaps);
+    out.parts[name] = { work: stats(r.work), gaps: stats(r.gaps), drawn: r.drawn, transform: r.transform,
+      raw: { work: r.work.map(Math.round), gaps: r.gaps.map(Math.round) } };
+    log(`  pan/zoom ${name}: work p50 ${out.parts[name].work.p50} / p95 ${out.parts[name].work.p95} / max ${out.parts[name].work.max} ms; frame gaps p50 ${out.parts[name].gaps.p50} / p95 ${out.parts[name].gaps.p95} / max ${out.parts[name].gaps.max} ms; ${r.drawn} nodes drawn`);
+  }
+  out.work = stats(all.work);
+  out.gaps = stats(all.gaps);
+  return out;
+}
+
+async function appRun(base, files, timeoutMs, withInteraction = false, panZoomFrames = 0, withInteract = true) {
   const before = new Set(renderers().map((p) => p.pid));
   const blocked = [];
   const context = await newContext(base, blocked);
@@ -282,7 +367,11 @@ async function appRun(base, files, timeoutMs, withInteraction = false) {
     };
   });
   if (B.alert) outcome = `failed: ${B.alert}`;
-  const interaction = outcome === 'ok' && withInteraction ? await interact(page) : null;
+  const interaction = outcome === 'ok' && withInteraction && withInteract ? await interact(page) : null;
+  let panzoom = null;
+  if (outcome === 'ok' && withInteraction && panZoomFrames > 0) {
+    try { panzoom = await panZoom(page, panZoomFrames); } catch (e) { panzoom = { error: e.message.split('\n')[0] }; log('  pan/zoom failed:', panzoom.error); }
+  }
   let workerMemory = null;
   for (const w of page.workers()) {
     try {
@@ -291,7 +380,7 @@ async function appRun(base, files, timeoutMs, withInteraction = false) {
   }
   const procs = renderers().filter((p) => !before.has(p.pid)); // this context's renderer(s)
   await context.close();
-  return { outcome, wall, ...B, workerMemory, interaction, renderers: procs, errors, blocked };
+  return { outcome, wall, ...B, workerMemory, interaction, panzoom, renderers: procs, errors, blocked };
 }
 
 /** The phases of one load, from the page's records (ms since the input event). */
@@ -442,20 +531,22 @@ for (const dir of opt.dirs) {
   const bytes = files.reduce((s, f) => s + fs.statSync(f).size, 0);
   const set = { set: path.basename(dir), dir, inputBytes: bytes, loadAtStart: load() };
   log(`== ${set.set}: ${MB(bytes).toFixed(1)} MB`);
-  try {
-    set.baseline = await baseline(base, files, opt.runs);
-  } catch (e) { set.baseline = { error: e.message.split('\n')[0] }; log('  baseline failed:', set.baseline.error); }
+  if (!opt.graphOnly) {
+    try {
+      set.baseline = await baseline(base, files, opt.runs);
+    } catch (e) { set.baseline = { error: e.message.split('\n')[0] }; log('  baseline failed:', set.baseline.error); }
+  }
   set.app = [];
   for (let r = 0; r < opt.runs; r++) {
     let one;
     // The whole-project graph is exercised once, after the last timed load.
-    try { one = await appRun(base, files, opt.timeout * 1000, r === opt.runs - 1); } catch (e) { one = { outcome: `error: ${e.message.split('\n')[0]}` }; }
+    try { one = await appRun(base, files, opt.timeout * 1000, r === opt.runs - 1, opt.frames, !opt.graphOnly); } catch (e) { one = { outcome: `error: ${e.message.split('\n')[0]}` }; }
     const ph = one.start != null ? phases(one) : null;
     const rec = { outcome: one.outcome, wall: one.wall, startEvent: one.startEvent, phases: ph,
       workerMemory: one.workerMemory, pageMemory: one.pageMemory, pageJsHeap: one.pageJsHeap,
       rendererPeakRss: one.renderers ? Math.max(0, ...one.renderers.map((p) => p.hwm)) : null,
       summary: one.summary, graphCount: one.graphCount, gNodes: one.gNodes, domElements: one.domElements,
-      interaction: one.interaction, errors: one.errors, blocked: one.blocked,
+      interaction: one.interaction, panzoom: one.panzoom, errors: one.errors, blocked: one.blocked,
       // Page ↔ worker messages (not progress), ms since the input event, for reading the phases.
       messages: (one.messages || []).filter((m) => m.kind !== 'progress')
         .map((m) => ({ ...m, t: one.start != null ? +(m.t - one.start).toFixed(1) : m.t })) };
@@ -478,6 +569,7 @@ for (const dir of opt.dirs) {
     rendererPeakRssPerInput: best?.rendererPeakRss ? +(best.rendererPeakRss / bytes).toFixed(2) : null,
     outcome: set.app.map((r) => r.outcome).find((o) => o !== 'ok') || 'ok',
     interaction: set.app.map((r) => r.interaction).find((x) => x) ?? null,
+    panzoom: set.app.map((r) => r.panzoom).find((x) => x) ?? null,
   };
   if (opt.docs) {
     log('  dbt docs…');
@@ -526,5 +618,15 @@ for (const s of result.sets) {
   if (!x) continue;
   const g = (m) => `${f0(m.p50)} / ${f0(m.p95)} / ${f0(m.maxGap)}`;
   console.log(`| ${s.set} | ${x.wholeNodes} | ${f0(x.wholeLayout.ms)} | ${f0(x.wholeLayout.longestTask)} | ${g(x.zoom)} | ${f0(x.zoom.longestTask)} | ${g(x.pan)} | ${f0(x.pan.longestTask)} | ${f0(x.search.ms)} | ${Math.max(x.drawnZoomedOutMax, x.drawn)} |`);
+}
+console.log('\n(g) Pan and zoom on the whole project, one synthetic event a frame (ms): the work of a frame (event → rendered) and the gaps between frames, p50 / p95 / max:');
+console.log('| set | nodes | drags, opening view: work | gaps | drags, fitted: work | gaps | wheel zooms: work | gaps | all frames: work | gaps |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+for (const s of result.sets) {
+  const z = s.summary.panzoom;
+  if (!z || z.error) { if (z) console.log(`| ${s.set} | ${z.error} |`); continue; }
+  const g = (m) => (m ? `${f0(m.p50)} / ${f0(m.p95)} / ${f0(m.max)}` : '—');
+  const p = z.parts;
+  console.log(`| ${s.set} | ${z.nodes} | ${g(p.dragOpening?.work)} | ${g(p.dragOpening?.gaps)} | ${g(p.dragFit?.work)} | ${g(p.dragFit?.gaps)} | ${g(p.wheel?.work)} | ${g(p.wheel?.gaps)} | ${g(z.work)} | ${g(z.gaps)} |`);
 }
 console.log(`\nJSON: ${opt.json}`);

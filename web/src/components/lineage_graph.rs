@@ -1,21 +1,30 @@
 //! The lineage graph: an SVG of the laid-out nodes (left → right layers) coloured by status, with
 //! exposures as pills and Power BI ones marked; scope controls (the failure's neighbourhood ± N
-//! levels, or the whole project), search, pan and zoom by mouse, trackpad and keyboard. Only the
-//! nodes and edges inside the viewport are drawn, and labels are dropped when zoomed far out, so
-//! thousands of nodes stay responsive. Positions come from the worker; nothing is computed here
-//! but what is visible.
+//! levels, or the whole project), search, a minimap, pan and zoom by mouse, trackpad, touch (one
+//! finger drags, two pinch) and keyboard.
+//!
+//! Panning and zooming render nothing: the view (pan and zoom) lives in a `RefCell`, and each move
+//! only sets the `transform` of one `<g>` (composited by the browser, see `.viewport` in the CSS)
+//! and of the minimap's rectangle. What is drawn — the [`GraphLayer`], a window of the layout
+//! around the viewport at one level of detail — is drawn again only when the view leaves that
+//! window or crosses a level of detail, so thousands of nodes pan at the display's frame rate.
+//! Positions come from the worker; nothing is computed here but what is visible. The wheel
+//! listener is a hand-written `Closure` (it must be non-passive to keep the page from scrolling),
+//! and so is the timer that ends a zoom (this crate has no gloo).
 
-use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::rc::Rc;
 
-use dbt_triage::layout::{self, Layout, Position};
+use dbt_triage::layout::{self, Layout};
 use dbt_triage::view::{self, NodeStatus, ProjectView};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AddEventListenerOptions, Element, HtmlInputElement, WheelEvent};
 use yew::prelude::*;
 
+use crate::components::graph_layer::{self, Detail, Dragged, Frame, GraphLayer};
+use crate::components::minimap::Minimap;
 use crate::download;
 use crate::shared::Shared;
 use crate::state::Scope;
@@ -56,128 +65,226 @@ struct View {
 
 const MIN_K: f64 = 0.02;
 const MAX_K: f64 = 3.0;
-/// Below this zoom, boxes are drawn without labels.
-const LABEL_K: f64 = 0.35;
-/// Above this many nodes in view, the graph is drawn as an overview (see `drawing`).
+/// Below this zoom, boxes are drawn without labels (their text would be under 6.5 px).
+const LABEL_K: f64 = 0.5;
+/// A zoom at which labels read well, on a phone too.
+const READABLE_K: f64 = 0.6;
+/// Above this many nodes in view, the graph is drawn as an overview (see [`Detail::Overview`]).
 const OVERVIEW_NODES: usize = 300;
+/// Below this width (CSS pixels) the graph is on a phone.
+const NARROW: f64 = 600.0;
 
-/// What the overview is made from; the same key, the same overview.
-#[derive(Clone)]
-struct OverviewKey {
-    geometry: Rc<Vec<EdgeAt>>,
+/// What the graph's event handlers share: the view, what is drawn, the pointers down.
+struct Live {
+    view: View,
+    frame: Frame,
     layout: Option<Shared<Layout>>,
-    view: Shared<ProjectView>,
-    highlight: Option<Shared<HashSet<u32>>>,
-    selected: Option<u32>,
+    /// Pointers down on the graph: id and position.
+    pointers: Vec<(i32, f64, f64)>,
+    gesture: Option<Gesture>,
+    /// The graph's top left corner on the page when the gesture started (not read on each move:
+    /// that would force a layout every frame).
+    origin: (f64, f64),
 }
 
-impl PartialEq for OverviewKey {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.geometry, &o.geometry)
-            && self.layout == o.layout
-            && self.view == o.view
-            && self.highlight == o.highlight
-            && self.selected == o.selected
-    }
+/// A pointer gesture under way, from the view it started on.
+#[derive(Clone, Copy)]
+enum Gesture {
+    Drag {
+        x0: f64,
+        y0: f64,
+        v0: View,
+        moved: bool,
+    },
+    Pinch {
+        d0: f64,
+        mx0: f64,
+        my0: f64,
+        v0: View,
+    },
 }
 
-/// The whole graph as a few paths (see `overview` in [`LineageGraph`]).
-fn make_overview(key: &OverviewKey, nw: f64, nh: f64) -> Overview {
-    let (geometry, layout, view, highlight, selected) = (
-        &key.geometry,
-        &key.layout,
-        &key.view,
-        &key.highlight,
-        &key.selected,
-    );
-    let mut o = Overview::default();
-    let Some(l) = layout else {
-        return o;
-    };
-    let hl = highlight.as_ref();
-    let (mut edges, mut edges_hl) = (String::new(), String::new());
-    for e in geometry.iter() {
-        let on = hl.is_some_and(|h| h.contains(&e.a) && h.contains(&e.b));
-        let d = if on { &mut edges_hl } else { &mut edges };
-        let _ = write!(d, "M{:.0},{:.0}L{:.0},{:.0}", e.x1, e.y1, e.x2, e.y2);
+/// The handles that move the view without rendering.
+#[derive(Clone)]
+struct Mover {
+    live: Rc<RefCell<Live>>,
+    viewport: NodeRef,
+    minimap: NodeRef,
+    redraw: UseForceUpdateHandle,
+    svg: NodeRef,
+    settle: Rc<RefCell<Option<Settle>>>,
+    nw: f64,
+    nh: f64,
+}
+
+/// The timer that ends a zoom (see [`Mover::zooming`]).
+struct Settle {
+    id: Option<i32>,
+    done: Closure<dyn FnMut()>,
+}
+
+impl Mover {
+    fn view(&self) -> View {
+        self.live.borrow().view
     }
-    let mut groups: Vec<((NodeStatus, bool), String)> = Vec::new();
-    for p in &l.positions {
-        let Some(n) = view.nodes.get(p.node as usize) else {
-            continue;
-        };
-        if matches!(n.status, NodeStatus::Failed | NodeStatus::Affected)
-            || *selected == Some(p.node)
-        {
-            o.own.push(*p);
-            continue;
+
+    /// Shows `v`: moves the drawing and the minimap's rectangle, and draws again only when `v`
+    /// needs another frame than the one drawn.
+    fn show(&self, v: View) {
+        let mut live = self.live.borrow_mut();
+        if live.view.k != v.k {
+            self.zooming();
         }
-        let key = (n.status, hl.is_some_and(|h| h.contains(&p.node)));
-        let at = match groups.iter().position(|(k, _)| *k == key) {
-            Some(at) => at,
-            None => {
-                groups.push((key, String::new()));
-                groups.len() - 1
-            }
-        };
-        let _ = write!(groups[at].1, "M{:.0},{:.0}h{nw}v{nh}h-{nw}z", p.x, p.y);
+        live.view = v;
+        if let Some(g) = self.viewport.cast::<Element>() {
+            let _ = g.set_attribute("transform", &transform(&v));
+        }
+        if let Some(r) = self.minimap.cast::<Element>() {
+            let _ = r.set_attribute("transform", &minimap_rect(&v));
+        }
+        let next = live
+            .layout
+            .as_ref()
+            .and_then(|l| needed_frame(&v, l, live.frame, self.nw, self.nh));
+        if let Some(f) = next {
+            live.frame = f;
+            drop(live);
+            self.redraw.force_update();
+        }
     }
-    o.edges = edges.into();
-    o.edges_hl = edges_hl.into();
-    o.groups = groups
-        .into_iter()
-        .map(|((status, on), d)| {
-            let class = classes!(
-                "ov-group",
-                format!("st-{}", status.as_str()),
-                on.then_some("hl")
-            );
-            (class, AttrValue::from(d))
-        })
-        .collect();
-    o
+
+    /// Marks the graph as being zoomed until 250 ms after the last zoom: while it is, shapes are
+    /// drawn without anti-aliasing (CSS `[data-zooming]`), which makes each new scale several
+    /// times cheaper to draw.
+    fn zooming(&self) {
+        let (Some(el), Some(w)) = (self.svg.cast::<Element>(), web_sys::window()) else {
+            return;
+        };
+        if !el.has_attribute("data-zooming") {
+            let _ = el.set_attribute("data-zooming", "");
+        }
+        let mut settle = self.settle.borrow_mut();
+        let s = settle.get_or_insert_with(|| {
+            let svg = self.svg.clone();
+            Settle {
+                id: None,
+                done: Closure::new(move || {
+                    if let Some(el) = svg.cast::<Element>() {
+                        let _ = el.remove_attribute("data-zooming");
+                    }
+                }),
+            }
+        });
+        if let Some(id) = s.id {
+            w.clear_timeout_with_handle(id);
+        }
+        s.id = w
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                s.done.as_ref().unchecked_ref(),
+                250,
+            )
+            .ok();
+    }
+
+    /// Forgets what is drawn (a new layout) and shows `v`.
+    fn reset(&self, v: View) {
+        self.live.borrow_mut().frame = Frame::NONE;
+        self.show(v);
+    }
 }
 
-/// The whole graph as a few paths, for the overview (see `overview`).
-#[derive(Default)]
-struct Overview {
-    edges: AttrValue,
-    edges_hl: AttrValue,
-    /// Per status (and highlighted or not): its CSS classes and the boxes of its nodes.
-    groups: Vec<(Classes, AttrValue)>,
-    /// Nodes drawn as nodes of their own even in the overview.
-    own: Vec<Position>,
+/// The `<g>` transform of a view.
+fn transform(v: &View) -> String {
+    format!("translate({:.2},{:.2}) scale({:.4})", v.tx, v.ty, v.k)
 }
 
-/// An edge's end points in layout coordinates.
-#[derive(PartialEq)]
-struct EdgeAt {
-    a: u32,
-    b: u32,
-    x1: f64,
-    y1: f64,
-    x2: f64,
-    y2: f64,
+/// The part of the layout in view: x0, y0, x1, y1 in layout coordinates.
+fn in_view(v: &View) -> (f64, f64, f64, f64) {
+    let (x0, y0) = (-v.tx / v.k, -v.ty / v.k);
+    (x0, y0, x0 + v.w / v.k, y0 + v.h / v.k)
+}
+
+/// The minimap's viewport rectangle (a unit square scaled to the view, in layout coordinates).
+fn minimap_rect(v: &View) -> String {
+    let (x0, y0, x1, y1) = in_view(v);
+    format!(
+        "translate({x0:.1},{y0:.1}) scale({:.2},{:.2})",
+        x1 - x0,
+        y1 - y0
+    )
+}
+
+/// The frame `v` needs when `drawn` is on screen, or `None` when `drawn` will do: the level of
+/// detail of the zoom (and of how many nodes are in view), and a window a third of a viewport
+/// larger than the view on each side, so that panning draws again only every third of a viewport.
+fn needed_frame(v: &View, l: &Layout, drawn: Frame, nw: f64, nh: f64) -> Option<Frame> {
+    let margin = 40.0;
+    let (x0, y0, x1, y1) = in_view(v);
+    let (x0, y0, x1, y1) = (x0 - margin, y0 - margin, x1 + margin, y1 + margin);
+    let detail = if v.k >= LABEL_K {
+        Detail::Labels
+    } else {
+        let n = l
+            .positions
+            .iter()
+            .filter(|p| p.x + nw >= x0 && p.x <= x1 && p.y + nh >= y0 && p.y <= y1)
+            .count();
+        if n > OVERVIEW_NODES {
+            Detail::Overview
+        } else {
+            Detail::Boxes
+        }
+    };
+    if detail == drawn.detail && (detail == Detail::Overview || drawn.contains(x0, y0, x1, y1)) {
+        return None;
+    }
+    let (mx, my) = ((x1 - x0) / 3.0, (y1 - y0) / 3.0);
+    Some(Frame {
+        x0: x0 - mx,
+        y0: y0 - my,
+        x1: x1 + mx,
+        y1: y1 + my,
+        detail,
+    })
 }
 
 #[function_component]
 pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     let svg_ref = use_node_ref();
-    let tf = use_state(|| View {
-        tx: 20.0,
-        ty: 20.0,
-        k: 1.0,
-        w: 800.0,
-        h: 500.0,
-    });
-    let drag = use_mut_ref(|| None::<(f64, f64, f64, f64, bool)>);
-    let query = use_state(String::new);
     let cfg = layout::Config::default();
+    let (nw, nh) = (cfg.node_width, cfg.node_height);
+    let live = use_mut_ref(|| Live {
+        view: View {
+            tx: 20.0,
+            ty: 20.0,
+            k: 1.0,
+            w: 800.0,
+            h: 500.0,
+        },
+        frame: Frame::NONE,
+        layout: None,
+        pointers: Vec::new(),
+        gesture: None,
+        origin: (0.0, 0.0),
+    });
+    live.borrow_mut().layout = props.layout.clone();
+    let mover = Mover {
+        live: live.clone(),
+        viewport: use_node_ref(),
+        minimap: use_node_ref(),
+        redraw: use_force_update(),
+        svg: svg_ref.clone(),
+        settle: use_mut_ref(|| None),
+        nw,
+        nh,
+    };
+    let dragged = use_memo((), |_| Dragged::default());
+    let query = use_state(String::new);
 
     // Fit the drawing when a new layout arrives; when that would be too small to read, start
-    // at a readable zoom on the first failed node instead.
+    // at a readable zoom on the first failed node (problem 1's root) and its neighbours instead.
     {
-        let tf = tf.clone();
+        let mover = mover.clone();
         let svg_ref = svg_ref.clone();
         let view = props.view.clone();
         use_effect_with(props.layout.clone(), move |layout| {
@@ -196,31 +303,41 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                 let failed = first_root
                     .and_then(|r| l.positions.iter().find(|p| p.node == r))
                     .or_else(|| l.positions.iter().find(|p| is_failed(p.node)));
-                if let (true, Some(p)) = (v.k < LABEL_K, failed) {
-                    v.k = 0.8;
-                    v.tx = v.w / 4.0 - p.x * v.k;
-                    v.ty = v.h / 2.0 - (p.y + 18.0) * v.k;
+                let narrow = v.w < NARROW;
+                let least = if narrow { READABLE_K } else { LABEL_K };
+                if let (true, Some(p)) = (v.k < least, failed) {
+                    if narrow {
+                        // The root and the level after it, across the phone's width.
+                        let pad = 16.0;
+                        v.k =
+                            ((v.w - 2.0 * pad) / (2.0 * nw + cfg.layer_gap)).clamp(READABLE_K, 0.8);
+                        v.tx = pad - p.x * v.k;
+                    } else {
+                        v.k = 0.8;
+                        v.tx = v.w / 4.0 - p.x * v.k;
+                    }
+                    v.ty = v.h / 2.0 - (p.y + nh / 2.0) * v.k;
                 }
-                tf.set(v);
+                mover.reset(v);
             }
         });
     }
     // Bring a selected node into view when it is off screen.
     {
-        let tf = tf.clone();
+        let mover = mover.clone();
         use_effect_with(
             (props.selected, props.layout.clone()),
             move |(sel, layout)| {
                 if let (Some(n), Some(l)) = (sel, layout) {
                     if let Some(p) = l.positions.iter().find(|p| p.node == *n) {
-                        let v = *tf;
+                        let v = mover.view();
                         let (sx, sy) = (p.x * v.k + v.tx, p.y * v.k + v.ty);
-                        if sx < 0.0 || sy < 0.0 || sx + 200.0 * v.k > v.w || sy > v.h - 36.0 * v.k {
+                        if sx < 0.0 || sy < 0.0 || sx + nw * v.k > v.w || sy > v.h - nh * v.k {
                             let k = v.k.max(0.6);
-                            tf.set(View {
+                            mover.show(View {
                                 k,
-                                tx: v.w / 2.0 - (p.x + 100.0) * k,
-                                ty: v.h / 2.0 - (p.y + 18.0) * k,
+                                tx: v.w / 2.0 - (p.x + nw / 2.0) * k,
+                                ty: v.h / 2.0 - (p.y + nh / 2.0) * k,
                                 ..v
                             });
                         }
@@ -231,7 +348,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     }
     // Wheel zoom needs a non-passive native listener to keep the page from scrolling.
     {
-        let tf = tf.clone();
+        let mover = mover.clone();
         let svg_ref = svg_ref.clone();
         use_effect_with((), move |_| {
             let el = svg_ref.cast::<Element>();
@@ -248,7 +365,8 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                     f64::from(e.client_x()) - rect.left(),
                     f64::from(e.client_y()) - rect.top(),
                 );
-                tf.set(zoom_at(*tf, (-e.delta_y() * 0.0015).exp(), mx, my));
+                let v = mover.view();
+                mover.show(zoom_at(v, (-e.delta_y() * 0.0015).exp(), mx, my));
             });
             if let Some(el) = &el {
                 let opts = AddEventListenerOptions::new();
@@ -272,68 +390,148 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     }
 
     let v = &props.view;
+    // Pointers: one drags the view, two pinch-zoom it (about their midpoint, following it).
+    // Pointer positions are taken relative to the graph (yew delegates events: their
+    // currentTarget is not it).
+    let origin = {
+        let svg_ref = svg_ref.clone();
+        move || {
+            svg_ref
+                .cast::<Element>()
+                .map(|el| el.get_bounding_client_rect())
+                .map(|r| (r.left(), r.top()))
+                .unwrap_or_default()
+        }
+    };
     let on_pointer_down = {
-        let drag = drag.clone();
-        let tf = tf.clone();
+        let mover = mover.clone();
+        let dragged = dragged.clone();
         Callback::from(move |e: PointerEvent| {
-            if e.button() != 0 {
+            if e.pointer_type() == "mouse" && e.button() != 0 {
                 return;
             }
-            *drag.borrow_mut() = Some((
-                f64::from(e.client_x()),
-                f64::from(e.client_y()),
-                tf.tx,
-                tf.ty,
-                false,
-            ));
+            let mut live = mover.live.borrow_mut();
+            if live.pointers.is_empty() {
+                dragged.0.set(false);
+                live.origin = origin();
+            }
+            let (x, y) = (
+                f64::from(e.client_x()) - live.origin.0,
+                f64::from(e.client_y()) - live.origin.1,
+            );
+            live.pointers.retain(|p| p.0 != e.pointer_id());
+            live.pointers.push((e.pointer_id(), x, y));
+            let v0 = live.view;
+            live.gesture = match live.pointers.as_slice() {
+                [_] => Some(Gesture::Drag {
+                    x0: x,
+                    y0: y,
+                    v0,
+                    moved: false,
+                }),
+                [a, b, ..] => Some(Gesture::Pinch {
+                    d0: distance(a, b).max(1.0),
+                    mx0: (a.1 + b.1) / 2.0,
+                    my0: (a.2 + b.2) / 2.0,
+                    v0,
+                }),
+                [] => None,
+            };
         })
     };
     let on_pointer_move = {
-        let drag = drag.clone();
-        let tf = tf.clone();
+        let mover = mover.clone();
+        let dragged = dragged.clone();
+        let svg_ref = svg_ref.clone();
         Callback::from(move |e: PointerEvent| {
-            let mut d = drag.borrow_mut();
-            if let Some((x0, y0, tx0, ty0, moved)) = d.as_mut() {
-                let (dx, dy) = (f64::from(e.client_x()) - *x0, f64::from(e.client_y()) - *y0);
-                if !*moved && dx.abs() + dy.abs() < 4.0 {
-                    return;
+            let mut live = mover.live.borrow_mut();
+            let (x, y) = (
+                f64::from(e.client_x()) - live.origin.0,
+                f64::from(e.client_y()) - live.origin.1,
+            );
+            let Some(p) = live.pointers.iter_mut().find(|p| p.0 == e.pointer_id()) else {
+                return;
+            };
+            (p.1, p.2) = (x, y);
+            let two = match live.pointers.as_slice() {
+                [a, b, ..] => Some((*a, *b)),
+                _ => None,
+            };
+            let next = match live.gesture.as_mut() {
+                Some(Gesture::Drag { x0, y0, v0, moved }) => {
+                    let (dx, dy) = (x - *x0, y - *y0);
+                    if !*moved && dx.abs() + dy.abs() < 4.0 {
+                        return;
+                    }
+                    if !*moved {
+                        // From here on the pointer's moves come here even off the graph.
+                        if let Some(el) = svg_ref.cast::<Element>() {
+                            let _ = el.set_pointer_capture(e.pointer_id());
+                        }
+                    }
+                    *moved = true;
+                    View {
+                        tx: v0.tx + dx,
+                        ty: v0.ty + dy,
+                        ..*v0
+                    }
                 }
-                *moved = true;
-                tf.set(View {
-                    tx: *tx0 + dx,
-                    ty: *ty0 + dy,
-                    ..*tf
-                });
-            }
+                Some(Gesture::Pinch { d0, mx0, my0, v0 }) => {
+                    let Some((a, b)) = two else {
+                        return;
+                    };
+                    let k = (v0.k * distance(&a, &b) / *d0).clamp(MIN_K, MAX_K);
+                    let (mx, my) = ((a.1 + b.1) / 2.0, (a.2 + b.2) / 2.0);
+                    // The layout point under the pinch's first midpoint stays under its midpoint.
+                    let (lx, ly) = ((*mx0 - v0.tx) / v0.k, (*my0 - v0.ty) / v0.k);
+                    View {
+                        tx: mx - lx * k,
+                        ty: my - ly * k,
+                        k,
+                        ..*v0
+                    }
+                }
+                None => return,
+            };
+            drop(live);
+            dragged.0.set(true);
+            mover.show(next);
         })
     };
     let on_pointer_up = {
-        let drag = drag.clone();
-        Callback::from(move |_: PointerEvent| {
-            // Keep "moved" until the click that follows has been seen.
-            let mut d = drag.borrow_mut();
-            if let Some((_, _, _, _, false)) = *d {
-                *d = None;
-            }
+        let mover = mover.clone();
+        Callback::from(move |e: PointerEvent| {
+            let mut live = mover.live.borrow_mut();
+            live.pointers.retain(|p| p.0 != e.pointer_id());
+            let v0 = live.view;
+            // A pinch that loses a finger goes on as a drag of the other one, from where it is.
+            live.gesture = match (live.gesture, live.pointers.as_slice()) {
+                (Some(Gesture::Pinch { .. }), [p]) => Some(Gesture::Drag {
+                    x0: p.1,
+                    y0: p.2,
+                    v0,
+                    moved: true,
+                }),
+                _ => None,
+            };
         })
     };
     let on_background_click = {
-        let drag = drag.clone();
+        let dragged = dragged.clone();
         let on_select = props.on_select.clone();
         Callback::from(move |_: MouseEvent| {
-            let moved = matches!(drag.borrow_mut().take(), Some((_, _, _, _, true)));
-            if !moved {
+            if !dragged.0.get() {
                 on_select.emit(None);
             }
         })
     };
     let on_key = {
-        let tf = tf.clone();
+        let mover = mover.clone();
         let layout = props.layout.clone();
         let svg_ref = svg_ref.clone();
         let on_select = props.on_select.clone();
         Callback::from(move |e: KeyboardEvent| {
-            let v = *tf;
+            let v = mover.view();
             let step = 60.0;
             let next = match e.key().as_str() {
                 "ArrowLeft" => View {
@@ -365,24 +563,35 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                 _ => return,
             };
             e.prevent_default();
-            tf.set(next);
+            mover.show(next);
         })
     };
     let zoom_button = |factor: f64| {
-        let tf = tf.clone();
+        let mover = mover.clone();
         Callback::from(move |_: MouseEvent| {
-            let v = *tf;
-            tf.set(zoom_at(v, factor, v.w / 2.0, v.h / 2.0))
+            let v = mover.view();
+            mover.show(zoom_at(v, factor, v.w / 2.0, v.h / 2.0))
         })
     };
     let on_fit = {
-        let tf = tf.clone();
+        let mover = mover.clone();
         let layout = props.layout.clone();
         let svg_ref = svg_ref.clone();
         Callback::from(move |_: MouseEvent| {
             if let (Some(l), Some(el)) = (&layout, svg_ref.cast::<Element>()) {
-                tf.set(fit(l, &el));
+                mover.show(fit(l, &el));
             }
+        })
+    };
+    let on_minimap = {
+        let mover = mover.clone();
+        Callback::from(move |(x, y): (f64, f64)| {
+            let v = mover.view();
+            mover.show(View {
+                tx: v.w / 2.0 - x * v.k,
+                ty: v.h / 2.0 - y * v.k,
+                ..v
+            });
         })
     };
 
@@ -463,206 +672,34 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
         })
     };
 
-    // What is visible.
-    let t = *tf;
-    let (vx0, vy0) = ((-t.tx) / t.k, (-t.ty) / t.k);
-    let (vx1, vy1) = (vx0 + t.w / t.k, vy0 + t.h / t.k);
-    let margin = 40.0;
-    let visible = |x: f64, y: f64, w: f64, h: f64| {
-        x + w >= vx0 - margin && x <= vx1 + margin && y + h >= vy0 - margin && y <= vy1 + margin
-    };
-    let labels = t.k >= LABEL_K;
-    let (nw, nh) = (cfg.node_width, cfg.node_height);
-
-    let hl = props.highlight.as_ref();
-    let node_html = |p: &Position| -> Option<Html> {
-        let n = v.nodes.get(p.node as usize)?;
-        let idx = p.node;
-        let pbi = n.exposure.as_ref().is_some_and(|e| e.tool == "powerbi");
-        let is_exposure = n.exposure.is_some();
-        // A Power BI semantic model tied to dbt nodes by its tables' sources, not declared.
-        let matched = n.exposure.as_ref().is_some_and(|e| e.matched_by_source());
-        let sub_tag = n.exposure.as_ref().and_then(svg::sub_tag);
-        let label = n
-            .exposure
-            .as_ref()
-            .map(|e| e.label.clone())
-            .unwrap_or_else(|| n.name.clone());
-        let class = classes!(
-            "node",
-            format!("st-{}", n.status.as_str()),
-            format!("kind-{}", n.resource_type),
-            pbi.then_some("powerbi"),
-            matched.then_some("matched"),
-            (props.selected == Some(idx)).then_some("selected"),
-            hl.is_some_and(|h| h.contains(&idx)).then_some("hl"),
-        );
-        let on_click = {
-            let on_select = props.on_select.clone();
-            Callback::from(move |e: MouseEvent| {
-                e.stop_propagation();
-                on_select.emit(Some(idx));
-            })
-        };
-        let on_node_key = {
-            let on_select = props.on_select.clone();
-            Callback::from(move |e: KeyboardEvent| {
-                if e.key() == "Enter" || e.key() == " " {
-                    e.prevent_default();
-                    e.stop_propagation();
-                    on_select.emit(Some(idx));
-                }
-            })
-        };
-        let short = truncate(&label, 24);
-        Some(html! {
-            <g class={class} transform={format!("translate({:.1},{:.1})", p.x, p.y)}
-               data-id={n.id.clone()} data-status={n.status.as_str()}
-               tabindex={if labels { "0" } else { "-1" }} role="button"
-               aria-label={format!("{} {} ({}{})", n.resource_type.replace('_', " "), label, n.status.as_str().replace('_', " "),
-                                   if matched { ", matched by source" } else { "" })}
-               onclick={on_click} onkeydown={on_node_key} onpointerdown={Callback::from(|e: PointerEvent| e.stop_propagation())}>
-                <rect width={nw.to_string()} height={nh.to_string()} rx={if is_exposure { "18" } else { "5" }} />
-                if labels {
-                    if let Some(tag) = sub_tag {
-                        <text x="12" y="16">{ short }</text>
-                        <text class="sub-tag" x="12" y="30">{ tag }</text>
-                    } else {
-                        <text x="12" y="23">{ short }</text>
-                    }
-                    if pbi {
-                        <g class="pbi-badge" transform={format!("translate({},8)", nw - 40.0)}>
-                            <rect width="32" height="20" rx="4" />
-                            <text x="16" y="14">{ "PBI" }</text>
-                        </g>
-                    } else if is_exposure {
-                        <text class="kind-tag" x={(nw - 10.0).to_string()} y="23">{ "exposure" }</text>
-                    }
-                    <title>{ node_title(n) }</title>
-                }
-            </g>
-        })
-    };
-    // Positions by node and the edges' end points: computed once per layout, not per frame.
+    // The edges' end points: computed once per layout, not per frame.
     let geometry = use_memo(
         (
             props.layout.clone(),
             props.shown.clone(),
             props.view.clone(),
         ),
-        |(layout, shown, view)| {
-            let Some(l) = layout else {
-                return Vec::new();
-            };
-            let at: HashMap<u32, &Position> = l.positions.iter().map(|p| (p.node, p)).collect();
-            view::edges_among(view, shown)
-                .into_iter()
-                .filter_map(|(a, b)| {
-                    let (pa, pb) = (at.get(&a)?, at.get(&b)?);
-                    Some(EdgeAt {
-                        a,
-                        b,
-                        x1: pa.x + nw,
-                        y1: pa.y + nh / 2.0,
-                        x2: pb.x,
-                        y2: pb.y + nh / 2.0,
-                    })
-                })
-                .collect::<Vec<EdgeAt>>()
+        move |(layout, shown, view)| match layout {
+            Some(l) => graph_layer::geometry(l, view, shown, nw, nh),
+            None => Vec::new(),
         },
     );
-
-    // Level of detail: with more nodes in view than can be read, the graph is drawn as an
-    // overview — a few SVG paths (one per status, one for the edges) holding the whole graph,
-    // made once per layout and selection, so that panning and zooming only move them — and only
-    // the failures, the affected exposures and the selected node stay nodes of their own
-    // (clickable, on top). Zooming in brings the nodes back.
-    // Made on the first frame that needs it, then kept while the layout and selection stay.
-    let overview_cache = use_mut_ref(|| None::<(OverviewKey, Rc<Overview>)>);
-    let overview_key = OverviewKey {
-        geometry: geometry.clone(),
-        layout: props.layout.clone(),
-        view: props.view.clone(),
-        highlight: props.highlight.clone(),
-        selected: props.selected,
+    let (t, frame) = {
+        let live = live.borrow();
+        (live.view, live.frame)
     };
-    let overview = || -> Rc<Overview> {
-        let mut cache = overview_cache.borrow_mut();
-        match &*cache {
-            Some((key, o)) if *key == overview_key => o.clone(),
-            _ => {
-                let o = Rc::new(make_overview(&overview_key, nw, nh));
-                *cache = Some((overview_key.clone(), o.clone()));
-                o
-            }
-        }
-    };
-
-    let drawing = props.layout.as_ref().map(|l| {
-        let visible_edges = geometry.iter().filter(|e| {
-            let (bx, by) = (e.x1.min(e.x2), e.y1.min(e.y2));
-            visible(bx, by, (e.x2 - e.x1).abs(), (e.y2 - e.y1).abs())
-        });
-        let in_view: Vec<&Position> = l
-            .positions
-            .iter()
-            .filter(|p| visible(p.x, p.y, nw, nh))
-            .collect();
-        // Level of detail: with more nodes in view than can be read, the graph is drawn as an
-        // overview — a few SVG paths (one per status, one for the edges) instead of thousands of
-        // elements — and only the failures, the affected exposures and the selected node stay
-        // nodes of their own (clickable, on top). Zooming in brings the nodes back.
-        // Only when zoomed out past reading: at a readable zoom every node stays a node (to click
-        // and to reach with Tab).
-        if !labels && in_view.len() > OVERVIEW_NODES {
-            let overview = overview();
-            let own_html: Vec<Html> = overview.own.iter().filter_map(node_html).collect();
-            return html! {
-                <g transform={format!("translate({:.2},{:.2}) scale({:.4})", t.tx, t.ty, t.k)} class="overview">
-                    <g class="edges">
-                        <path class="edge" d={overview.edges.clone()} />
-                        if !overview.edges_hl.is_empty() { <path class="edge hl" d={overview.edges_hl.clone()} /> }
-                    </g>
-                    <g class="nodes">
-                        // A click on the overview's boxes is not a click on the background (which
-                        // would clear the selection); zooming in makes them nodes again.
-                        { for overview.groups.iter().map(|(class, d)| html! {
-                            <g class={class.clone()} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
-                                <path class="ov" d={d.clone()} />
-                            </g>
-                        }) }
-                        { own_html }
-                    </g>
-                </g>
-            };
-        }
-        // The edges in view as two paths (plain and highlighted), not an element each: a hub's
-        // edges fan out across the whole drawing, thousands of them in view at once.
-        let (mut edge_d, mut edge_hl_d) = (String::new(), String::new());
-        for e in visible_edges {
-            let on = hl.is_some_and(|h| h.contains(&e.a) && h.contains(&e.b));
-            let (x1, y1, x2, y2) = (e.x1, e.y1, e.x2, e.y2);
-            let c = (x2 - x1).abs().max(40.0) / 2.0;
-            let _ = write!(
-                if on { &mut edge_hl_d } else { &mut edge_d },
-                "M{x1:.1},{y1:.1}C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}",
-                x1 + c,
-                x2 - c
-            );
-        }
-        let edges_html = html! {
-            <>
-                if !edge_d.is_empty() { <path class="edge" d={edge_d} /> }
-                if !edge_hl_d.is_empty() { <path class="edge hl" d={edge_hl_d} /> }
-            </>
-        };
-        let nodes_html: Vec<Html> = in_view.iter().filter_map(|p| node_html(p)).collect();
+    let layer = props.layout.as_ref().map(|l| {
         html! {
-            <g transform={format!("translate({:.2},{:.2}) scale({:.4})", t.tx, t.ty, t.k)}>
-                <g class="edges">{ edges_html }</g>
-                <g class="nodes">{ nodes_html }</g>
-            </g>
+            <GraphLayer view={props.view.clone()} layout={l.clone()} geometry={Shared(geometry.clone())}
+                        frame={frame} selected={props.selected} highlight={props.highlight.clone()}
+                        on_select={props.on_select.clone()} dragged={(*dragged).clone()}
+                        node_width={nw} node_height={nh} />
         }
+    });
+    // The minimap, when the whole graph does not fit readably in the view.
+    let minimap = props.layout.as_ref().filter(|l| {
+        let k = ((t.w - 48.0) / l.width.max(1.0)).min((t.h - 48.0) / l.height.max(1.0));
+        k < READABLE_K
     });
 
     let total = v.nodes.len();
@@ -740,8 +777,12 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                      aria-label="Lineage: arrow keys pan, + and − zoom, 0 fits, Tab moves between nodes"
                      onpointerdown={on_pointer_down} onpointermove={on_pointer_move}
                      onpointerup={on_pointer_up} onclick={on_background_click} onkeydown={on_key}>
-                    { drawing.unwrap_or_default() }
+                    <g ref={mover.viewport.clone()} class="viewport" transform={transform(&t)}>{ layer }</g>
                 </svg>
+                if let Some(l) = minimap {
+                    <Minimap view={props.view.clone()} layout={l.clone()} viewport_ref={mover.minimap.clone()}
+                             at={minimap_rect(&t)} on_center={on_minimap} node_width={nw} node_height={nh} small={t.w < NARROW} />
+                }
                 if props.layout.is_none() {
                     <p class="graph-wait" role="status">{ format!("Laying out {} nodes…", props.shown.len()) }</p>
                 }
@@ -764,25 +805,6 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                 <p class="graph-count muted">{ format!("{} of {} nodes", props.shown.len(), total) }</p>
             </div>
         </section>
-    }
-}
-
-/// A node's tooltip: its id; for a semantic model matched by source, which tables read what.
-fn node_title(n: &view::ViewNode) -> String {
-    match &n.exposure {
-        Some(e) if e.matched_by_source() => {
-            let mut t = format!("{}\nPower BI semantic model, matched by source:", n.id);
-            for m in &e.matched_by {
-                t.push_str(&format!(
-                    "\n  table {} reads {} ← {}",
-                    m.table,
-                    m.relation,
-                    dbt_triage::report::short(&m.node)
-                ));
-            }
-            t
-        }
-        _ => n.id.clone(),
     }
 }
 
@@ -828,12 +850,7 @@ fn zoom_at(v: View, factor: f64, mx: f64, my: f64) -> View {
     }
 }
 
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max - 1).collect();
-        t.push('…');
-        t
-    }
+/// The distance between two pointers.
+fn distance(a: &(i32, f64, f64), b: &(i32, f64, f64)) -> f64 {
+    (a.1 - b.1).hypot(a.2 - b.2)
 }
