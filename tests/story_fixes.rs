@@ -152,7 +152,9 @@ fn every_statement_to_run_was_executed_and_works() {
                 c.error
             );
             let finds_rows = matches!(category.as_str(), "test_failure" | "data")
-                && sql.to_ascii_lowercase().starts_with("select");
+                && ["select", "with"]
+                    .iter()
+                    .any(|v| sql.to_ascii_lowercase().starts_with(v));
             assert!(
                 !finds_rows || c.rows > 0,
                 "{story}: the query for the failing rows finds none:\n{sql}"

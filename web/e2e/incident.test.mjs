@@ -235,3 +235,25 @@ test('on a phone: no sideways scroll, and a tapped node\'s details appear over t
   assertOffline(t);
   await t.context.close();
 });
+
+test('the log around the error: the node\'s own lines from dbt.log, as text, the error marked', async () => {
+  const t = await open('/');
+  const { page } = t;
+  await page.setInputFiles('#file-input', trio('renamed_column'));
+  await waitForDiagnosis(page);
+  const log = page.locator('article.problem details.log').first();
+  assert.match(await log.locator('summary').textContent(), /The log around the error \(lines \d+–\d+\)/);
+  await log.locator('summary').click();
+  const lines = await log.locator('.code-line').allTextContents();
+  assert.ok(lines.some((l) => /create view "shop"\."main"\."stg_customers__dbt_tmp"/.test(l)), lines.join('\n'));
+  // Only stg_customers' thread: no other model's statements interleaved.
+  assert.ok(!lines.some((l) => /stg_orders__dbt_tmp/.test(l)), lines.join('\n'));
+  const hit = await log.locator('.code-line.hit').textContent();
+  assert.match(hit, /Runtime Error in model stg_customers/);
+  // Text, never HTML: the SQL's comment JSON and quotes are shown as written.
+  assert.equal(await log.locator('pre script, pre b, pre i').count(), 0);
+  await shot(page, '37-log-excerpt');
+  assert.deepEqual(t.errors, []);
+  assertOffline(t);
+  await t.context.close();
+});
