@@ -265,7 +265,8 @@ fn escape(s: &str) -> String {
     out
 }
 
-fn truncate(s: &str, max: usize) -> String {
+/// `s` cut to `max` characters, the last one `…` (a node's label on the page and in the SVG).
+pub fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {

@@ -244,7 +244,7 @@ fn node_html(props: &GraphLayerProps, p: &Position, labels: bool) -> Option<Html
             }
         })
     };
-    let short = truncate(&label, 24);
+    let short = svg::truncate(&label, 24);
     Some(html! {
         <g key={idx} class={class} transform={format!("translate({:.1},{:.1})", p.x, p.y)}
            data-id={n.id.clone()} data-status={n.status.as_str()}
@@ -386,15 +386,5 @@ fn node_title(n: &view::ViewNode) -> String {
             t
         }
         _ => n.id.clone(),
-    }
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max - 1).collect();
-        t.push('…');
-        t
     }
 }
