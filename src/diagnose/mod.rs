@@ -200,6 +200,19 @@ pub struct MatchedBy {
     pub node: String,
 }
 
+impl MatchedBy {
+    /// `table Orders reads analytics.fct_orders ← fct_orders`: how the text report and the
+    /// page's tooltips say it.
+    pub fn describe(&self) -> String {
+        format!(
+            "table {} reads {} ← {}",
+            self.table,
+            self.relation,
+            crate::report::short(&self.node)
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     pub code: String,

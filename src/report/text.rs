@@ -68,12 +68,7 @@ pub fn render(d: &Diagnosis) -> String {
             }
             o.push('\n');
             for m in &e.matched_by {
-                o.push_str(&format!(
-                    "    table {} reads {} ← {}\n",
-                    m.table,
-                    m.relation,
-                    short(&m.node)
-                ));
+                o.push_str(&format!("    {}\n", m.describe()));
             }
         }
         o.push('\n');

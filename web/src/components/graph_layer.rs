@@ -376,12 +376,7 @@ fn node_title(n: &view::ViewNode) -> String {
         Some(e) if e.matched_by_source() => {
             let mut t = format!("{}\nPower BI semantic model, matched by source:", n.id);
             for m in &e.matched_by {
-                t.push_str(&format!(
-                    "\n  table {} reads {} ← {}",
-                    m.table,
-                    m.relation,
-                    dbt_triage::report::short(&m.node)
-                ));
+                t.push_str(&format!("\n  {}", m.describe()));
             }
             t
         }

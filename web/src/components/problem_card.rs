@@ -366,12 +366,7 @@ fn exposure_kind(e: &Exposure) -> String {
 fn matched_title(e: &Exposure) -> String {
     let mut t = String::from("Found in the Power BI files, not declared as a dbt exposure:");
     for m in &e.matched_by {
-        t.push_str(&format!(
-            "\ntable {} reads {} ← {}",
-            m.table,
-            m.relation,
-            dbt_triage::report::short(&m.node)
-        ));
+        t.push_str(&format!("\n{}", m.describe()));
     }
     t
 }
