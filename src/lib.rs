@@ -21,6 +21,19 @@ pub mod share;
 pub mod view;
 
 pub use adapter::Adapter;
+
+/// The first `max` bytes of `s`, cut on a character boundary (what the classifier reads of a
+/// long message, a kept log line, a shortened message in a share link).
+pub(crate) fn prefix(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
 pub use artifacts::{read, Artifacts, InputFile};
 pub use classify::{classify, Category};
 pub use diagnose::{diagnose, Diagnosis};

@@ -280,10 +280,7 @@ fn shorten_messages(s: &mut Snapshot) -> bool {
     let mut changed = false;
     for p in &mut s.diagnosis.problems {
         if p.message.len() > MESSAGE_KEPT {
-            let mut end = MESSAGE_KEPT;
-            while !p.message.is_char_boundary(end) {
-                end -= 1;
-            }
+            let end = crate::prefix(&p.message, MESSAGE_KEPT).len();
             p.message.truncate(end);
             p.message.push_str(" …");
             changed = true;

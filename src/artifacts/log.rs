@@ -126,7 +126,7 @@ fn error_at(lines: &[&str], from: usize, err: &LogNodeError) -> Option<usize> {
     });
     header.or_else(|| {
         let needle = err.message.lines().map(str::trim).find(|l| l.len() >= 8)?;
-        let needle = &needle[..floor_boundary(needle, 120)];
+        let needle = crate::prefix(needle, 120);
         (from..lines.len()).find(|&i| own(lines[i]) && lines[i].contains(needle))
     })
 }
@@ -150,20 +150,12 @@ fn threads_of<'t>(lines: &[&'t str]) -> Vec<&'t str> {
 
 fn excerpt_line(line: &str) -> String {
     let l = strip_ansi(line.trim_end_matches('\r'));
-    let cut = floor_boundary(&l, EXCERPT_LINE_MAX);
-    if cut < l.len() {
-        format!("{} …", &l[..cut])
+    let head = crate::prefix(&l, EXCERPT_LINE_MAX);
+    if head.len() < l.len() {
+        format!("{head} …")
     } else {
         l.into_owned()
     }
-}
-
-/// The largest char boundary of `s` at or below `max`.
-fn floor_boundary(s: &str, max: usize) -> usize {
-    (0..=max.min(s.len()))
-        .rev()
-        .find(|&i| s.is_char_boundary(i))
-        .unwrap_or(0)
 }
 
 /// A node's outcome from a progress line: the node as [`LogSkip`] names it (`relation

@@ -23,6 +23,7 @@ mod sql_dialect;
 mod sql_error;
 mod test_failure;
 
+use crate::prefix;
 use std::sync::OnceLock;
 
 use regex_lite::{Captures, Regex};
@@ -643,18 +644,6 @@ pub fn error_type_names_category(error_type: &str) -> bool {
 /// Whether the codes leave room for `category` (no code, or one that allows it).
 fn found_codes_allow(found: &[Code], category: Category) -> bool {
     codes::deciding(found).is_none_or(|c| c.means.allows(category))
-}
-
-/// The first `max` bytes of `s`, cut on a character boundary.
-fn prefix(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 fn evidence_from(re: &Regex, caps: &Captures<'_>) -> Evidence {
