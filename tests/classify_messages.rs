@@ -318,10 +318,19 @@ fn real_messages_are_classified() {
         whole_accuracy >= WHOLE_FLOOR,
         "whole-set accuracy {whole_accuracy:.3} below {WHOLE_FLOOR}"
     );
-    assert!(
-        holdout_accuracy >= HOLDOUT_FLOOR,
-        "held-out accuracy {holdout_accuracy:.3} below {HOLDOUT_FLOOR}"
-    );
+    // Between rounds (the last held-out set became tuning data, the next is being collected)
+    // there is nothing to hold out; the whole-set floor still applies.
+    if h.total == 0 {
+        println!(
+            "no held-out set in {}: its floor is not checked",
+            messages_dir().join("holdout").display()
+        );
+    } else {
+        assert!(
+            holdout_accuracy >= HOLDOUT_FLOOR,
+            "held-out accuracy {holdout_accuracy:.3} below {HOLDOUT_FLOOR}"
+        );
+    }
     let ev = (t.evidence_right + h.evidence_right) as f64
         / (t.evidence_total + h.evidence_total).max(1) as f64;
     assert!(

@@ -121,11 +121,16 @@ fn push(codes: &mut Vec<Code>, text: impl Into<String>, scheme: Scheme, means: M
 
 fn snowflake(message: &str, codes: &mut Vec<Code>) {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    let Some(re) = regex(&RE, r"\b(\d{6}) \(([0-9A-Z]{5})\)|\(code (\d{6})\)") else {
+    // The Python connector's own errors (25xxxx) often come without a SQLSTATE: `250003: Failed
+    // to get the response.`
+    let Some(re) = regex(
+        &RE,
+        r"\b(\d{6}) \(([0-9A-Z]{5})\)|\(code (\d{6})\)|(?:^|[\s:])(25\d{4}): ",
+    ) else {
         return;
     };
     for c in re.captures_iter(message) {
-        let Some(number) = c.get(1).or_else(|| c.get(3)) else {
+        let Some(number) = c.get(1).or_else(|| c.get(3)).or_else(|| c.get(4)) else {
             continue;
         };
         if let Some(means) = snowflake_number(number.as_str()) {
@@ -793,8 +798,9 @@ fn sqlstate_means(state: &str) -> Means {
 
 fn fusion(message: &str, codes: &mut Vec<Code>) {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    // `error: dbt0209: …` (older releases) and `[error] [NoFunction (dbt0209)]: …` (newer).
-    let Some(re) = regex(&RE, r"\bdbt(\d{4})(?::|\)\]:)") else {
+    // `error: dbt0209: …` (older releases) and `[error] [NoFunction (dbt0209)]: …` (newer);
+    // a few messages print the number unpadded (`Error dbt227: …`).
+    let Some(re) = regex(&RE, r"\bdbt(\d{3,4})(?::|\)\]:)") else {
         return;
     };
     for c in re.captures_iter(message) {
@@ -804,6 +810,12 @@ fn fusion(message: &str, codes: &mut Vec<Code>) {
             .map_or(Means::Nothing, Means::Prefer);
         push(codes, format!("dbt{}", &c[1]), Scheme::Fusion, means);
     }
+}
+
+/// The category a Fusion code's range suggests when even the message's words did not vote.
+pub(crate) fn fusion_weak_range(code: &Code) -> Option<Category> {
+    let number: u16 = code.text.strip_prefix("dbt")?.parse().ok()?;
+    fusion_codes::weak_range_category(number)
 }
 
 /// The category a Fusion code's range implies, when neither the table nor the text decides.

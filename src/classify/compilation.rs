@@ -18,6 +18,16 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
+    // A Python model on a materialization that only takes SQL.
+    Rule::any(r#"only supports languages \[[^\]]*\]; got "?\w+"?"#),
+    // A selector's method misspelt (`sources:` for `source:`).
+    Rule::any(r"'\w+' is not a valid method name"),
+    // dbt could not read a YAML property into its config classes (a property in the wrong place).
+    Rule::any(
+        r"__mashumaro_from_dict__[^\n]*|Argument for [\w.]+ method should be a dict instance",
+    ),
+    // A seed's `column_types` naming a column the CSV lacks.
+    Rule::any(r#""(?P<column>[^"]+)" does not match the name of any column in this table"#),
     Rule::any(r"must have a materialized value of[^\n]*"),
     Rule::any(r"Deprecated [^\n]*(?:detected|Please migrate)[^\n]*"),
     Rule::any(r"Required var '(?P<object>[^']+)' not found in config[^\n]*"),

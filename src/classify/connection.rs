@@ -19,6 +19,13 @@
 use super::{Adapter, Rule};
 
 pub(super) const RULES: &[Rule] = &[
+    // The HTTP client gave up on the endpoint (a SQL warehouse answering 503, a proxy).
+    Rule::any(r"Max retries exceeded with url[^\n]*"),
+    // Connected to a standby (read-only) server, or a session forced read-only: the target, not
+    // a privilege.
+    Rule::any(r"cannot execute \w+ in a read-only transaction"),
+    // A DuckDB extension that must reach its service to start (MotherDuck) could not.
+    Rule::any(r#"IO Error: Failed to download "[^"]*""#),
     // dbt Fusion's form of "Env var required but not provided".
     Rule::any(r"environment variable '(?P<env_var>[^']+)' not found"),
     Rule::any(r"Could not read [^\n]*profiles\.yml[^\n]*"),

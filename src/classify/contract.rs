@@ -17,6 +17,8 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
+    // dbt checks a contracted model's YAML before anything runs.
+    Rule::any(r"not allowed on contracted models[^\n]*"),
     // dbt 1.5+ checks a contract with `cast(null as <data_type>)`: a type the warehouse cannot
     // read there is the contract's `data_type`.
     Rule::any(r#"syntax error at or near "[^"\n]*"\s*\n\s*LINE \d+:\s*cast\(null as [^)\n]*\)"#),

@@ -19,6 +19,13 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
+    // External files that disagree with the table's schema.
+    Rule::any(
+        r"Parquet column '(?P<column>[^']+)' has type \w+ which does not match the target cpp_type \w+",
+    ),
+    Rule::any(r"Array cannot have a null element[^\n]*"),
+    // Redshift's internal error 8001, "Invalid input": a value the function cannot take.
+    Rule::any(r"Invalid input[\s\S]{0,120}code:\s+8001[\s\S]{0,40}context:[^\n]*"),
     Rule::any(r"contains null values\. Not null constraint cannot be added[^\n]*"),
     Rule::any(r"division by zero|divide by zero[^\n]*|\[DIVIDE_BY_ZERO\][^\n]*|DIVISION_BY_ZERO"),
     Rule::any(r"invalid input syntax for (?:type )?\w+[^\n]*"),

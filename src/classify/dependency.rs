@@ -18,11 +18,22 @@ use super::Rule;
 /// Before the connection rules: a missing adapter plugin and the package hub out of reach speak
 /// of profiles and connections, but the fix is an install.
 pub(super) const EARLY: &[Rule] = &[
+    // dbt Fusion's `deps` step: what failed while resolving packages is the install.
+    Rule::any(r"Failed \[[^\]]*\] resolving packages[^\n]*"),
     Rule::any(r"Could not find adapter type (?P<object>\w+)"),
     Rule::any(r"External connection exception occurred[^\n]*hub\.getdbt\.com[^\n]*"),
 ];
 
 pub(super) const RULES: &[Rule] = &[
+    // A package's dispatch found no implementation for this adapter, or the version installed no
+    // longer ships the macro: the package (or its version) does not go with the project.
+    Rule::any(
+        r"In dispatch: No macro named '(?P<function>\w+)' found[\s\S]{0,40}Searched for:[^\n]*'(?:dbt_utils|dbt_expectations|dbt_date|audit_helper|codegen|fivetran_utils|spark_utils|tsql_utils|dbt_external_tables|elementary|dbt_artifacts|dbt_project_evaluator|metrics|athena_utils|trino_utils|dbt_constraints)\.",
+    ),
+    // An adapter (or a package) too old to implement a macro dbt or the project calls.
+    Rule::any(
+        r"(?P<function>\w+) macro not implemented for adapter[^\n]*|is not implemented for the (?:default|\w+) adapter[^\n]*",
+    ),
     // dbt Fusion's errors point at the file: one in packages.yml is a package's.
     Rule::any(r"-->\s*(?:packages|dependencies)\.yml[^\n]*"),
     // `dbt deps` downloaded a package whose path holds no project.

@@ -18,9 +18,13 @@
 //! only when the feed is quiet by design. Then rerun `dbt source freshness` and rebuild what reads
 //! the source.
 //!
-//! Not matched from messages: the diagnosis makes these problems from sources.json directly.
+//! The diagnosis makes these problems from sources.json directly; a pasted console line
+//! (`ERROR STALE freshness of raw.sessions`) is matched too.
 
 use super::fix::{FixContext, FixStep};
+use super::Rule;
+
+pub(super) const RULES: &[Rule] = &[Rule::any(r"ERROR STALE freshness of (?P<relation>[\w.]+)")];
 
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let source = cx.node();

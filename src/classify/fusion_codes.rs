@@ -1829,6 +1829,13 @@ pub(crate) fn range_category(code: u16) -> Option<Category> {
     }
 }
 
+/// The last resort for a code in a range of mixed meanings, taken only when its words did not
+/// vote: the general CLI errors from 1005 on (1005–1099) are mostly config, YAML and parsing
+/// errors; 1000 (generic) and the I/O errors below 1005 say nothing.
+pub(crate) fn weak_range_category(code: u16) -> Option<Category> {
+    matches!(code, 1005..=1099).then_some(Category::Compilation)
+}
+
 /// Looks a code up (binary search).
 pub(crate) fn lookup(code: u16) -> Option<&'static FusionCode> {
     FUSION_CODES

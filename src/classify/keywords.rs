@@ -261,6 +261,9 @@ fn words_of(message: &str) -> String {
         if t.starts_with("File \"") || t.starts_with("Traceback") || is_dbt_wrapper(t) {
             continue;
         }
+        // dbt Fusion wraps the warehouse's error in its own (`Failed to render SQL invalid
+        // operation: AdapterError: …`): only what the warehouse said counts.
+        let line = line.rfind("AdapterError:").map_or(line, |i| &line[i..]);
         let line = without_tags(line);
         for token in line.split_whitespace() {
             if !token.contains(['/', '\\']) {

@@ -40,6 +40,8 @@ pub(super) const AMBIGUOUS: &[Rule] = &[
 ];
 
 pub(super) const RULES: &[Rule] = &[
+    // BigQuery: the dataset exists, in another location than the job runs in.
+    Rule::any(r"(?P<object>[\w.:-]+) not available in location \w+"),
     Rule::any(r#"relation "(?P<relation>[^"]+)" does not exist"#),
     Rule::any(r#"schema "(?P<object>[^"]+)" does not exist"#),
     Rule::any(r#"database "(?P<object>[^"]+)" does not exist"#),

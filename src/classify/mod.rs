@@ -291,12 +291,15 @@ impl Rule {
 /// dependency before the generic wrappers; Snowflake's ambiguous "does not exist or not authorized"
 /// before plain permission wording; specific SQL failures before generic syntax errors; the
 /// generic "Compilation Error" wrapper last.
-fn table() -> [(Category, &'static [Rule]); 18] {
+fn table() -> [(Category, &'static [Rule]); 21] {
     [
+        (Category::Freshness, freshness::RULES),
         (Category::TestFailure, test_failure::RULES),
         (Category::Contract, contract::RULES),
         (Category::SchemaDrift, schema_drift::RULES),
         (Category::Dependency, dependency::EARLY),
+        (Category::Permission, permission::EARLY),
+        (Category::Resource, resource::FIRST),
         (Category::Connection, connection::RULES),
         (Category::Dependency, dependency::RULES),
         (Category::Resource, resource::EARLY),
@@ -486,7 +489,7 @@ pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
 fn is_dbt_verdict(c: Category) -> bool {
     matches!(
         c,
-        Category::TestFailure | Category::Contract | Category::SchemaDrift
+        Category::TestFailure | Category::Contract | Category::SchemaDrift | Category::Freshness
     )
 }
 
@@ -578,6 +581,9 @@ impl Allowed {
         }
         if let Some((c, words)) = keywords::vote(message).filter(|(c, _)| self.permits(*c)) {
             return Some((c, words));
+        }
+        if let Some(c) = code.and_then(codes::fusion_weak_range) {
+            return Some((c, code.map(|c| c.text.clone()).unwrap_or_default()));
         }
         // The warehouse refused the statement, and said nothing more we can read.
         if error_type == Some("Database Error") {

@@ -17,6 +17,12 @@
 
 use super::Rule;
 
+/// Before the connection rules: a cloud IAM permission named in full is the answer even when
+/// dbt wraps it in "unable to connect" (a connection test that runs a query).
+pub(super) const EARLY: &[Rule] = &[Rule::any(
+    r"does not have (?P<privilege>[a-z]+\.[a-zA-Z]+\.[a-zA-Z]+) permission[^\n]*",
+)];
+
 pub(super) const RULES: &[Rule] = &[
     Rule::any(
         r"(?:View|Table|Schema|Object) '(?P<object>[^']+)' already exists, but current role has no privileges on it[^\n]*",

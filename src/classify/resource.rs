@@ -16,6 +16,10 @@
 
 use super::Rule;
 
+/// Before the connection rules: the client ran out of memory (ENOMEM), whatever request it was
+/// making when it did (a connection pool's retries name the URL, not the cause).
+pub(super) const FIRST: &[Rule] = &[Rule::any(r"Cannot allocate memory")];
+
 /// Signals strong enough to win over the missing-relation and SQL readings of the same message
 /// (a relation "missing" because a concurrent run dropped it, a WAL replay failure).
 pub(super) const EARLY: &[Rule] = &[
@@ -33,6 +37,8 @@ pub(super) const EARLY: &[Rule] = &[
 ];
 
 pub(super) const RULES: &[Rule] = &[
+    // A query too complex for the optimizer (SQL Server / Synapse error 8632).
+    Rule::any(r"expression services limit has been reached[^\n]*"),
     // The service had no capacity for the query just then.
     Rule::any(
         r"could not be scheduled[^\n]*|Please try again later[^\n]*|HTTP Response code: 50[234][^\n]*",
@@ -113,10 +119,28 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         )));
         return steps;
     }
-    if lower.contains("lock")
-        || lower.contains("deadlock")
-        || lower.contains("concurrent")
-        || lower.contains("serializ")
+    if [
+        "too many clients",
+        "too many connections",
+        "connection slots",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
+        steps.push(FixStep::say(
+            "The warehouse had no free connection for this run: lower the profile's `threads`, or \
+             the number of jobs that connect at once, or raise the server's connection limit",
+        ));
+    } else if [
+        "lock",
+        "concurrent",
+        "serializ",
+        "conflict",
+        "already in use",
+        "modified by a ddl",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
     {
         steps.push(FixStep::say(format!(
             "Another job wrote the same table at the same time: rerun {node} once it finished, and \

@@ -17,6 +17,12 @@
 use super::{is_incremental, Adapter, Rule};
 
 pub(super) const RULES: &[Rule] = &[
+    // Only an insert into an existing table (an incremental model, a snapshot, a seed's reload)
+    // meets a column whose type differs from what the SQL selects; a new table takes the SQL's.
+    Rule::any(r#"column "(?P<column>[^"]+)" is of type [^\n]+ but expression is of type [^\n]+"#),
+    // The existing table's partitioning or sort key no longer matches the model's config.
+    Rule::any(r"Cannot replace a table with a different partitioning spec[^\n]*"),
+    Rule::any(r#"cannot drop sortkey column "?(?P<column>[^"\s]+)"?"#),
     // Appending to an existing table whose columns the query no longer matches.
     Rule::any(r"(?:too many|not enough) data columns[^\n]*"),
     // ClickHouse's NO_SUCH_COLUMN_IN_TABLE comes from an insert (a select says UNKNOWN_IDENTIFIER).

@@ -19,6 +19,14 @@ use super::{Adapter, Rule};
 use crate::adapter::Family;
 
 pub(super) const RULES: &[Rule] = &[
+    // A type this engine does not have (`string` on Athena/Trino, which say `varchar`).
+    Rule::any(r"Unknown type:? '?(?:[\w() ,]+?)'?(?:\.|$|\s)"),
+    // A dbt feature this adapter (version) does not offer.
+    Rule::any(r"The incremental strategy '(?P<function>\w+)' is not valid for this adapter"),
+    // Statements this warehouse will not run inside a transaction.
+    Rule::any(
+        r"cannot be run inside a transaction block|DDL statement is not allowed inside a snapshot isolation transaction",
+    ),
     Rule::any(
         r"Cannot use this data source[^\n]*|is not a supported statement type[^\n]*|not supported by dbt static analysis[^\n]*",
     ),

@@ -17,6 +17,10 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
+    // A sort key must be a column of the result (`+sort: auto` read as a column name).
+    Rule::any(r#"SORTKEY "?(?P<column>[^"\s]+)"? must be included in the select list"#),
+    // ClickHouse: the table's ORDER BY key may not be Nullable.
+    Rule::any(r"Sorting key contains nullable columns[^\n]*"),
     Rule::any(r"PARTITION BY expression must be[^\n]*"),
     Rule::any(
         r"improper (?:relation|qualified) name[^\n]*|cannot pass more than \d+ arguments to a function|cannot recognize input near[^\n]*|was specified multiple times for[^\n]*|COUNT field incorrect or syntax error[^\n]*|no viable alternative at input[^\n]*",

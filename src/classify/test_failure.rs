@@ -16,6 +16,8 @@
 use super::{Context, Rule};
 
 pub(super) const RULES: &[Rule] = &[
+    // Before dbt 0.20 a failed test said what it expected, not what it was configured with.
+    Rule::any(r"Got \d+ results?, expected 0\.?"),
     Rule::any(r"Got \d+ results?, configured to (?:fail|warn) if [^\n]*"),
     Rule::any(r"actual differs from expected"),
     Rule::any(r"Rows mismatch:?"),
