@@ -40,6 +40,23 @@ pub struct Node {
     /// A source's `loaded_at_field` (a column or an expression), for freshness.
     pub loaded_at_field: Option<String>,
     pub exposure: Option<ExposureInfo>,
+    /// What a generic data test checks (`test_metadata`), for tests only.
+    pub generic_test: Option<GenericTest>,
+}
+
+/// A generic data test's kind and arguments, as `test_metadata` holds them: `unique`,
+/// `not_null`, `accepted_values` (with `values`), `relationships` (with `to` and `field`), or a
+/// package's (`dbt_utils.expression_is_true`, its namespace apart).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GenericTest {
+    pub name: String,
+    pub namespace: Option<String>,
+    pub column: Option<String>,
+    /// `accepted_values`: the allowed values, as written in YAML.
+    pub values: Vec<String>,
+    /// `relationships`: the parent (`ref('customers')`) and its key column.
+    pub to: Option<String>,
+    pub field: Option<String>,
 }
 
 /// What an exposure says about itself.
@@ -154,6 +171,35 @@ struct RawNode {
     // Unit tests name the model they test.
     #[serde(deserialize_with = "lenient_string")]
     model: Option<String>,
+    test_metadata: Option<serde_json::Value>,
+    #[serde(deserialize_with = "lenient_string")]
+    column_name: Option<String>,
+}
+
+/// `test_metadata` read from its JSON value: a malformed one (hand-edited, a package's odd
+/// kwargs) leaves the test without it rather than failing the manifest.
+fn generic_test(meta: &serde_json::Value, node_column: Option<String>) -> Option<GenericTest> {
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let kwargs = meta.get("kwargs");
+    let arg = |key: &str| kwargs.and_then(|k| k.get(key)).and_then(text);
+    let values = kwargs
+        .and_then(|k| k.get("values"))
+        .and_then(serde_json::Value::as_array)
+        .map(|vs| vs.iter().filter_map(text).collect())
+        .unwrap_or_default();
+    Some(GenericTest {
+        name: meta.get("name").and_then(text)?,
+        namespace: meta.get("namespace").and_then(text),
+        column: arg("column_name").or(node_column),
+        values,
+        to: arg("to"),
+        field: arg("field"),
+    })
 }
 
 /// An exposure: few per project, so its `meta` is read too (to recognize BI tools).
@@ -322,6 +368,10 @@ fn convert(key: String, raw: RawNode, default_type: &str) -> Node {
         loaded_at_field: raw.loaded_at_field.or(config_loaded_at),
         tags: Vec::new(),
         exposure: None,
+        generic_test: raw
+            .test_metadata
+            .as_ref()
+            .and_then(|t| generic_test(t, raw.column_name)),
     }
 }
 

@@ -13,7 +13,7 @@ pub mod unwrap;
 use serde::{Deserialize, Serialize};
 
 pub use log::{Log, LogInvocation, LogNodeError, LogSkip};
-pub use manifest::{ExposureInfo, Manifest, Node};
+pub use manifest::{ExposureInfo, GenericTest, Manifest, Node};
 pub use run_results::{NodeResult, RunResults};
 pub use sources::{SourceFreshness, Sources, Threshold};
 

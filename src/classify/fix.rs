@@ -44,6 +44,11 @@ pub struct FixContext<'a> {
     pub resource_type: Option<&'a str>,
     /// The model a failed test tests.
     pub tested_name: Option<&'a str>,
+    /// What a failed generic test checks (its kind, column and arguments).
+    pub generic_test: Option<&'a crate::artifacts::GenericTest>,
+    /// The one relation the tested model selects from, when its compiled SQL joins nothing: the
+    /// failing rows came from there as they are.
+    pub tested_reads_only: Option<&'a str>,
     /// The failed node's relation (`"db"."schema"."name"`).
     pub relation_name: Option<&'a str>,
     /// The failed node's file in the project (`models/staging/stg_orders.sql`).

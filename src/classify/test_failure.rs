@@ -54,6 +54,12 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             ),
         )),
     }
+    let query_shown = steps.first().is_some_and(|s| !s.say.starts_with("Keep"));
+    if let (Some(model), Some(test)) = (cx.tested_name, cx.generic_test) {
+        if let Some(step) = what_the_test_checks(test, model, cx, query_shown) {
+            steps.push(step);
+        }
+    }
     match (cx.tested_name, cx.seeds.first()) {
         (Some(model), Some(seed)) => steps.push(FixStep::run(
             format!(
@@ -62,6 +68,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             ),
             format!("dbt build --select {seed}+{}", cx.target_flag()),
         )),
+        (Some(_), None) if cx.generic_test.is_some_and(|t| is_builtin(&t.name)) => {}
         (Some(model), None) => steps.push(FixStep::say(format!(
             "Fix the data or the logic of {model} (or upstream of it); if the expectation itself \
              is wrong, relax the test (severity: warn, or error_if/warn_if thresholds)"
@@ -78,4 +85,74 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         ));
     }
     steps
+}
+
+/// dbt's four built-in generic tests, whose failures each have their usual causes.
+fn is_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "unique" | "not_null" | "accepted_values" | "relationships"
+    )
+}
+
+/// What a failed built-in test means for its model and column, and where its YAML is: the usual
+/// causes first, then how to change the expectation when the data is right.
+fn what_the_test_checks(
+    test: &crate::artifacts::GenericTest,
+    model: &str,
+    cx: &FixContext<'_>,
+    query_shown: bool,
+) -> Option<FixStep> {
+    let column = test.column.as_deref()?;
+    let yaml = cx.original_file;
+    let found = if query_shown {
+        "the query above lists"
+    } else {
+        "the stored failures list"
+    };
+    let in_yaml = yaml.map(|y| format!(" in {y}")).unwrap_or_default();
+    let say = match test.name.as_str() {
+        "unique" => match cx.tested_reads_only {
+            Some(parent) => format!(
+                "{model} selects from {parent} alone, without a join: the duplicate {column}s are \
+                 in {parent} itself. Fix them there, or keep one row per {column} in {model} \
+                 (row_number() over (partition by {column} order by …) = 1)"
+            ),
+            None => format!(
+                "{model} has more than one row for some {column}: usually a join that fans out \
+                 (one row per match) or a source that delivers a row twice. Fix the join, or keep \
+                 one row per {column} (row_number() over (partition by {column} order by …) = 1)"
+            ),
+        },
+        "not_null" => format!(
+            "Some rows of {model} have no {column}: usually a left join that found no match, or \
+             rows the source delivers without it. Fix the join or the source; if NULL is right \
+             for some rows, give the test a `where:` config{in_yaml}"
+        ),
+        "accepted_values" if !test.values.is_empty() => {
+            let allowed = test
+                .values
+                .iter()
+                .map(|v| format!("'{v}'"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "The test allows only {allowed} in {model}.{column}; {found} the other \
+                 values found. If a new value is legitimate (the business added one), add it \
+                 to the test's `values`{in_yaml}; if not, fix the rows where they come from"
+            )
+        }
+        "relationships" => {
+            let parent = test.to.as_deref().unwrap_or("its parent");
+            let key = test.field.as_deref().unwrap_or(column);
+            format!(
+                "Some {model}.{column} have no match in {parent}.{key}: rows that arrive before \
+                 their parent, or a filter on the parent that drops them. Fix the data or the \
+                 filter; if late keys are expected, give the test a `where:` config{in_yaml} that \
+                 skips the newest rows, or severity: warn"
+            )
+        }
+        _ => return None,
+    };
+    Some(FixStep::say(say))
 }

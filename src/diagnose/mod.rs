@@ -1637,6 +1637,7 @@ fn problem(
         .and_then(|n| n.attached_node.clone())
         .filter(|_| first.class.category == Category::TestFailure);
     let seeds = parent_seeds(tested_id.as_deref().unwrap_or(&first.id), ctx);
+    let tested_reads_only = tested_id.as_deref().and_then(|id| reads_only(id, ctx));
     let origin = (class.category == Category::Data)
         .then(|| cast_origin(first, ctx))
         .flatten();
@@ -1650,6 +1651,8 @@ fn problem(
         node_name: Some(&first.name),
         resource_type: Some(&first.resource_type),
         tested_name: tested.as_deref(),
+        generic_test: first.node.and_then(|n| n.generic_test.as_ref()),
+        tested_reads_only: tested_reads_only.as_deref(),
         relation_name: first.node.and_then(|n| n.relation_name.as_deref()),
         original_file: first.node.and_then(|n| n.original_file_path.as_deref()),
         package: installed_package(first, ctx),
@@ -1802,6 +1805,26 @@ fn parent_seeds(id: &str, ctx: &Ctx<'_>) -> Vec<String> {
         .filter(|n| n.resource_type == "seed")
         .map(|n| n.name.clone())
         .collect()
+}
+
+/// The one parent a model selects from when its compiled SQL has no JOIN (`raw.orders` for a
+/// source, the name for a model or seed).
+fn reads_only(id: &str, ctx: &Ctx<'_>) -> Option<String> {
+    let code = ctx.manifest?.nodes.get(id)?.compiled_code.as_deref()?;
+    if code
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .any(|w| w.eq_ignore_ascii_case("join"))
+    {
+        return None;
+    }
+    match parent_nodes(id, ctx).as_slice() {
+        [only] if only.resource_type == "source" => Some(match &only.source_name {
+            Some(source) => format!("{source}.{}", only.name),
+            None => only.name.clone(),
+        }),
+        [only] => Some(only.name.clone()),
+        _ => None,
+    }
 }
 
 /// The installed package a root belongs to, when it is not the project's own (the manifest
