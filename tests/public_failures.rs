@@ -190,8 +190,13 @@ const ADVICE: &[(&str, &[&str], &[&str])] = &[
     ),
     (
         "pg_column_does_not_exist_v1_4",
-        &["a seed of this project", "dbt seed --select source_customers"],
-        &["dbt show"],
+        &[
+            "a seed of this project",
+            "dbt seed --select source_customers",
+            "another thing than order_id",
+        ],
+        // Postgres' "closest name" is spelling, not meaning.
+        &["dbt show", "user_id as order_id"],
     ),
     (
         "sf_git_conflict_markers_v1_9",
@@ -205,7 +210,11 @@ const ADVICE: &[(&str, &[&str], &[&str])] = &[
     ),
     (
         "sf_v0_20_tests_fail_and_quoted_literal",
-        &["single quotes, 'perth'", "dbt test --models assert_city_exists"],
+        &[
+            "single quotes, 'perth'",
+            "dbt test --models assert_city_exists",
+            "unique_combination_of_columns",
+        ],
         &["--select", "dbt show"],
     ),
     (

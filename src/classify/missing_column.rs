@@ -123,6 +123,23 @@ pub(super) fn suggestions(message: &str) -> Vec<String> {
     Vec::new()
 }
 
+/// Whether `new` could be `old` renamed: the warehouse's "closest name" is only a spelling
+/// distance (`user_id` for `order_id`), so a rename is offered only when the two share a word
+/// that says what they hold (`first_name` → `given_name`, `channel` → `utm_channel`), not only a
+/// key's suffix.
+fn could_be_renamed(old: &str, new: &str) -> bool {
+    const SUFFIXES: [&str; 6] = ["id", "key", "pk", "fk", "sk", "code"];
+    let words = |s: &str| -> Vec<String> {
+        s.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty() && !SUFFIXES.contains(w))
+            .map(str::to_string)
+            .collect()
+    };
+    let (a, b) = (words(old), words(new));
+    a.iter().any(|w| b.contains(w)) || old.eq_ignore_ascii_case(new) || a.is_empty() || b.is_empty()
+}
+
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let ev = cx.ev();
     let column = ev.column.clone().unwrap_or_else(|| "the column".into());
@@ -138,6 +155,13 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         .collect();
     match (offered.is_empty(), unused.as_slice()) {
         (true, _) => {}
+        (false, [only]) if !could_be_renamed(&column, only.rsplit('.').next().unwrap_or(only)) => {
+            steps.push(FixStep::say(format!(
+                "The warehouse's closest name is {only}, another thing than {column} (they share \
+                 no word but a suffix such as `_id`): {column} is not in what {} reads",
+                cx.node()
+            )));
+        }
         (false, [only]) => {
             let bare = only.rsplit('.').next().unwrap_or(only);
             steps.push(FixStep::say(format!(

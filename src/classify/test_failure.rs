@@ -116,12 +116,16 @@ fn what_the_test_checks(
             Some(parent) => format!(
                 "{model} selects from {parent} alone, without a join: the duplicate {column}s are \
                  in {parent} itself. Fix them there, or keep one row per {column} in {model} \
-                 (row_number() over (partition by {column} order by …) = 1)"
+                 (row_number() over (partition by {column} order by …) = 1). If several rows \
+                 per {column} are right, the test expects too much: test the columns that are \
+                 unique together (dbt_utils.unique_combination_of_columns)"
             ),
             None => format!(
                 "{model} has more than one row for some {column}: usually a join that fans out \
                  (one row per match) or a source that delivers a row twice. Fix the join, or keep \
-                 one row per {column} (row_number() over (partition by {column} order by …) = 1)"
+                 one row per {column} (row_number() over (partition by {column} order by …) = 1). \
+                 If several rows per {column} are right, the test expects too much: test the \
+                 columns that are unique together (dbt_utils.unique_combination_of_columns)"
             ),
         },
         "not_null" => format!(
