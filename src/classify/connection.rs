@@ -161,9 +161,110 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             )));
         }
     }
+    if steps.is_empty() {
+        steps.extend(what_failed(cx.message).map(FixStep::say));
+    }
     steps.push(FixStep::run(
         "Test the profile and the connection step by step",
         format!("dbt debug{t}"),
     ));
     steps
+}
+
+/// Which part of connecting failed, from the words of the message, and the first thing to check
+/// for it. The first entry whose words occur wins: specific causes (a lock, a driver, a name that
+/// does not resolve) before the broad ones (credentials, network).
+const CONNECT_STEPS: &[(&[&str], &str)] = &[
+    (
+        &["could not set lock on file", "conflicting lock is held"],
+        "DuckDB could not lock its database file: another process holds it (a second dbt, a \
+         notebook, a BI tool), or the file sits on a share without file locks (SMB, NFS). Close \
+         the other process, or keep the .duckdb file on a local disk",
+    ),
+    (
+        &[
+            "can't open lib",
+            "data source name not found",
+            "driver not found",
+            "loadlibrary",
+            "error with dynamic library",
+            "no module named",
+        ],
+        "A driver or library the adapter needs is not installed where dbt ran (for SQL Server, \
+         Fabric and Synapse the ODBC driver named by `driver:` in profiles.yml must be one that \
+         `odbcinst -q -d` lists): install it in the job's image, or fix the name",
+    ),
+    (
+        &[
+            "could not translate host name",
+            "name or service not known",
+            "getaddrinfo",
+            "nodename nor servname",
+            "could not resolve",
+            "unknown host",
+            "temporary failure in name resolution",
+        ],
+        "The host name of this target does not resolve from where dbt ran: check `host:` (or \
+         `account:`) in profiles.yml for a typo, and the job's DNS or VPN",
+    ),
+    (
+        &["certificate", "ssl", "tls handshake"],
+        "The TLS handshake failed: the server's certificate is not trusted from where dbt ran (a \
+         corporate proxy, a self-signed or expired certificate). Point the client at the right CA \
+         bundle (REQUESTS_CA_BUNDLE, sslrootcert, the adapter's TLS settings) rather than turning \
+         verification off",
+    ),
+    (
+        &["expired"],
+        "The credential expired: create or refresh it (a new personal access token, `gcloud auth \
+         application-default login`, a rotated key or client secret), put it where the profile \
+         reads it (env_var()), and give jobs a service account whose secret does not expire with \
+         a person's session",
+    ),
+    (
+        &[
+            "authentication failed",
+            "password authentication",
+            "incorrect username or password",
+            "invalid username or password",
+            "invalid credentials",
+            "login failed",
+            "logon denied",
+            "authentication_failed",
+            "unauthorized",
+            "invalid_grant",
+            "invalid access token",
+            "invalid token",
+            "jwt",
+        ],
+        "The warehouse refused the credentials dbt sent: check the user and the password, key or \
+         token of this target in profiles.yml (as env_var(), set where the job runs), and whether \
+         the secret was rotated or the account is locked",
+    ),
+    (
+        &[
+            "connection refused",
+            "timed out",
+            "timeout expired",
+            "network is unreachable",
+            "no route to host",
+            "connection reset",
+            "max retries exceeded",
+            "failed to establish a new connection",
+            "failed to get the response",
+            "ip address",
+            "not allowed to access",
+        ],
+        "No server answered at this target's host and port from where dbt ran: check `host:` and \
+         `port:`, that the server (or the SQL warehouse / cluster) is up, and that the job's \
+         network may reach it (firewall, VPN, the warehouse's IP allow-list)",
+    ),
+];
+
+fn what_failed(message: &str) -> Option<&'static str> {
+    let lower = message.to_ascii_lowercase();
+    CONNECT_STEPS
+        .iter()
+        .find(|(words, _)| words.iter().any(|w| lower.contains(w)))
+        .map(|(_, say)| *say)
 }
