@@ -159,6 +159,43 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             "Check that the project parses again",
             "dbt parse",
         ));
+    } else if let Some((name, package)) = duplicate_in_installed(cx.message) {
+        // Two copies inside an installed adapter's own macros: its install is broken (files of
+        // an old version left by an in-place upgrade) or it does not fit dbt-core.
+        steps.push(FixStep::say(format!(
+            "Both copies of `{name}` are inside {package}, an installed adapter package, not your \
+             project: its install is broken (files of an old version left by an in-place upgrade) \
+             or its version does not go with dbt-core. Reinstall the adapter cleanly, at a version \
+             released for your dbt-core (pip install --force-reinstall {}==<version>)",
+            package.replace('_', "-")
+        )));
+        steps.push(FixStep::run(
+            "See which dbt and adapter versions are installed",
+            "pip list 2>/dev/null | grep -i dbt",
+        ));
+    } else if let Some(version) = motherduck_duckdb(cx.message) {
+        steps.push(FixStep::run(
+            format!(
+                "MotherDuck accepts only DuckDB {version} here: install that version of the duckdb \
+                 Python package in the job's environment (and pin it there)"
+            ),
+            format!("pip install duckdb=={version}"),
+        ));
+    } else if lower.contains("not implemented for adapter")
+        || lower.contains("is not implemented for the")
+        || lower.contains("in dispatch: no macro named")
+    {
+        steps.push(FixStep::say(
+            "The installed adapter or package has no implementation of this macro for this \
+             warehouse: one of them is too old or too new for the other. Check the package's \
+             supported adapters and dbt versions (its README or dbt_project.yml's \
+             require-dbt-version), pin a version in packages.yml that supports this adapter, then \
+             run dbt deps — or upgrade the adapter",
+        ));
+        steps.push(FixStep::run(
+            "See which dbt and adapter versions are installed",
+            "pip list 2>/dev/null | grep -i dbt",
+        ));
     } else if lower.contains("found a cycle") {
         steps.push(FixStep::say(
             "The refs form a cycle (the message lists it): break it by moving the shared logic into \
@@ -198,4 +235,22 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         ));
     }
     steps
+}
+
+/// `dbt found two macros named "spark__create_schema" in the project "dbt_spark"`, when that
+/// project is an adapter's own macros package (dbt_<adapter>): the macro's name and the package.
+fn duplicate_in_installed(message: &str) -> Option<(String, String)> {
+    let re =
+        Regex::new(r#"dbt found two macros named "(\w+)" in the project\s+"(dbt_(\w+))""#).ok()?;
+    let c = re.captures(message)?;
+    Adapter::parse(&c[3])
+        .filter(|a| !matches!(a, Adapter::Other(_)))
+        .map(|_| (c[1].to_string(), c[2].to_string()))
+}
+
+/// The DuckDB version MotherDuck's extension says it accepts.
+fn motherduck_duckdb(message: &str) -> Option<String> {
+    let re =
+        Regex::new(r"MotherDuck currently only supports DuckDB v?(\d+\.\d+(?:\.\d+)?)").ok()?;
+    re.captures(message).map(|c| c[1].to_string())
 }
