@@ -26,3 +26,34 @@ pub(super) const RULES: &[Rule] = &[
     // BigQuery could not fetch the failed job's own error (job lookup in another location).
     Rule::on(&[Adapter::BigQuery], r"Not found: Job [^\n]*"),
 ];
+
+use super::fix::{FixContext, FixStep};
+
+/// No category covers it, so nothing about the SQL is asserted: the usual course for an engine's
+/// or an adapter's own failure (rerun, then versions and the issue tracker), and the one case of
+/// this kind with a known remedy of its own.
+pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
+    let node = cx.node();
+    let lower = cx.message.to_ascii_lowercase();
+    if lower.contains("because other objects depend on it") {
+        return vec![FixStep::say(format!(
+            "dbt could not replace {node}'s relation because objects it does not manage depend on \
+             it (views made by hand, by another project or by a BI tool). Find them in the \
+             warehouse's dependency catalog and recreate them after the run — or bring them into \
+             this project, so that dbt builds them after {node}. DROP … CASCADE removes them for \
+             good"
+        ))];
+    }
+    vec![
+        FixStep::say(format!(
+            "dbt or the warehouse failed in a way {node}'s SQL does not explain (an internal error, \
+             an adapter bug, a crash): rerun it once — internal errors are often transient. If it \
+             fails again the same way, search the adapter's (or dbt's) issue tracker for the \
+             message's first line: an upgrade or a pin back of dbt or the adapter is the usual fix"
+        )),
+        FixStep::run(
+            "See which dbt and adapter versions are installed (for the issue search or a report)",
+            "pip list 2>/dev/null | grep -i dbt",
+        ),
+    ]
+}

@@ -97,6 +97,18 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     } else {
         "run"
     };
+    // A snapshot's table is no incremental model's: on_schema_change and --full-refresh do not
+    // apply to it, and rebuilding it loses the history it exists to keep.
+    if cx.resource_type == Some("snapshot") || cx.message.contains("Snapshot target") {
+        return vec![FixStep::say(format!(
+            "{node}'s table lacks the columns dbt's snapshots keep (dbt_scd_id, dbt_valid_from, \
+             dbt_valid_to, or the names its snapshot_meta_column_names config sets): a table of \
+             that name was made by something else, or the config's column names changed. Point \
+             the snapshot at a new table (its alias or target schema), or rename the old columns \
+             to the configured names — dropping the table loses the history it keeps, and \
+             --full-refresh does not apply to snapshots"
+        ))];
+    }
     let mut steps = Vec::new();
     // dbt says which columns the table lacks: `Source columns not in target: [Column(column='x',
     // dtype='BOOLEAN', …)]`. Adding them keeps the table's history; old rows get NULL.
@@ -126,9 +138,11 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         }
         _ => {}
     }
+    // "Or" only after a first way to fix it.
+    let lead = if steps.is_empty() { "Set" } else { "Or set" };
     steps.push(FixStep::say(format!(
-        "Or set on_schema_change='append_new_columns' in {node}'s config (or 'sync_all_columns' to \
-         also drop removed ones): the next run changes the table itself, this one included"
+        "{lead} on_schema_change='append_new_columns' in {node}'s config (or 'sync_all_columns' \
+         to also drop removed ones): the next run changes the table itself, this one included"
     )));
     steps.push(FixStep::run(
         format!(
