@@ -82,7 +82,39 @@ pub(super) const RULES: &[Rule] = &[
 use super::fix::{parts, FixContext, FixStep};
 use crate::adapter::Family;
 
+/// ClickHouse names the user, the privileges and the object it wanted:
+/// `crypto: Not enough privileges. To execute this query, it's necessary to have the grant SHOW
+/// COLUMNS ON default.polymarket`. dbt's own working tables (`__dbt_tmp`, `__dbt_backup`,
+/// `__dbt_exchange…`) get new names every run: the grant goes on their database.
+fn clickhouse_grant(message: &str) -> Option<FixStep> {
+    let re = regex_lite::Regex::new(
+        r"(?:DB::Exception: )?([\w.@-]+): Not enough privileges\. To execute this query,? it's necessary to have (?:the )?grant ([A-Z][A-Z ,()\w]*?) ON ([\w.`*]+)",
+    )
+    .ok()?;
+    let c = re.captures(message)?;
+    let (user, privileges, object) = (&c[1], c[2].trim(), c[3].trim_end_matches('.'));
+    let object = match object.split_once('.') {
+        Some((db, table)) if table.starts_with("__dbt") || table.contains("__dbt_") => {
+            format!("{db}.*")
+        }
+        _ => object.to_string(),
+    };
+    Some(FixStep::run(
+        format!("As an admin, grant {user} (the user dbt connects as) what the query needed"),
+        format!("GRANT {privileges} ON {object} TO {user};"),
+    ))
+}
+
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
+    if let Some(step) = clickhouse_grant(cx.message) {
+        return vec![
+            step,
+            FixStep::run(
+                "Check, connected as the dbt user, what it holds",
+                "SHOW GRANTS;",
+            ),
+        ];
+    }
     let ev = cx.ev();
     let a = cx.adapter();
     let object = ev
@@ -410,4 +442,24 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
 fn schema_of(relation: &str) -> Option<String> {
     let (schema, _) = relation.rsplit_once('.')?;
     Some(schema.to_string())
+}
+
+#[cfg(test)]
+mod clickhouse_tests {
+    use super::clickhouse_grant;
+
+    #[test]
+    fn grants_what_clickhouse_names_and_dbts_working_tables_by_database() {
+        let m = "Code: 497. DB::Exception: user: Not enough privileges. To execute this query, it's necessary to have the grant SELECT, DROP TABLE ON dbt.__dbt_exchange_test_0_6ba9cdd65ba911efb5164aefc927b229. (ACCESS_DENIED) (version 23.8.4.69 (official build))";
+        assert_eq!(
+            clickhouse_grant(m).and_then(|s| s.run).as_deref(),
+            Some("GRANT SELECT, DROP TABLE ON dbt.* TO user;")
+        );
+        let m = "Code: 497. DB::Exception: crypto: Not enough privileges. To execute this query, it's necessary to have the grant SHOW COLUMNS ON default.polymarket. (ACCESS_DENIED)";
+        assert_eq!(
+            clickhouse_grant(m).and_then(|s| s.run).as_deref(),
+            Some("GRANT SHOW COLUMNS ON default.polymarket TO crypto;")
+        );
+        assert!(clickhouse_grant("permission denied for schema raw").is_none());
+    }
 }
