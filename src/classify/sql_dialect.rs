@@ -314,7 +314,11 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         s.trim_matches(|c| c == '\'' || c == '"')
             .to_ascii_lowercase()
     };
-    let adapter_name = a.display_name();
+    // Unknown (no manifest, no adapter in the message): the sentences start with it.
+    let adapter_name = match a.display_name() {
+        "" => "The warehouse",
+        name => name,
+    };
     match (f.as_str(), &call) {
         ("dateadd" | "date_add" | "timestampadd", Some((written, args))) if args.len() == 3 && !args[0].trim().starts_with(|c: char| c.is_ascii_digit()) && !args[0].contains(' ') => {
             let part = unquote(&args[0]);
@@ -413,20 +417,53 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
              {% macro trino__type_timestamp() %}timestamp(6){% endmacro %}",
         ));
     }
+    // dbt Fusion's static analysis checks every function against what it knows of the
+    // warehouse: a user-defined function it was not told about is "No function X".
+    if steps.is_empty() && cx.message.contains("dbt0209") && cx.message.contains("No function") {
+        let named = cx
+            .message
+            .split("No function ")
+            .nth(1)
+            .and_then(|rest| rest.split(|c: char| c.is_whitespace() || c == ':').next())
+            .filter(|name| !name.is_empty());
+        let udf = match (function.is_empty(), named) {
+            (false, _) => format!("`{function}`"),
+            (true, Some(name)) => format!("`{name}`"),
+            (true, None) => "the function".to_string(),
+        };
+        steps.push(FixStep::say(format!(
+            "dbt Fusion's static analysis does not know {udf} — a user-defined function of the \
+             warehouse, made outside the project. Define it in the project (a dbt function in \
+             functions/, which Fusion then knows), or turn static analysis off for {} \
+             (static_analysis: off in its config) until it is",
+            cx.node()
+        )));
+    }
     if steps.is_empty() {
         let what = if function.is_empty() {
             "this syntax".to_string()
         } else {
             function.to_string()
         };
-        steps.push(FixStep::say(format!(
-            "{adapter_name} does not know {what}: look up its equivalent for {adapter_name}, or use \
-             one of dbt's cross-database macros (dbt.dateadd, dbt.datediff, dbt.concat, \
-             dbt.safe_cast, dbt.split_part, dbt.listagg, dbt.date_trunc …)"
-        )));
+        let say = if adapter_name == "The warehouse" {
+            format!(
+                "The warehouse does not know {what}: look up its equivalent there, or use one of \
+                 dbt's cross-database macros ({CROSS_DATABASE_MACROS})"
+            )
+        } else {
+            format!(
+                "{adapter_name} does not know {what}: look up its equivalent for {adapter_name}, \
+                 or use one of dbt's cross-database macros ({CROSS_DATABASE_MACROS})"
+            )
+        };
+        steps.push(FixStep::say(say));
     }
     steps
 }
+
+/// dbt's macros that compile to each warehouse's own SQL.
+const CROSS_DATABASE_MACROS: &str = "dbt.dateadd, dbt.datediff, dbt.concat, dbt.safe_cast, \
+     dbt.split_part, dbt.listagg, dbt.date_trunc …";
 
 fn native_dateadd(a: Family, part: &str, n: &str, x: &str) -> Option<String> {
     Some(match a {

@@ -85,6 +85,15 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             t.lines()
                 .any(|l| l.starts_with("<<<<<<<") || l.starts_with(">>>>>>>"))
         });
+    if let Some(word) = rendered_null(cx.message) {
+        let file = cx.original_file.unwrap_or("the model's file");
+        return vec![FixStep::say(format!(
+            "The SQL dbt sent has `{word}` where a name or a value belongs: a Jinja variable, a \
+             var() or a macro argument in {file} (or a macro it calls) was empty when dbt \
+             rendered it. Give it a value — `--vars`, the environment variable it reads, the \
+             macro's argument — or a default (var('name', 'default'))"
+        ))];
+    }
     if markers {
         let file = cx.original_file.unwrap_or("the model's file");
         return vec![
@@ -117,4 +126,18 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             format!("dbt compile --select {node}{}", cx.target_flag()),
         ),
     ]
+}
+
+/// A Python or JavaScript null rendered into the SQL as a name: `Invalid column name 'None'`,
+/// `Referenced column "None" not found`, `from None.orders`.
+fn rendered_null(message: &str) -> Option<&'static str> {
+    ["None", "undefined"].into_iter().find(|word| {
+        [
+            format!("'{word}'"),
+            format!("\"{word}\""),
+            format!(" {word}."),
+        ]
+        .iter()
+        .any(|quoted| message.contains(quoted.as_str()))
+    })
 }
