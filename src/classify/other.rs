@@ -23,6 +23,9 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r"Not a dbt project[^\n]*"),
     // dbt Fusion's own crash; the operating system refusing a file dbt writes.
     Rule::any(r"panicked at [^\n]*|[^\n]*\(os error \d+\)"),
+    // A Python class of dbt or the adapter built from incomplete data: a bug (or a version
+    // mismatch) in the adapter, not in the project.
+    Rule::any(r"\w+\(\) missing \d+ required positional arguments?[^\n]*"),
     // BigQuery could not fetch the failed job's own error (job lookup in another location).
     Rule::on(&[Adapter::BigQuery], r"Not found: Job [^\n]*"),
 ];
