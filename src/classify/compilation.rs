@@ -87,13 +87,38 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
              apply here)",
             file.unwrap_or("The model")
         )));
-    } else {
-        let place = file
-            .map(|f| format!("{f}{at}"))
-            .unwrap_or_else(|| "the file and line dbt names in the message".to_string());
+    } else if cx.message.contains("only supports languages") {
         steps.push(FixStep::say(format!(
-            "Open {place} and fix the Jinja or YAML there"
+            "{} is a Python model, and its materialization on this adapter runs SQL only: write \
+             it in SQL, or use a materialization (and an adapter version) that runs Python models",
+            cx.node()
         )));
+    } else if cx.message.contains("is not a valid method name") {
+        steps.push(FixStep::say(
+            "A selector of the command (or of selectors.yml) uses a method dbt does not have — \
+             `source:`, `tag:`, `path:`, `package:`, `config.…` are methods, `sources:` is not: \
+             fix it, then check what it selects with `dbt ls --select …`",
+        ));
+    } else if cx.message.contains("__mashumaro_from_dict__")
+        || cx.message.contains("should be a dict instance")
+    {
+        steps.push(FixStep::say(
+            "A property in the project's YAML has the wrong shape for this dbt version (a value \
+             where dbt expects a mapping, or the other way round): since dbt 1.9/1.10 some \
+             properties moved under `config:` (freshness, meta, tags). Find the property the \
+             message names in the YAML files and give it the shape the docs of this dbt version \
+             show",
+        ));
+    } else {
+        match file {
+            Some(f) => steps.push(FixStep::say(format!(
+                "Open {f}{at} and fix the Jinja or YAML there"
+            ))),
+            None => steps.push(FixStep::say(
+                "The message names no file: `dbt parse` says which file fails to render or \
+                 parse — fix the Jinja or YAML there",
+            )),
+        }
     }
     // A template that does not render fails parsing: `dbt parse` checks it without the
     // warehouse. A node that renders only at run time (run_query, a macro) needs a compile.
