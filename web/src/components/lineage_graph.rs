@@ -163,6 +163,7 @@ impl Mover {
                 let style = el.style();
                 let _ = style.remove_property("transform");
                 let _ = style.remove_property("will-change");
+                let _ = el.remove_attribute("data-zooming");
             }
         }
         if let Some(r) = self.minimap.cast::<Element>() {
@@ -200,6 +201,7 @@ impl Mover {
             let style = el.style();
             if started {
                 let _ = style.set_property("will-change", "transform");
+                let _ = el.set_attribute("data-zooming", "");
             }
             let _ = style.set_property(
                 "transform",
