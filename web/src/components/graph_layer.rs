@@ -302,12 +302,13 @@ impl Paths {
     }
 }
 
-/// The whole graph as a few paths, for the overview.
+/// The whole graph as a few paths (a few per part of the drawing), for the overview.
 #[derive(Default)]
 struct Overview {
     /// The edges' paths (see [`Paths`]).
     edges: Html,
-    /// Per status (and highlighted or not): its CSS classes and the boxes of its nodes.
+    /// Per status, highlighted or not, and part of the drawing: its CSS classes and the boxes of
+    /// its nodes there.
     groups: Vec<(Classes, AttrValue)>,
     /// Nodes drawn as nodes of their own even in the overview.
     own: Vec<Position>,

@@ -3,14 +3,17 @@
 //! levels, or the whole project), search, a minimap, pan and zoom by mouse, trackpad, touch (one
 //! finger drags, two pinch) and keyboard.
 //!
-//! Panning and zooming render nothing: the view (pan and zoom) lives in a `RefCell`, and each move
-//! only sets the `transform` of one `<g>` (composited by the browser, see `.viewport` in the CSS)
-//! and of the minimap's rectangle. What is drawn — the [`GraphLayer`], a window of the layout
-//! around the viewport at one level of detail — is drawn again only when the view leaves that
-//! window or crosses a level of detail, so thousands of nodes pan at the display's frame rate.
-//! Positions come from the worker; nothing is computed here but what is visible. The wheel
-//! listener is a hand-written `Closure` (it must be non-passive to keep the page from scrolling),
-//! and so is the timer that ends a zoom (this crate has no gloo).
+//! Panning and zooming render nothing: the view (pan and zoom) lives in a `RefCell`. Each step of
+//! a drag only sets the `transform` of one `<g>` (composited by the browser, see `.viewport` in
+//! the CSS) and of the minimap's rectangle; each step of a zoom gesture (wheel, pinch, keys) only
+//! scales the `<svg>` already drawn as a picture (a CSS transform), and the `<g>` takes the new
+//! scale once the gesture ends. What is drawn — the [`GraphLayer`], a window of the layout around
+//! the viewport at one level of detail — is drawn again only when the view leaves that window, or
+//! at the end of a gesture that crossed a level of detail, so thousands of nodes pan and zoom at
+//! the display's frame rate. Positions come from the worker; nothing is computed here but what is
+//! visible. The wheel and window-resize listeners are hand-written `Closure`s (the wheel's must
+//! be non-passive to keep the page from scrolling), and so is the timer that ends a zoom (this
+//! crate has no gloo).
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -352,7 +355,7 @@ fn detail_for(k: f64, was: Option<Detail>, in_view: impl FnOnce() -> usize) -> D
 #[function_component]
 pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     // The graph's box (pointer and wheel events, its size and place); the `<svg>` in it moves.
-    let svg_ref = use_node_ref();
+    let stage_ref = use_node_ref();
     let picture = use_node_ref();
     let cfg = layout::Config::default();
     let (nw, nh) = (cfg.node_width, cfg.node_height);
@@ -390,10 +393,10 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     // at a readable zoom on the first failed node (problem 1's root) and its neighbours instead.
     {
         let mover = mover.clone();
-        let svg_ref = svg_ref.clone();
+        let stage_ref = stage_ref.clone();
         let view = props.view.clone();
         use_effect_with(props.layout.clone(), move |layout| {
-            if let (Some(l), Some(el)) = (layout, svg_ref.cast::<Element>()) {
+            if let (Some(l), Some(el)) = (layout, stage_ref.cast::<Element>()) {
                 let mut v = fit(l, &el);
                 // Problem 1's root (problems are ordered by blast radius), else any failed node.
                 let is_failed = |i: u32| {
@@ -456,9 +459,9 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     // A resize of the window changes the view's size: what is drawn follows.
     {
         let mover = mover.clone();
-        let svg_ref = svg_ref.clone();
+        let stage_ref = stage_ref.clone();
         use_effect_with((), move |_| {
-            let el = svg_ref.cast::<Element>();
+            let el = stage_ref.cast::<Element>();
             let wheel_mover = mover.clone();
             let listener = Closure::<dyn FnMut(WheelEvent)>::new(move |e: WheelEvent| {
                 e.prevent_default();
@@ -534,9 +537,9 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     // Pointer positions are taken relative to the graph (yew delegates events: their
     // currentTarget is not it).
     let origin = {
-        let svg_ref = svg_ref.clone();
+        let stage_ref = stage_ref.clone();
         move || {
-            svg_ref
+            stage_ref
                 .cast::<Element>()
                 .map(|el| el.get_bounding_client_rect())
                 .map(|r| (r.left(), r.top()))
@@ -582,7 +585,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     let on_pointer_move = {
         let mover = mover.clone();
         let dragged = dragged.clone();
-        let svg_ref = svg_ref.clone();
+        let stage_ref = stage_ref.clone();
         Callback::from(move |e: PointerEvent| {
             let mut live = mover.live.borrow_mut();
             let (x, y) = (
@@ -606,7 +609,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                     }
                     if !*moved {
                         // From here on the pointer's moves come here even off the graph.
-                        if let Some(el) = svg_ref.cast::<Element>() {
+                        if let Some(el) = stage_ref.cast::<Element>() {
                             let _ = el.set_pointer_capture(e.pointer_id());
                         }
                     }
@@ -683,7 +686,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     let on_key = {
         let mover = mover.clone();
         let layout = props.layout.clone();
-        let svg_ref = svg_ref.clone();
+        let stage_ref = stage_ref.clone();
         let on_select = props.on_select.clone();
         Callback::from(move |e: KeyboardEvent| {
             let v = mover.view();
@@ -716,7 +719,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                     mover.zoom(zoom_at(v, factor, v.w / 2.0, v.h / 2.0));
                     return;
                 }
-                "0" => match (&layout, svg_ref.cast::<Element>()) {
+                "0" => match (&layout, stage_ref.cast::<Element>()) {
                     (Some(l), Some(el)) => fit(l, &el),
                     _ => v,
                 },
@@ -740,9 +743,9 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     let on_fit = {
         let mover = mover.clone();
         let layout = props.layout.clone();
-        let svg_ref = svg_ref.clone();
+        let stage_ref = stage_ref.clone();
         Callback::from(move |_: MouseEvent| {
-            if let (Some(l), Some(el)) = (&layout, svg_ref.cast::<Element>()) {
+            if let (Some(l), Some(el)) = (&layout, stage_ref.cast::<Element>()) {
                 mover.show(fit(l, &el));
             }
         })
@@ -936,7 +939,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
             </div>
             { folded_html }
             <div class="graph-frame" ref={frame_ref}>
-                <div ref={svg_ref} class="graph-stage"
+                <div ref={stage_ref} class="graph-stage"
                      onpointerdown={on_pointer_down} onpointermove={on_pointer_move}
                      onpointerup={on_pointer_up.clone()} onpointercancel={on_pointer_up} onclick={on_background_click}>
                     <svg ref={picture} class={classes!("graph-svg", props.highlight.is_some().then_some("dimmed"))}
