@@ -19,6 +19,8 @@
 // Usage: node bench.mjs [--runs N] [--json out.json] [--no-docs] [--docs-cap S] [--docs-full]
 //        [--timeout S] [--graph-only] [--frames N] DIR...   (DIR holds target/{run_results,manifest}.json)
 //        --graph-only: no baseline, no dbt docs, one load, then only (g).
+//        --trace DIR: a Chrome trace of each part of (g) (CDP Tracing) written to DIR/<set>-<part>.json,
+//        and where its time went (per thread, the costliest kinds of event) logged and kept in the JSON.
 import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -49,6 +51,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--commit') opt.commit = args[++i];
   else if (a === '--graph-only') { opt.graphOnly = true; opt.docs = false; opt.runs = 1; }
   else if (a === '--frames') opt.frames = +args[++i];
+  else if (a === '--trace') opt.trace = args[++i];
   else opt.dirs.push(a);
 }
 const DOCS_HTML = process.env.DBT_DOCS_INDEX ||
@@ -253,13 +256,52 @@ async function interact(page) {
  * (g) Pan and zoom on the whole project: "whole project" is clicked (its layout drawn), then,
  * driven from inside the page one event per animation frame (no round trip to playwright between
  * frames): drags over the view it opens on (the failure, readable), drags over the fitted
- * overview (the "Fit" button), then wheel zooms in and back out at the centre. Each frame's work is
+ * overview (the "Fit" button), then wheel zooms in and back out at the centre, one a frame, then
+ * the same in bursts of 6 steps with 18 frames of rest after each (so that each zoom ends and is
+ * drawn at its scale within the frames measured). After each part, 30 frames without events are
+ * measured apart ("then, without events": a zoom's end is drawn there). Each frame's work is
  * timed from the start of its requestAnimationFrame callback, where the event is dispatched, to a
  * MessageChannel message posted there, which runs once that frame's rendering (the app's handler
  * and render, style, layout, paint) is done; the gaps between the frames' callbacks are recorded
  * too (they stay ~16.7 ms while the page keeps up). p50 / p95 / max of both, per part and overall.
  */
-async function panZoom(page, frames) {
+/** Starts a Chrome trace of the page (CDP `Tracing`); the function returned ends it and gives its events. */
+async function startTrace(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: [
+    'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'cc', 'v8.execute'] } });
+  return async () => {
+    const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+    await cdp.send('Tracing.end');
+    await done;
+    await cdp.detach();
+    return events;
+  };
+}
+
+/** Where a trace's time went: per thread (main, compositor, raster), total ms by event name, the costliest first. */
+function traceSummary(events, top = 10) {
+  const names = new Map();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);
+  const group = (n) => (n === 'CrRendererMain' ? 'main' : /^Compositor$/.test(n) ? 'compositor' : /TileWorker|Raster/i.test(n) ? 'raster' : null);
+  const byThread = {};
+  for (const e of events) {
+    if (e.ph !== 'X' || e.dur == null) continue;
+    const g = group(names.get(`${e.pid}:${e.tid}`));
+    if (!g) continue;
+    const t = (byThread[g] ??= new Map());
+    t.set(e.name, (t.get(e.name) || 0) + e.dur / 1000);
+  }
+  const out = {};
+  for (const [g, t] of Object.entries(byThread)) {
+    out[g] = [...t].sort((a, b) => b[1] - a[1]).slice(0, top).map(([n, d]) => [n, ms(d)]);
+  }
+  return out;
+}
+
+async function panZoom(page, frames, setName = 'set') {
   if (!(await page.locator('#whole-project[aria-pressed="true"]').count())) await page.click('#whole-project');
   await page.waitForFunction(() => !document.querySelector('.graph-wait') && document.querySelector('.graph-svg g.node'), null, { timeout: 300000, polling: 500 });
   await page.waitForTimeout(500);
@@ -278,13 +320,22 @@ async function panZoom(page, frames) {
         for (let i = 1; i <= 12; i++) steps.push(p('pointermove', i));
         steps.push(p('pointerup', 12));
       }
-    } else {
+    } else if (kind === 'wheel') {
       for (let i = 0; i < n; i++) {
         const dy = i < n / 2 ? -100 : 100; // in, then back out
         steps.push(() => svg.dispatchEvent(new WheelEvent('wheel', { bubbles: true, cancelable: true, clientX: cx, clientY: cy, deltaY: dy, deltaMode: 0 })));
       }
+    } else {
+      // 'pauses': bursts of 6 wheel steps (in for the first half of the bursts, then out), each
+      // followed by 18 frames without an event, in which the zoom settles and is drawn again.
+      const bursts = Math.max(2, Math.round(n / 24));
+      for (let b = 0; b < bursts; b++) {
+        const dy = b < bursts / 2 ? -100 : 100;
+        for (let i = 0; i < 6; i++) steps.push(() => svg.dispatchEvent(new WheelEvent('wheel', { bubbles: true, cancelable: true, clientX: cx, clientY: cy, deltaY: dy, deltaMode: 0 })));
+        for (let i = 0; i < 18; i++) steps.push(() => {});
+      }
     }
-    steps.length = n;
+    if (kind !== 'pauses') steps.length = n;
     const work = [], gaps = [];
     let last = null;
     for (const step of steps) {
@@ -299,8 +350,11 @@ async function panZoom(page, frames) {
       }));
     }
     // The last frame's gap: one more frame after the last event.
-    await new Promise((resolve) => requestAnimationFrame((ts) => { gaps.push(ts - last); resolve(); }));
-    return { work, gaps, drawn: document.querySelectorAll('.graph-svg g.node').length,
+    await new Promise((resolve) => requestAnimationFrame((ts) => { gaps.push(ts - last); last = ts; resolve(); }));
+    // Then 30 frames without events (half a second): a zoom's end, drawn at its scale, is there.
+    const after = [];
+    for (let i = 0; i < 30; i++) await new Promise((resolve) => requestAnimationFrame((ts) => { after.push(ts - last); last = ts; resolve(); }));
+    return { work, gaps, after, drawn: document.querySelectorAll('.graph-svg g.node').length,
       transform: document.querySelector('.graph-svg > g')?.getAttribute('transform') };
   }, [kind, n]);
   const stats = (xs) => {
@@ -310,7 +364,8 @@ async function panZoom(page, frames) {
   };
   const out = { nodes: await page.evaluate(() => document.querySelector('.graph-count')?.textContent), parts: {} };
   const quarter = Math.max(14, Math.round(frames / 4));
-  const runs = [['dragOpening', 'drag', quarter], ['fit'], ['dragFit', 'drag', quarter], ['wheel', 'wheel', Math.max(2, frames - 2 * quarter)]];
+  const runs = [['dragOpening', 'drag', quarter], ['fit'], ['dragFit', 'drag', quarter], ['wheel', 'wheel', Math.max(2, frames - 2 * quarter)],
+    ['pauses', 'pauses', Math.max(2, frames - 2 * quarter)]];
   const all = { work: [], gaps: [] };
   for (const [name, kind, n] of runs) {
     if (name === 'fit') {
@@ -318,18 +373,27 @@ async function panZoom(page, frames) {
       await page.waitForTimeout(300);
       continue;
     }
+    const stop = opt.trace ? await startTrace(page) : null;
     const r = await part(kind, n);
+    if (stop) {
+      const events = await stop();
+      fs.mkdirSync(opt.trace, { recursive: true });
+      fs.writeFileSync(path.join(opt.trace, `${setName}-${name}.json`), JSON.stringify({ traceEvents: events }));
+      r.trace = traceSummary(events);
+      for (const [g, t] of Object.entries(r.trace)) log(`  trace ${name} ${g}: ${t.slice(0, 6).map(([n, d]) => `${n} ${d}`).join(', ')}`);
+    }
     all.work.push(...r.work); all.gaps.push(...r.gaps);
-    out.parts[name] = { work: stats(r.work), gaps: stats(r.gaps), drawn: r.drawn, transform: r.transform,
-      raw: { work: r.work.map(Math.round), gaps: r.gaps.map(Math.round) } };
-    log(`  pan/zoom ${name}: work p50 ${out.parts[name].work.p50} / p95 ${out.parts[name].work.p95} / max ${out.parts[name].work.max} ms; frame gaps p50 ${out.parts[name].gaps.p50} / p95 ${out.parts[name].gaps.p95} / max ${out.parts[name].gaps.max} ms; ${r.drawn} nodes drawn`);
+    out.parts[name] = { work: stats(r.work), gaps: stats(r.gaps), after: stats(r.after), drawn: r.drawn, transform: r.transform,
+      raw: { work: r.work.map(Math.round), gaps: r.gaps.map(Math.round) }, trace: r.trace };
+    const q = out.parts[name];
+    log(`  pan/zoom ${name}: work p50 ${q.work.p50} / p95 ${q.work.p95} / max ${q.work.max} ms; frame gaps p50 ${q.gaps.p50} / p95 ${q.gaps.p95} / max ${q.gaps.max} ms; then, without events, longest gap ${q.after.max} ms; ${r.drawn} nodes drawn`);
   }
   out.work = stats(all.work);
   out.gaps = stats(all.gaps);
   return out;
 }
 
-async function appRun(base, files, timeoutMs, withInteraction = false, panZoomFrames = 0, withInteract = true) {
+async function appRun(base, files, timeoutMs, withInteraction = false, panZoomFrames = 0, withInteract = true, setName = 'set') {
   const before = new Set(renderers().map((p) => p.pid));
   const blocked = [];
   const context = await newContext(base, blocked);
@@ -370,7 +434,7 @@ async function appRun(base, files, timeoutMs, withInteraction = false, panZoomFr
   const interaction = outcome === 'ok' && withInteraction && withInteract ? await interact(page) : null;
   let panzoom = null;
   if (outcome === 'ok' && withInteraction && panZoomFrames > 0) {
-    try { panzoom = await panZoom(page, panZoomFrames); } catch (e) { panzoom = { error: e.message.split('\n')[0] }; log('  pan/zoom failed:', panzoom.error); }
+    try { panzoom = await panZoom(page, panZoomFrames, setName); } catch (e) { panzoom = { error: e.message.split('\n')[0] }; log('  pan/zoom failed:', panzoom.error); }
   }
   let workerMemory = null;
   for (const w of page.workers()) {
@@ -540,7 +604,7 @@ for (const dir of opt.dirs) {
   for (let r = 0; r < opt.runs; r++) {
     let one;
     // The whole-project graph is exercised once, after the last timed load.
-    try { one = await appRun(base, files, opt.timeout * 1000, r === opt.runs - 1, opt.frames, !opt.graphOnly); } catch (e) { one = { outcome: `error: ${e.message.split('\n')[0]}` }; }
+    try { one = await appRun(base, files, opt.timeout * 1000, r === opt.runs - 1, opt.frames, !opt.graphOnly, set.set); } catch (e) { one = { outcome: `error: ${e.message.split('\n')[0]}` }; }
     const ph = one.start != null ? phases(one) : null;
     const rec = { outcome: one.outcome, wall: one.wall, startEvent: one.startEvent, phases: ph,
       workerMemory: one.workerMemory, pageMemory: one.pageMemory, pageJsHeap: one.pageJsHeap,
@@ -620,13 +684,13 @@ for (const s of result.sets) {
   console.log(`| ${s.set} | ${x.wholeNodes} | ${f0(x.wholeLayout.ms)} | ${f0(x.wholeLayout.longestTask)} | ${g(x.zoom)} | ${f0(x.zoom.longestTask)} | ${g(x.pan)} | ${f0(x.pan.longestTask)} | ${f0(x.search.ms)} | ${Math.max(x.drawnZoomedOutMax, x.drawn)} |`);
 }
 console.log('\n(g) Pan and zoom on the whole project, one synthetic event a frame (ms): the work of a frame (event → rendered) and the gaps between frames, p50 / p95 / max:');
-console.log('| set | nodes | drags, opening view: work | gaps | drags, fitted: work | gaps | wheel zooms: work | gaps | all frames: work | gaps |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('| set | nodes | drags, opening view: work | gaps | drags, fitted: work | gaps | wheel zooms: work | gaps | its end: longest gap | wheel zooms with pauses: work | gaps | all frames: work | gaps |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const s of result.sets) {
   const z = s.summary.panzoom;
   if (!z || z.error) { if (z) console.log(`| ${s.set} | ${z.error} |`); continue; }
   const g = (m) => (m ? `${f0(m.p50)} / ${f0(m.p95)} / ${f0(m.max)}` : '—');
   const p = z.parts;
-  console.log(`| ${s.set} | ${z.nodes} | ${g(p.dragOpening?.work)} | ${g(p.dragOpening?.gaps)} | ${g(p.dragFit?.work)} | ${g(p.dragFit?.gaps)} | ${g(p.wheel?.work)} | ${g(p.wheel?.gaps)} | ${g(z.work)} | ${g(z.gaps)} |`);
+  console.log(`| ${s.set} | ${z.nodes} | ${g(p.dragOpening?.work)} | ${g(p.dragOpening?.gaps)} | ${g(p.dragFit?.work)} | ${g(p.dragFit?.gaps)} | ${g(p.wheel?.work)} | ${g(p.wheel?.gaps)} | ${f0(p.wheel?.after?.max)} | ${g(p.pauses?.work)} | ${g(p.pauses?.gaps)} | ${g(z.work)} | ${g(z.gaps)} |`);
 }
 console.log(`\nJSON: ${opt.json}`);

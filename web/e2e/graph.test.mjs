@@ -95,6 +95,74 @@ test('a big graph has a minimap: a few paths, the view as a rectangle; clicking 
   await t.context.close();
 });
 
+test('a zoom gesture scales the drawing, then draws it at its scale: the nodes in view, with their labels back', async () => {
+  const t = await open('/');
+  const { page } = t;
+  await page.setInputFiles('#file-input', hub(300));
+  await waitForDiagnosis(page);
+  await page.locator('.folded button.expand', { hasText: 'stg_customers' }).click();
+  await page.waitForFunction(() => Number(document.querySelector('.graph-count')?.textContent.match(/^(\d+) of/)?.[1]) > 300, null, { timeout: 30000 });
+  await page.waitForFunction(() => !document.querySelector('.graph-wait'), null, { timeout: 30000 });
+  const svg = page.locator('svg.graph-svg');
+  const settled = () => page.waitForFunction(() => !document.querySelector('svg.graph-svg').style.transform, null, { timeout: 5000 });
+  const before = await view(page);
+  assert.ok(before.k >= 0.5, `opens readable: ${before.k}`);
+  assert.ok(await page.locator('.graph-svg g.node text').count() > 0, 'labels at a readable zoom');
+  // Out: while the wheel turns, the drawing is scaled as a picture (nothing is drawn again).
+  const picture = await svg.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const first = document.querySelector('.graph-svg g.node');
+    for (let i = 0; i < 6; i++) {
+      el.dispatchEvent(new WheelEvent('wheel', { bubbles: true, cancelable: true, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, deltaY: 200 }));
+    }
+    return [el.style.transform, first.isConnected];
+  });
+  assert.match(picture[0], /scale\(0\.\d+\)/, `scaled as a picture: ${picture[0]}`);
+  assert.ok(picture[1], 'the drawn nodes stay while the wheel turns');
+  await settled();
+  const out = await view(page);
+  assert.ok(out.k < before.k / 3, `zoomed out: ${before.k} → ${out.k}`);
+  assert.equal(await page.locator('.graph-svg g.node text').count(), 0, 'no labels when zoomed out past reading');
+  // Every node drawn is a box; those in view cover it (the drawing follows the view).
+  const inView = await page.evaluate(() => {
+    const r = document.querySelector('svg.graph-svg').getBoundingClientRect();
+    return [...document.querySelectorAll('.graph-svg g.node, .graph-svg .ov')].filter((n) => {
+      const b = n.getBoundingClientRect();
+      return b.right > r.left && b.left < r.right && b.bottom > r.top && b.top < r.bottom;
+    }).length;
+  });
+  assert.ok(inView > 0, 'what is in view is drawn');
+  // Back in, with the keyboard this time: the labels come back once the zoom ends.
+  await svg.focus();
+  for (let i = 0; i < 7; i++) await page.keyboard.press('+');
+  await settled();
+  const back = await view(page);
+  assert.ok(back.k >= 0.5, `zoomed back in: ${back.k}`);
+  await page.waitForFunction(() => document.querySelectorAll('.graph-svg g.node text').length > 0);
+  // The view's transform and the drawing agree: a node's box is where the view puts it.
+  const agree = await page.evaluate(() => {
+    const r = document.querySelector('svg.graph-svg').getBoundingClientRect();
+    const n = [...document.querySelectorAll('.graph-svg g.node')].find((n) => {
+      const b = n.getBoundingClientRect();
+      return b.left > r.left && b.right < r.right && b.top > r.top && b.bottom < r.bottom;
+    });
+    if (!n) return null;
+    const m = /translate\(([-\d.]+),([-\d.]+)\)/.exec(n.getAttribute('transform'));
+    const v = /translate\(([-\d.]+),([-\d.]+)\) scale\(([-\d.]+)\)/.exec(document.querySelector('.graph-svg > g.viewport').getAttribute('transform'));
+    const b = n.getBoundingClientRect();
+    return [b.left - r.left, +m[1] * +v[3] + +v[1]];
+  });
+  assert.ok(agree, 'a node is drawn inside the view');
+  assert.ok(Math.abs(agree[0] - agree[1]) < 2, `drawn where the view says: ${agree}`);
+  // Nodes stay clickable after a zoom.
+  await page.locator('.graph-controls button', { hasText: /^Fit$/ }).click();
+  await page.locator('g.node[data-id="model.shop.stg_customers"]').click();
+  await page.locator('#node-panel').waitFor();
+  assert.deepEqual(t.errors, []);
+  assertOffline(t);
+  await t.context.close();
+});
+
 // A generated 3,000-model project run by real dbt (scripts/make-big-projects); skipped when absent.
 const big = path.join(process.env.DBT_TRIAGE_BIG || path.join(process.env.HOME, '.cache/dbt-triage/big'), '3000');
 const noBig = !fs.existsSync(path.join(big, 'target/manifest.json')) && `no 3,000-model run in ${big} (scripts/make-big-projects 3000)`;

@@ -302,12 +302,13 @@ impl Paths {
     }
 }
 
-/// The whole graph as a few paths, for the overview.
+/// The whole graph as a few paths (a few per part of the drawing), for the overview.
 #[derive(Default)]
 struct Overview {
     /// The edges' paths (see [`Paths`]).
     edges: Html,
-    /// Per status (and highlighted or not): its CSS classes and the boxes of its nodes.
+    /// Per status, highlighted or not, and part of the drawing: its CSS classes and the boxes of
+    /// its nodes there.
     groups: Vec<(Classes, AttrValue)>,
     /// Nodes drawn as nodes of their own even in the overview.
     own: Vec<Position>,
@@ -335,7 +336,9 @@ fn make_overview(
             e.y2
         );
     }
-    let mut groups: Vec<((NodeStatus, bool), String)> = Vec::new();
+    // Per status, highlighted or not, and part of the drawing (as the edges are, see [`Paths`]):
+    // a tile drawn while zoomed into the overview goes through the boxes near it only.
+    let mut groups: HashMap<(NodeStatus, bool, i32, i32), String> = HashMap::new();
     for p in &l.positions {
         let Some(n) = view.nodes.get(p.node as usize) else {
             continue;
@@ -345,20 +348,22 @@ fn make_overview(
             o.own.push(*p);
             continue;
         }
-        let key = (n.status, hl.is_some_and(|h| h.contains(&p.node)));
-        let at = match groups.iter().position(|(k, _)| *k == key) {
-            Some(at) => at,
-            None => {
-                groups.push((key, String::new()));
-                groups.len() - 1
-            }
-        };
-        let _ = write!(groups[at].1, "M{:.0},{:.0}h{nw}v{nh}h-{nw}z", p.x, p.y);
+        let key = (
+            n.status,
+            hl.is_some_and(|h| h.contains(&p.node)),
+            (p.x / CELL_W).floor() as i32,
+            (p.y / CELL_H).floor() as i32,
+        );
+        let d = groups.entry(key).or_default();
+        let _ = write!(d, "M{:.0},{:.0}h{nw}v{nh}h-{nw}z", p.x, p.y);
     }
     o.edges = paths.html();
+    let mut groups: Vec<_> = groups.into_iter().collect();
+    // Highlighted boxes over the others; otherwise in a fixed order (the map's is not).
+    groups.sort_by_key(|((status, on, cx, cy), _)| (*on, status.as_str(), *cx, *cy));
     o.groups = groups
         .into_iter()
-        .map(|((status, on), d)| {
+        .map(|((status, on, _, _), d)| {
             let class = classes!(
                 "ov-group",
                 format!("st-{}", status.as_str()),

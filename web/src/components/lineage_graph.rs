@@ -3,14 +3,17 @@
 //! levels, or the whole project), search, a minimap, pan and zoom by mouse, trackpad, touch (one
 //! finger drags, two pinch) and keyboard.
 //!
-//! Panning and zooming render nothing: the view (pan and zoom) lives in a `RefCell`, and each move
-//! only sets the `transform` of one `<g>` (composited by the browser, see `.viewport` in the CSS)
-//! and of the minimap's rectangle. What is drawn — the [`GraphLayer`], a window of the layout
-//! around the viewport at one level of detail — is drawn again only when the view leaves that
-//! window or crosses a level of detail, so thousands of nodes pan at the display's frame rate.
-//! Positions come from the worker; nothing is computed here but what is visible. The wheel
-//! listener is a hand-written `Closure` (it must be non-passive to keep the page from scrolling),
-//! and so is the timer that ends a zoom (this crate has no gloo).
+//! Panning and zooming render nothing: the view (pan and zoom) lives in a `RefCell`. Each step of
+//! a drag only sets the `transform` of one `<g>` (composited by the browser, see `.viewport` in
+//! the CSS) and of the minimap's rectangle; each step of a zoom gesture (wheel, pinch, keys) only
+//! scales the `<svg>` already drawn as a picture (a CSS transform), and the `<g>` takes the new
+//! scale once the gesture ends. What is drawn — the [`GraphLayer`], a window of the layout around
+//! the viewport at one level of detail — is drawn again only when the view leaves that window, or
+//! at the end of a gesture that crossed a level of detail, so thousands of nodes pan and zoom at
+//! the display's frame rate. Positions come from the worker; nothing is computed here but what is
+//! visible. The wheel and window-resize listeners are hand-written `Closure`s (the wheel's must
+//! be non-passive to keep the page from scrolling), and so is the timer that ends a zoom (this
+//! crate has no gloo).
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -20,7 +23,7 @@ use dbt_triage::layout::{self, Layout};
 use dbt_triage::view::{self, NodeStatus, ProjectView};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{AddEventListenerOptions, Element, HtmlInputElement, WheelEvent};
+use web_sys::{AddEventListenerOptions, Element, HtmlInputElement, SvgElement, WheelEvent};
 use yew::prelude::*;
 
 use crate::components::graph_layer::{self, Detail, Dragged, Frame, GraphLayer};
@@ -85,6 +88,10 @@ struct Live {
     /// The graph's top left corner on the page when the gesture started (not read on each move:
     /// that would force a layout every frame).
     origin: (f64, f64),
+    /// The view the drawing's `<g>` shows (`view` differs while a zoom is under way).
+    drawn: Option<View>,
+    /// A zoom gesture is under way: the drawing is scaled as a picture (see [`Mover::zoom`]).
+    zooming: bool,
 }
 
 /// A pointer gesture under way, from the view it started on.
@@ -111,33 +118,56 @@ struct Mover {
     viewport: NodeRef,
     minimap: NodeRef,
     redraw: UseForceUpdateHandle,
+    /// The `<svg>`, scaled as a picture while a zoom is under way.
     svg: NodeRef,
     settle: Rc<RefCell<Option<Settle>>>,
     nw: f64,
     nh: f64,
 }
 
-/// The timer that ends a zoom (see [`Mover::zooming`]).
+/// The timer that ends a zoom (see [`Mover::zoom`]).
 struct Settle {
     id: Option<i32>,
     done: Closure<dyn FnMut()>,
 }
+
+/// How long after its last step a zoom gesture (wheel, pinch, keys) is taken as over.
+const SETTLE_MS: i32 = 160;
 
 impl Mover {
     fn view(&self) -> View {
         self.live.borrow().view
     }
 
-    /// Shows `v`: moves the drawing and the minimap's rectangle, and draws again only when `v`
-    /// needs another frame than the one drawn.
+    /// Shows `v` at once: moves the drawing and the minimap's rectangle, and draws again only
+    /// when `v` needs another frame than the one drawn. A zoom under way ends here (it is drawn
+    /// at its scale).
     fn show(&self, v: View) {
+        self.place(v, false);
+    }
+
+    /// Shows `v` as a step of a drag: like [`Mover::show`], but at the level of detail drawn (it
+    /// changes when the drag ends, not while the number of nodes in view goes back and forth).
+    fn pan(&self, v: View) {
+        self.place(v, true);
+    }
+
+    fn place(&self, v: View, keep: bool) {
+        self.cancel_settle();
         let mut live = self.live.borrow_mut();
-        if live.view.k != v.k {
-            self.zooming();
-        }
         live.view = v;
+        let scaled = std::mem::replace(&mut live.zooming, false);
+        live.drawn = Some(v);
         if let Some(g) = self.viewport.cast::<Element>() {
             let _ = g.set_attribute("transform", &transform(&v));
+        }
+        if scaled {
+            if let Some(el) = self.svg.cast::<SvgElement>() {
+                let style = el.style();
+                let _ = style.remove_property("transform");
+                let _ = style.remove_property("will-change");
+                let _ = el.remove_attribute("data-zooming");
+            }
         }
         if let Some(r) = self.minimap.cast::<Element>() {
             let _ = r.set_attribute("transform", &minimap_rect(&v));
@@ -145,7 +175,7 @@ impl Mover {
         let next = live
             .layout
             .as_ref()
-            .and_then(|l| needed_frame(&v, l, live.frame, self.nw, self.nh));
+            .and_then(|l| needed_frame(&v, l, live.frame, keep, self.nw, self.nh));
         if let Some(f) = next {
             live.frame = f;
             drop(live);
@@ -153,24 +183,58 @@ impl Mover {
         }
     }
 
-    /// Marks the graph as being zoomed until 250 ms after the last zoom: while it is, shapes are
-    /// drawn without anti-aliasing (CSS `[data-zooming]`), which makes each new scale several
-    /// times cheaper to draw.
-    fn zooming(&self) {
-        let (Some(el), Some(w)) = (self.svg.cast::<Element>(), web_sys::window()) else {
+    /// Shows `v` as a step of a zoom gesture: the picture already drawn is scaled and moved (a
+    /// CSS transform of the `<svg>`, on a compositor layer of its own while the gesture lasts:
+    /// always on one, it made each pan of the drawing inside it cost a re-layering of the page),
+    /// so a step draws nothing; the
+    /// drawing is made at the new scale [`SETTLE_MS`] after the last step (or when the pinch
+    /// ends, or anything else moves the view). Until then, what lay outside the drawn frame is
+    /// blank.
+    fn zoom(&self, v: View) {
+        let mut live = self.live.borrow_mut();
+        let Some(d) = live.drawn else {
+            drop(live);
+            return self.show(v);
+        };
+        live.view = v;
+        let started = !std::mem::replace(&mut live.zooming, true);
+        drop(live);
+        let s = v.k / d.k;
+        if let Some(el) = self.svg.cast::<SvgElement>() {
+            let style = el.style();
+            if started {
+                let _ = style.set_property("will-change", "transform");
+                let _ = el.set_attribute("data-zooming", "");
+            }
+            let _ = style.set_property(
+                "transform",
+                &format!(
+                    "translate({:.2}px,{:.2}px) scale({:.5})",
+                    v.tx - d.tx * s,
+                    v.ty - d.ty * s,
+                    s
+                ),
+            );
+        }
+        if let Some(r) = self.minimap.cast::<Element>() {
+            let _ = r.set_attribute("transform", &minimap_rect(&v));
+        }
+        let Some(w) = web_sys::window() else {
             return;
         };
-        if !el.has_attribute("data-zooming") {
-            let _ = el.set_attribute("data-zooming", "");
-        }
         let mut settle = self.settle.borrow_mut();
         let s = settle.get_or_insert_with(|| {
-            let svg = self.svg.clone();
+            // Its own handle on the view, without this timer (no reference cycle).
+            let mover = Mover {
+                settle: Rc::default(),
+                ..self.clone()
+            };
             Settle {
                 id: None,
                 done: Closure::new(move || {
-                    if let Some(el) = svg.cast::<Element>() {
-                        let _ = el.remove_attribute("data-zooming");
+                    let v = mover.view();
+                    if mover.live.borrow().zooming {
+                        mover.show(v);
                     }
                 }),
             }
@@ -181,9 +245,22 @@ impl Mover {
         s.id = w
             .set_timeout_with_callback_and_timeout_and_arguments_0(
                 s.done.as_ref().unchecked_ref(),
-                250,
+                SETTLE_MS,
             )
             .ok();
+    }
+
+    /// Whether a zoom gesture is under way (its steps not drawn yet).
+    fn zooming(&self) -> bool {
+        self.live.borrow().zooming
+    }
+
+    fn cancel_settle(&self) {
+        if let (Some(s), Some(w)) = (self.settle.borrow_mut().as_mut(), web_sys::window()) {
+            if let Some(id) = s.id.take() {
+                w.clear_timeout_with_handle(id);
+            }
+        }
     }
 
     /// Forgets what is drawn (a new layout) and shows `v`.
@@ -214,28 +291,31 @@ fn minimap_rect(v: &View) -> String {
     )
 }
 
-/// The frame `v` needs when `drawn` is on screen, or `None` when `drawn` will do: the level of
-/// detail of the zoom (and of how many nodes are in view), and a window a third of a viewport
-/// larger than the view on each side, so that panning draws again only every third of a viewport.
-fn needed_frame(v: &View, l: &Layout, drawn: Frame, nw: f64, nh: f64) -> Option<Frame> {
+/// The frame `v` needs when `drawn` is on screen, or `None` when `drawn` will do: a window a
+/// third of a viewport larger than the view on each side (so that panning draws again only every
+/// third of a viewport), at the level of detail of the zoom and of how many nodes are in view.
+/// The level changes with some hysteresis (it is not drawn anew for a step back and forth across
+/// a threshold), and not at all while `keep` (a drag under way). A window far larger than the
+/// view (after zooming in) is drawn again tighter, unless `keep`.
+fn needed_frame(v: &View, l: &Layout, drawn: Frame, keep: bool, nw: f64, nh: f64) -> Option<Frame> {
     let margin = 40.0;
     let (x0, y0, x1, y1) = in_view(v);
     let (x0, y0, x1, y1) = (x0 - margin, y0 - margin, x1 + margin, y1 + margin);
-    let detail = if v.k >= LABEL_K {
-        Detail::Labels
-    } else {
-        let n = l
-            .positions
-            .iter()
-            .filter(|p| p.x + nw >= x0 && p.x <= x1 && p.y + nh >= y0 && p.y <= y1)
-            .count();
-        if n > OVERVIEW_NODES {
-            Detail::Overview
-        } else {
-            Detail::Boxes
-        }
+    let was = (drawn != Frame::NONE).then_some(drawn.detail);
+    let detail = match was {
+        Some(d) if keep => d,
+        _ => detail_for(v.k, was, || {
+            l.positions
+                .iter()
+                .filter(|p| p.x + nw >= x0 && p.x <= x1 && p.y + nh >= y0 && p.y <= y1)
+                .count()
+        }),
     };
-    if detail == drawn.detail && (detail == Detail::Overview || drawn.contains(x0, y0, x1, y1)) {
+    let oversized = || (drawn.x1 - drawn.x0) * (drawn.y1 - drawn.y0) > 9.0 * (x1 - x0) * (y1 - y0);
+    if was == Some(detail)
+        && (detail == Detail::Overview
+            || (drawn.contains(x0, y0, x1, y1) && (keep || !oversized())))
+    {
         return None;
     }
     let (mx, my) = ((x1 - x0) / 3.0, (y1 - y0) / 3.0);
@@ -248,9 +328,35 @@ fn needed_frame(v: &View, l: &Layout, drawn: Frame, nw: f64, nh: f64) -> Option<
     })
 }
 
+/// The level of detail at zoom `k` with `in_view()` nodes in view, when `was` is drawn: labels
+/// from [`LABEL_K`] (kept down to 0.9 of it), the overview above [`OVERVIEW_NODES`] in view
+/// (kept down to 0.8 of them).
+fn detail_for(k: f64, was: Option<Detail>, in_view: impl FnOnce() -> usize) -> Detail {
+    let labels = if was == Some(Detail::Labels) {
+        LABEL_K * 0.9
+    } else {
+        LABEL_K
+    };
+    if k >= labels {
+        return Detail::Labels;
+    }
+    let most = if was == Some(Detail::Overview) {
+        OVERVIEW_NODES * 4 / 5
+    } else {
+        OVERVIEW_NODES
+    };
+    if in_view() > most {
+        Detail::Overview
+    } else {
+        Detail::Boxes
+    }
+}
+
 #[function_component]
 pub fn LineageGraph(props: &LineageGraphProps) -> Html {
-    let svg_ref = use_node_ref();
+    // The graph's box (pointer and wheel events, its size and place); the `<svg>` in it moves.
+    let stage_ref = use_node_ref();
+    let picture = use_node_ref();
     let cfg = layout::Config::default();
     let (nw, nh) = (cfg.node_width, cfg.node_height);
     let live = use_mut_ref(|| Live {
@@ -266,6 +372,8 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
         pointers: Vec::new(),
         gesture: None,
         origin: (0.0, 0.0),
+        drawn: None,
+        zooming: false,
     });
     live.borrow_mut().layout = props.layout.clone();
     let mover = Mover {
@@ -273,7 +381,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
         viewport: use_node_ref(),
         minimap: use_node_ref(),
         redraw: use_force_update(),
-        svg: svg_ref.clone(),
+        svg: picture.clone(),
         settle: use_mut_ref(|| None),
         nw,
         nh,
@@ -285,10 +393,10 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     // at a readable zoom on the first failed node (problem 1's root) and its neighbours instead.
     {
         let mover = mover.clone();
-        let svg_ref = svg_ref.clone();
+        let stage_ref = stage_ref.clone();
         let view = props.view.clone();
         use_effect_with(props.layout.clone(), move |layout| {
-            if let (Some(l), Some(el)) = (layout, svg_ref.cast::<Element>()) {
+            if let (Some(l), Some(el)) = (layout, stage_ref.cast::<Element>()) {
                 let mut v = fit(l, &el);
                 // Problem 1's root (problems are ordered by blast radius), else any failed node.
                 let is_failed = |i: u32| {
@@ -346,28 +454,55 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
             },
         );
     }
-    // Wheel zoom needs a non-passive native listener to keep the page from scrolling.
+    // Wheel zoom needs a non-passive native listener to keep the page from scrolling. The graph's
+    // place on the page is read when a zoom starts, not at each step (that would force a layout).
+    // A resize of the window changes the view's size: what is drawn follows.
     {
         let mover = mover.clone();
-        let svg_ref = svg_ref.clone();
+        let stage_ref = stage_ref.clone();
         use_effect_with((), move |_| {
-            let el = svg_ref.cast::<Element>();
+            let el = stage_ref.cast::<Element>();
+            let wheel_mover = mover.clone();
             let listener = Closure::<dyn FnMut(WheelEvent)>::new(move |e: WheelEvent| {
                 e.prevent_default();
-                let Some(target) = e
-                    .current_target()
-                    .and_then(|t| t.dyn_into::<Element>().ok())
-                else {
-                    return;
-                };
-                let rect = target.get_bounding_client_rect();
+                let mover = &wheel_mover;
+                if !mover.zooming() {
+                    let Some(target) = e
+                        .current_target()
+                        .and_then(|t| t.dyn_into::<Element>().ok())
+                    else {
+                        return;
+                    };
+                    let rect = target.get_bounding_client_rect();
+                    mover.live.borrow_mut().origin = (rect.left(), rect.top());
+                }
+                let origin = mover.live.borrow().origin;
                 let (mx, my) = (
-                    f64::from(e.client_x()) - rect.left(),
-                    f64::from(e.client_y()) - rect.top(),
+                    f64::from(e.client_x()) - origin.0,
+                    f64::from(e.client_y()) - origin.1,
                 );
                 let v = mover.view();
-                mover.show(zoom_at(v, (-e.delta_y() * 0.0015).exp(), mx, my));
+                mover.zoom(zoom_at(v, (-e.delta_y() * 0.0015).exp(), mx, my));
             });
+            let resize = {
+                let mover = mover.clone();
+                let el = el.clone();
+                Closure::<dyn FnMut()>::new(move || {
+                    let Some(r) = el.as_ref().map(|el| el.get_bounding_client_rect()) else {
+                        return;
+                    };
+                    let v = mover.view();
+                    let (w, h) = (r.width().max(100.0), r.height().max(100.0));
+                    if (w, h) != (v.w, v.h) {
+                        mover.show(View { w, h, ..v });
+                    }
+                })
+            };
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ =
+                    w.add_event_listener_with_callback("resize", resize.as_ref().unchecked_ref());
+            }
             if let Some(el) = &el {
                 let opts = AddEventListenerOptions::new();
                 opts.set_passive(false);
@@ -378,13 +513,21 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                 );
             }
             move || {
+                mover.cancel_settle();
                 if let Some(el) = el {
                     let _ = el.remove_event_listener_with_callback(
                         "wheel",
                         listener.as_ref().unchecked_ref(),
                     );
                 }
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "resize",
+                        resize.as_ref().unchecked_ref(),
+                    );
+                }
                 drop(listener);
+                drop(resize);
             }
         });
     }
@@ -394,9 +537,9 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     // Pointer positions are taken relative to the graph (yew delegates events: their
     // currentTarget is not it).
     let origin = {
-        let svg_ref = svg_ref.clone();
+        let stage_ref = stage_ref.clone();
         move || {
-            svg_ref
+            stage_ref
                 .cast::<Element>()
                 .map(|el| el.get_bounding_client_rect())
                 .map(|r| (r.left(), r.top()))
@@ -442,7 +585,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     let on_pointer_move = {
         let mover = mover.clone();
         let dragged = dragged.clone();
-        let svg_ref = svg_ref.clone();
+        let stage_ref = stage_ref.clone();
         Callback::from(move |e: PointerEvent| {
             let mut live = mover.live.borrow_mut();
             let (x, y) = (
@@ -457,6 +600,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                 [a, b, ..] => Some((*a, *b)),
                 _ => None,
             };
+            let pinch = matches!(live.gesture, Some(Gesture::Pinch { .. }));
             let next = match live.gesture.as_mut() {
                 Some(Gesture::Drag { x0, y0, v0, moved }) => {
                     let (dx, dy) = (x - *x0, y - *y0);
@@ -465,7 +609,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                     }
                     if !*moved {
                         // From here on the pointer's moves come here even off the graph.
-                        if let Some(el) = svg_ref.cast::<Element>() {
+                        if let Some(el) = stage_ref.cast::<Element>() {
                             let _ = el.set_pointer_capture(e.pointer_id());
                         }
                     }
@@ -495,7 +639,11 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
             };
             drop(live);
             dragged.0.set(true);
-            mover.show(next);
+            if pinch {
+                mover.zoom(next);
+            } else {
+                mover.pan(next);
+            }
         })
     };
     let on_pointer_up = {
@@ -504,8 +652,9 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
             let mut live = mover.live.borrow_mut();
             live.pointers.retain(|p| p.0 != e.pointer_id());
             let v0 = live.view;
+            let was = live.gesture;
             // A pinch that loses a finger goes on as a drag of the other one, from where it is.
-            live.gesture = match (live.gesture, live.pointers.as_slice()) {
+            live.gesture = match (was, live.pointers.as_slice()) {
                 (Some(Gesture::Pinch { .. }), [p]) => Some(Gesture::Drag {
                     x0: p.1,
                     y0: p.2,
@@ -514,6 +663,15 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                 }),
                 _ => None,
             };
+            // The pinch or drag is over: drawn at its scale, at its level of detail.
+            let over = matches!(
+                was,
+                Some(Gesture::Pinch { .. } | Gesture::Drag { moved: true, .. })
+            );
+            drop(live);
+            if over {
+                mover.show(v0);
+            }
         })
     };
     let on_background_click = {
@@ -528,7 +686,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     let on_key = {
         let mover = mover.clone();
         let layout = props.layout.clone();
-        let svg_ref = svg_ref.clone();
+        let stage_ref = stage_ref.clone();
         let on_select = props.on_select.clone();
         Callback::from(move |e: KeyboardEvent| {
             let v = mover.view();
@@ -550,9 +708,18 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                     ty: v.ty - step,
                     ..v
                 },
-                "+" | "=" => zoom_at(v, 1.25, v.w / 2.0, v.h / 2.0),
-                "-" | "_" => zoom_at(v, 0.8, v.w / 2.0, v.h / 2.0),
-                "0" => match (&layout, svg_ref.cast::<Element>()) {
+                "+" | "=" | "-" | "_" => {
+                    // Held down, a key repeats: a zoom gesture like the wheel's.
+                    let factor = if matches!(e.key().as_str(), "+" | "=") {
+                        1.25
+                    } else {
+                        0.8
+                    };
+                    e.prevent_default();
+                    mover.zoom(zoom_at(v, factor, v.w / 2.0, v.h / 2.0));
+                    return;
+                }
+                "0" => match (&layout, stage_ref.cast::<Element>()) {
                     (Some(l), Some(el)) => fit(l, &el),
                     _ => v,
                 },
@@ -576,9 +743,9 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     let on_fit = {
         let mover = mover.clone();
         let layout = props.layout.clone();
-        let svg_ref = svg_ref.clone();
+        let stage_ref = stage_ref.clone();
         Callback::from(move |_: MouseEvent| {
-            if let (Some(l), Some(el)) = (&layout, svg_ref.cast::<Element>()) {
+            if let (Some(l), Some(el)) = (&layout, stage_ref.cast::<Element>()) {
                 mover.show(fit(l, &el));
             }
         })
@@ -684,9 +851,9 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
             None => Vec::new(),
         },
     );
-    let (t, frame) = {
+    let (t, drawn, frame) = {
         let live = live.borrow();
-        (live.view, live.frame)
+        (live.view, live.drawn.unwrap_or(live.view), live.frame)
     };
     let layer = props.layout.as_ref().map(|l| {
         html! {
@@ -772,13 +939,16 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
             </div>
             { folded_html }
             <div class="graph-frame" ref={frame_ref}>
-                <svg ref={svg_ref} class={classes!("graph-svg", props.highlight.is_some().then_some("dimmed"))}
-                     tabindex="0" role="application"
-                     aria-label="Lineage: arrow keys pan, + and − zoom, 0 fits, Tab moves between nodes"
+                <div ref={stage_ref} class="graph-stage"
                      onpointerdown={on_pointer_down} onpointermove={on_pointer_move}
-                     onpointerup={on_pointer_up} onclick={on_background_click} onkeydown={on_key}>
-                    <g ref={mover.viewport.clone()} class="viewport" transform={transform(&t)}>{ layer }</g>
-                </svg>
+                     onpointerup={on_pointer_up.clone()} onpointercancel={on_pointer_up} onclick={on_background_click}>
+                    <svg ref={picture} class={classes!("graph-svg", props.highlight.is_some().then_some("dimmed"))}
+                         tabindex="0" role="application"
+                         aria-label="Lineage: arrow keys pan, + and − zoom, 0 fits, Tab moves between nodes"
+                         onkeydown={on_key}>
+                        <g ref={mover.viewport.clone()} class="viewport" transform={transform(&drawn)}>{ layer }</g>
+                    </svg>
+                </div>
                 if let Some(l) = minimap {
                     <Minimap view={props.view.clone()} layout={l.clone()} viewport_ref={mover.minimap.clone()}
                              at={minimap_rect(&t)} on_center={on_minimap} node_width={nw} node_height={nh} small={t.w < NARROW} />
