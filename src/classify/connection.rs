@@ -19,6 +19,12 @@
 use super::{Adapter, Rule};
 
 pub(super) const RULES: &[Rule] = &[
+    // The driver's library (an ADBC or ODBC driver) could not be loaded.
+    Rule::any(r"Error with dynamic library[^\n]*|LoadLibrary(?:ExW)? failed[^\n]*"),
+    // MotherDuck opened in a mode the client does not allow; an S3 location missing from the
+    // profile (Athena's staging dir) rendered as an empty bucket name.
+    Rule::any(r"Cannot open 'md:[^']*'[^\n]*"),
+    Rule::any(r#"Invalid bucket name ""[^\n]*"#),
     // The HTTP client gave up on the endpoint (a SQL warehouse answering 503, a proxy).
     Rule::any(r"Max retries exceeded with url[^\n]*"),
     // Connected to a standby (read-only) server, or a session forced read-only: the target, not

@@ -19,6 +19,11 @@ use super::{Adapter, Rule};
 use crate::adapter::Family;
 
 pub(super) const RULES: &[Rule] = &[
+    // T-SQL limits that other warehouses do not have: ORDER BY in a view or subquery without
+    // TOP, a second rowversion (`timestamp`) column; Oracle's LOBs in comparisons.
+    Rule::any(r"The ORDER BY clause is invalid in\s+views[^\n]*"),
+    Rule::any(r"can only have one timestamp column[^\n]*"),
+    Rule::any(r"inconsistent datatypes: expected [^\n]*got N?[CB]LOB"),
     // A type this engine does not have (`string` on Athena/Trino, which say `varchar`).
     Rule::any(r"Unknown type:? '?(?:[\w() ,]+?)'?(?:\.|$|\s)"),
     // A dbt feature this adapter (version) does not offer.

@@ -17,6 +17,8 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
+    // BigQuery: a script of only temporary functions.
+    Rule::any(r"CREATE TEMPORARY FUNCTION statements must be followed by an actual query"),
     // A sort key must be a column of the result (`+sort: auto` read as a column name).
     Rule::any(r#"SORTKEY "?(?P<column>[^"\s]+)"? must be included in the select list"#),
     // ClickHouse: the table's ORDER BY key may not be Nullable.
