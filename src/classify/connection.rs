@@ -182,6 +182,11 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
 /// does not resolve) before the broad ones (credentials, network).
 const CONNECT_STEPS: &[(&[&str], &str)] = &[
     (
+        &["invalid bucket name \"\""],
+        "An S3 location the profile should give is empty (Athena's s3_staging_dir or \
+         s3_data_dir, or the env var it reads): set it in this target of profiles.yml",
+    ),
+    (
         &["could not set lock on file", "conflicting lock is held"],
         "DuckDB could not lock its database file: another process holds it (a second dbt, a \
          notebook, a BI tool), or the file sits on a share without file locks (SMB, NFS). Close \
