@@ -812,16 +812,19 @@ fn fusion(message: &str, codes: &mut Vec<Code>) {
     }
 }
 
+/// A Fusion code's number (`dbt1005` → 1005).
+fn fusion_number(code: &Code) -> Option<u16> {
+    code.text.strip_prefix("dbt")?.parse().ok()
+}
+
 /// The category a Fusion code's range suggests when even the message's words did not vote.
 pub(crate) fn fusion_weak_range(code: &Code) -> Option<Category> {
-    let number: u16 = code.text.strip_prefix("dbt")?.parse().ok()?;
-    fusion_codes::weak_range_category(number)
+    fusion_number(code).and_then(fusion_codes::weak_range_category)
 }
 
 /// The category a Fusion code's range implies, when neither the table nor the text decides.
 pub(crate) fn fusion_range(code: &Code) -> Option<Category> {
-    let number: u16 = code.text.strip_prefix("dbt")?.parse().ok()?;
-    fusion_codes::range_category(number)
+    fusion_number(code).and_then(fusion_codes::range_category)
 }
 
 #[cfg(test)]

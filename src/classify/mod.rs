@@ -582,8 +582,10 @@ impl Allowed {
         if let Some((c, words)) = keywords::vote(message).filter(|(c, _)| self.permits(*c)) {
             return Some((c, words));
         }
-        if let Some(c) = code.and_then(codes::fusion_weak_range) {
-            return Some((c, code.map(|c| c.text.clone()).unwrap_or_default()));
+        if let Some(code) = code {
+            if let Some(c) = codes::fusion_weak_range(code) {
+                return Some((c, code.text.clone()));
+            }
         }
         // The warehouse refused the statement, and said nothing more we can read.
         if error_type == Some("Database Error") {

@@ -36,11 +36,11 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let test = cx.node();
     let mut steps = Vec::new();
     // The test's compiled SQL is the query that returns the failing rows.
-    match cx
+    let query = cx
         .compiled_code
         .map(str::trim)
-        .filter(|q| !q.is_empty() && q.len() <= 2000)
-    {
+        .filter(|q| !q.is_empty() && q.len() <= 2000);
+    match query {
         Some(query) => steps.push(FixStep::run(
             "See the failing rows: the test's own query returns them",
             query.trim_end_matches(';').to_string() + ";",
@@ -54,9 +54,8 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             ),
         )),
     }
-    let query_shown = steps.first().is_some_and(|s| !s.say.starts_with("Keep"));
     if let (Some(model), Some(test)) = (cx.tested_name, cx.generic_test) {
-        if let Some(step) = what_the_test_checks(test, model, cx, query_shown) {
+        if let Some(step) = what_the_test_checks(test, model, cx, query.is_some()) {
             steps.push(step);
         }
     }
