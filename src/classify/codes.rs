@@ -160,7 +160,8 @@ fn snowflake_number(n: &str) -> Option<Means> {
         | "250003" | "390420" => Means::Is(Connection),
         "100035" | "100037" | "100038" | "100040" | "100051" | "100069" | "100071" | "100072"
         | "100078" | "100090" | "100096" | "100183" => Means::Is(Data),
-        "000630" | "000625" | "604" => Means::Is(Resource),
+        // 001795: more expressions in one list than Snowflake takes (a seed's or an IN list's).
+        "000630" | "000625" | "604" | "001795" => Means::Is(Resource),
         "002020" => Means::OneOf(&[SchemaDrift, SqlError]),
         "002151" => Means::OneOf(&[SqlDialect, SqlError, Data]),
         "002025" => Means::OneOf(&[Resource, SqlError]),
@@ -202,14 +203,14 @@ fn oracle_number(n: u32) -> Means {
         942 => Means::OneOf(&[MissingRelation, Permission]),
         4043 | 980 => Means::Is(MissingRelation),
         904 => Means::OneOf(&[MissingColumn, SchemaDrift, SqlError, SqlDialect]),
-        1031 | 1950 | 1749 | 1720 => Means::Is(Permission),
+        1031 | 1950 | 1749 | 1720 | 990 | 1917 => Means::Is(Permission),
         1017 | 1005 | 28000 | 28001 | 1918 | 12154 | 12170 | 12505 | 12514 | 12541 | 12543
         | 3113 | 3114 | 3135 => Means::Is(Connection),
         900 | 901 | 903 | 905..=911 | 917 | 921 | 923 | 924 | 933 | 936 | 969 => {
             Means::OneOf(SYNTAX)
         }
         902 | 972 => Means::OneOf(&[SqlDialect, SqlError]),
-        918 | 937 | 979 | 957 | 6550 => Means::Is(SqlError),
+        918 | 937 | 979 | 957 | 6550 | 32031 => Means::Is(SqlError),
         932 => Means::OneOf(&[SqlError, Data]),
         913 | 947 => Means::OneOf(&[SchemaDrift, SqlError]),
         1 | 1400 | 1407 | 1438 | 1476 | 1722 | 1830 | 1839 | 1840 | 1841 | 1843 | 1847 | 1858
@@ -226,7 +227,9 @@ fn oracle_number(n: u32) -> Means {
         1400..=1499 | 1800..=1899 | 2290..=2299 => Means::Is(Data),
         // Materialized views and replication (ORA-12000…12099): what the object allows.
         12000..=12099 => Means::OneOf(&[SqlError, SqlDialect]),
-        12100..=12999 => Means::Is(Connection),
+        // TNS and the network (ORA-12150…12699); the rest of the 12000s are SQL and DDL.
+        12150..=12699 => Means::Is(Connection),
+        12100..=12999 => Means::OneOf(&[SqlError, SqlDialect]),
         4000..=4099 => Means::Is(Resource),
         _ => Means::Nothing,
     }
@@ -567,7 +570,9 @@ fn trino_name(name: &str) -> Option<Means> {
         | "QUERY_EXCEEDED"
         | "QUERY_HAS_TOO_MANY_STAGES"
         | "TOO_MANY_REQUESTS_FAILED"
-        | "EXCEEDED_SPILL_LIMIT" => Means::Is(Resource),
+        | "EXCEEDED_SPILL_LIMIT"
+        | "STACK_OVERFLOW"
+        | "QUERY_TEXT_TOO_LARGE" => Means::Is(Resource),
         "AMBIGUOUS_NAME"
         | "MISSING_COLUMN_NAME"
         | "DUPLICATE_COLUMN_NAME"

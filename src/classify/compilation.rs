@@ -18,6 +18,16 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
+    // dbt's parse-time warnings and deprecations, raised as errors (`--warn-error`) or pasted
+    // as the failure: the project's YAML or names, not the warehouse.
+    Rule::any(
+        r"\[WARNING\]\[\w*Deprecation\][^\n]*|Deprecated functionality[^\n]*|Did not find matching node for patch with name[^\n]*|Starting in v\d+\.\d+, the 'name' of an? \w+ should contain only[^\n]*",
+    ),
+    // A unit test's fixture names a column the input does not have; the semantic layer's
+    // validation; a relation name over Postgres' 63 characters, refused before any SQL.
+    Rule::any(
+        r"in unit test fixture for[^\n]*|Breaking issues found when checking semantics[^\n]*|is longer than 63 characters[^\n]*",
+    ),
     // A Python model on a materialization that only takes SQL.
     Rule::any(r#"only supports languages \[[^\]]*\]; got "?\w+"?"#),
     // A selector's method misspelt (`sources:` for `source:`).

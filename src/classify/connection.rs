@@ -19,6 +19,11 @@
 use super::{Adapter, Rule};
 
 pub(super) const RULES: &[Rule] = &[
+    // dbt Cloud CLI's credentials file; a profile whose `path` and `database` disagree
+    // (dbt-duckdb); a connection that dropped under the driver (redshift_connector, HTTP).
+    Rule::any(
+        r"dbt_cloud\.yml[^\n]*|Inconsistency detected between 'path' and 'database' fields[^\n]*|unpack_from requires a buffer of at least[^\n]*|\b\d{3} Socket closed",
+    ),
     // The driver's library (an ADBC or ODBC driver) could not be loaded.
     Rule::any(r"Error with dynamic library[^\n]*|LoadLibrary(?:ExW)? failed[^\n]*"),
     // MotherDuck opened in a mode the client does not allow; an S3 location missing from the

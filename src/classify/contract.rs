@@ -17,6 +17,13 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
+    // Constraints on a materialization that cannot carry them; the mismatch table alone.
+    Rule::any(
+        r"Constraint validation failed[^\n]*|materializations are supported for constraints[^\n]*",
+    ),
+    Rule::any(
+        r"\|\s*column_name\s*\|\s*definition_type\s*\|\s*contract_type\s*\|\s*mismatch_reason",
+    ),
     // dbt checks a contracted model's YAML before anything runs.
     Rule::any(r"not allowed on contracted models[^\n]*"),
     // dbt 1.5+ checks a contract with `cast(null as <data_type>)`: a type the warehouse cannot

@@ -19,6 +19,14 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
+    // Values too long for the aggregate's type (LISTAGG's 64K, STRING_AGG's 8,000 bytes).
+    Rule::any(
+        r"Result size exceeds LISTAGG limit[^\n]*|STRING_AGG aggregation result exceeded the limit of \d+ bytes[^\n]*",
+    ),
+    // A file's values that do not fit the declared types, or rows of the wrong width (a seed).
+    Rule::any(
+        r"data conversion error[^\n]*|Mismatch Type Error: Invalid type in column[^\n]*|incorrect number of fields for line[^\n]*",
+    ),
     // External files that disagree with the table's schema.
     Rule::any(
         r"Parquet column '(?P<column>[^']+)' has type \w+ which does not match the target cpp_type \w+",

@@ -13,11 +13,27 @@
 //! Fix the name in the `ref()`/`source()` (dbt often suggests one), enable the node, or run
 //! `dbt deps` to install the packages in `packages.yml`.
 
-use super::Rule;
+use super::{Context, Rule};
+
+/// A name that does not import because two threads import one module at once is a race, not
+/// the installation.
+fn not_circular_import(_: &Context<'_>, message: &str) -> bool {
+    !message.contains("circular import")
+}
 
 /// Before the connection rules: a missing adapter plugin and the package hub out of reach speak
 /// of profiles and connections, but the fix is an install.
 pub(super) const EARLY: &[Rule] = &[
+    // The Python environment: an adapter that is not installed or does not import with the
+    // dbt installed, pip's own verdict on their versions.
+    Rule::any(r"No adapters available[^\n]*|Error importing adapter[^\n]*"),
+    Rule::when(
+        r"cannot import name '(?P<function>\w+)' from '(?P<object>[^']+)'",
+        not_circular_import,
+    ),
+    Rule::any(
+        r"[\w.-]+ [\w.]+ requires [\w.-]+[<>=!~][^\n]*, but you have [\w.-]+ [\w.]+ which is incompatible[^\n]*",
+    ),
     // dbt Fusion's `deps` step: what failed while resolving packages is the install.
     Rule::any(r"Failed \[[^\]]*\] resolving packages[^\n]*"),
     Rule::any(r"Could not find adapter type (?P<object>\w+)"),
@@ -43,6 +59,8 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(
         r"depends on a (?:function|macro|model|exposure|saved query) named\s+'(?P<object>[^']+)'\s+which was not found",
     ),
+    // A unit test of a model that is not in the DAG.
+    Rule::any(r"Unit test '[^']+' references a model that does not exist[^\n]*"),
     Rule::any(
         r"depends on a source named\s+'(?P<object>[^']+)'\s+which (?:was not found|is disabled)",
     ),
@@ -75,7 +93,7 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r"No macro named '(?P<function>\w+)' found within namespace[^\n]*"),
     // Two nodes, macros or packages of one name: the project's (or a package's) own layout.
     Rule::any(
-        r#"dbt found two (?:resources|models|macros|seeds|sources|tests|nodes)[^\n]* (?:with the name|named)[^\n]*|Found duplicate (?:project|model|macro|seed|node|package)[^\n]*"#,
+        r#"dbt found two (?:resources|models|macros|seeds|sources|tests|nodes)[^\n]* (?:with the name|named|with the database relation)[^\n]*|Found duplicate (?:project|model|macro|seed|node|package)[^\n]*"#,
     ),
     // Installing packages: the hub, git, a local path.
     Rule::any(
@@ -101,7 +119,7 @@ pub(super) const RULES: &[Rule] = &[
     ),
     Rule::any(r"Finished 'deps'\s+with \d+ errors?[^\n]*"),
     Rule::any(
-        r"ModuleNotFoundError: No module named '(?P<object>[^']+)'|Required module '(?P<object2>[^']+)' failed to import",
+        r"No module named '(?P<object>[^']+)'|Required module '(?P<object2>[^']+)' failed to import",
     ),
     Rule::any(
         r#"Extension "(?P<object>[^"]+)" (?:not found|could not be loaded)[^\n]*|Install it first using "INSTALL[^\n]*"#,

@@ -40,6 +40,8 @@ pub(super) const AMBIGUOUS: &[Rule] = &[
 ];
 
 pub(super) const RULES: &[Rule] = &[
+    // `adapter.get_relation()` found nothing and a macro (dbt_utils.star, …) was handed `None`.
+    Rule::any(r"expected a Relation but received the value: None[^\n]*"),
     // BigQuery: the dataset exists, in another location than the job runs in.
     Rule::any(r"(?P<object>[\w.:-]+) not available in location \w+"),
     Rule::any(r#"relation "(?P<relation>[^"]+)" does not exist"#),

@@ -291,13 +291,14 @@ impl Rule {
 /// dependency before the generic wrappers; Snowflake's ambiguous "does not exist or not authorized"
 /// before plain permission wording; specific SQL failures before generic syntax errors; the
 /// generic "Compilation Error" wrapper last.
-fn table() -> [(Category, &'static [Rule]); 21] {
+fn table() -> [(Category, &'static [Rule]); 22] {
     [
         (Category::Freshness, freshness::RULES),
         (Category::TestFailure, test_failure::RULES),
         (Category::Contract, contract::RULES),
         (Category::SchemaDrift, schema_drift::RULES),
         (Category::Dependency, dependency::EARLY),
+        (Category::Other, other::EARLY),
         (Category::Permission, permission::EARLY),
         (Category::Resource, resource::FIRST),
         (Category::Connection, connection::RULES),

@@ -16,6 +16,18 @@
 
 use super::{Adapter, Rule};
 
+/// Before the permission and compilation rules: the local file system refusing dbt, dbt's own
+/// command line, and the state (`--state`, `--defer`) manifest of another dbt version.
+pub(super) const EARLY: &[Rule] = &[
+    Rule::any(r"PermissionError: \[Errno 13\][^\n]*|\[Errno 13\] Permission denied: '[^']*'"),
+    Rule::any(
+        r"(?m)^usage: dbt \[[^\n]*|The selection criterion '[^']+' does not match any nodes[^\n]*|Only one node can be selected for show",
+    ),
+    Rule::any(
+        r#"Could not find manifest in --state path[^\n]*|Expected a schema version of "https://schemas\.getdbt\.com/dbt/manifest[^\n]*|is missing in dbt\.contracts\.graph\.manifest\.WritableManifest[^\n]*|Failed to parse manifest file at[^\n]*|Failed to load manifest\.json from state path[^\n]*|Failed to get manifest presigned URL[^\n]*|Failed to initialize dbt State[^\n]*"#,
+    ),
+];
+
 pub(super) const RULES: &[Rule] = &[
     // (A code inside the wrapper that names a category decides instead: `codes::deciding`
     // passes over "internal" readings, and that code does not allow `other`.)
@@ -47,6 +59,9 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
              good"
         ))];
     }
+    if let Some(steps) = invocation_fix(&lower) {
+        return steps;
+    }
     vec![
         FixStep::say(format!(
             "dbt or the warehouse failed in a way {node}'s SQL does not explain (an internal error, \
@@ -59,4 +74,42 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             "pip list 2>/dev/null | grep -i dbt",
         ),
     ]
+}
+
+/// What `other::EARLY` reads: failures of the invocation itself (the machine's files, dbt's
+/// command line, the `--state` manifest), with their own remedy rather than an issue search.
+fn invocation_fix(lower: &str) -> Option<Vec<FixStep>> {
+    if lower.contains("[errno 13]") {
+        return Some(vec![FixStep::say(
+            "The operating system refused dbt a file or folder it writes (logs/, target/, \
+             dbt_packages/): run dbt where the user may write, or point log-path / target-path \
+             (DBT_LOG_PATH, DBT_TARGET_PATH) at a writable folder — in a container or an \
+             orchestrator the working directory is often read-only",
+        )]);
+    }
+    if lower.contains("does not match any nodes") || lower.contains("usage: dbt") {
+        return Some(vec![
+            FixStep::say(
+                "dbt's command line did not take the arguments: check the selector's spelling \
+                 (a model's name without .sql, `path:` for folders, `tag:`/`source:` methods) \
+                 and the flags this dbt version accepts",
+            ),
+            FixStep::run("See what a selector matches", "dbt ls --select <selector>"),
+        ]);
+    }
+    let state = [
+        "--state",
+        "schema version of",
+        "manifest file",
+        "manifest.json from state",
+    ];
+    if state.iter().any(|w| lower.contains(w)) || lower.contains("manifest presigned") {
+        return Some(vec![FixStep::say(
+            "The manifest given for state comparison or deferral (--state, --defer) is missing \
+             or was written by another dbt version: make the production job publish \
+             target/manifest.json from the same dbt version this run uses, point --state at \
+             its folder — or run without --state/--defer (a full build) until it does",
+        )]);
+    }
+    None
 }

@@ -18,11 +18,27 @@ use super::Rule;
 
 /// Before the connection rules: the client ran out of memory (ENOMEM), whatever request it was
 /// making when it did (a connection pool's retries name the URL, not the cause).
-pub(super) const FIRST: &[Rule] = &[Rule::any(r"Cannot allocate memory")];
+pub(super) const FIRST: &[Rule] = &[
+    Rule::any(r"Cannot allocate memory"),
+    // The process was killed (SIGKILL, exit 137): an orchestrator's memory limit, as a rule.
+    Rule::any(r"(?:return|exit) code (?:-9|137)\b[^\n]*"),
+];
 
 /// Signals strong enough to win over the missing-relation and SQL readings of the same message
 /// (a relation "missing" because a concurrent run dropped it, a WAL replay failure).
 pub(super) const EARLY: &[Rule] = &[
+    // A statement the engine will not take in for its size (a generated IN list, a seed's
+    // INSERT, an on-run-end upload): the limit is the warehouse's, not a syntax error.
+    Rule::any(
+        r"The query is too large[^\n]*|maximum (?:standard )?SQL query length[^\n]*|statement is too large[^\n]*|maximum number of expressions in a list exceeded[^\n]*|Too many partitions produced by query[^\n]*",
+    ),
+    // Another writer first: Delta's optimistic commits, BigQuery's streaming buffer, Redshift's
+    // one VACUUM at a time, ClickHouse's guard against dropping a big table.
+    Rule::any(
+        r"Conflicting commit[^\n]*|would affect rows in the streaming buffer[^\n]*|VACUUM is running[^\n]*|re-execute after other vacuum finished|max_table_size_to_drop[^\n]*",
+    ),
+    // An orchestrator waited for a dbt Cloud job longer than it was told to.
+    Rule::any(r"has not reached a terminal status after[^\n]*"),
     Rule::any(
         r"Exception in WAL playback[^\n]*|Could not set lock on file[^\n]*|Conflicting lock is held[^\n]*",
     ),

@@ -17,6 +17,12 @@
 use super::{is_incremental, Adapter, Rule};
 
 pub(super) const RULES: &[Rule] = &[
+    // BigQuery: the existing table is partitioned otherwise than the model now says.
+    Rule::any(r"Incompatible table partitioning specification[^\n]*"),
+    // ClickHouse: a materialized view's SELECT no longer matches its TO table.
+    Rule::any(
+        r"SELECT query outputs column with name '(?P<column>[^']+)', which is not found in the target table",
+    ),
     // Only an insert into an existing table (an incremental model, a snapshot, a seed's reload)
     // meets a column whose type differs from what the SQL selects; a new table takes the SQL's.
     Rule::any(r#"column "(?P<column>[^"]+)" is of type [^\n]+ but expression is of type [^\n]+"#),

@@ -19,6 +19,28 @@ use super::{Adapter, Rule};
 use crate::adapter::Family;
 
 pub(super) const RULES: &[Rule] = &[
+    // A function or clause this warehouse has in another shape: its own argument count, its
+    // own date parts, the alias Postgres (before 16) requires on a derived table, what Spark's
+    // file formats and Redshift's planner take, T-SQL's rules for derived tables and windows.
+    Rule::any(
+        r"Invalid number of arguments for function (?P<function>\w+)[^\n]*|Invalid datetime part for (?P<function2>\w+)[^\n]*",
+    ),
+    Rule::any(
+        r"subquery in FROM must have an alias[^\n]*|does not support dynamic overwrite[^\n]*|correlated subquery pattern is not supported[^\n]*",
+    ),
+    Rule::on(
+        &[Adapter::SqlServer, Adapter::Fabric, Adapter::Synapse],
+        r"No column name was specified for column \d+ of[^\n]*|do not support integer indices as ORDER BY clause expressions[^\n]*|Incorrect syntax near 'OPENROWSET'[^\n]*",
+    ),
+    // Spark SQL before 3.4 has no `::` cast.
+    Rule::on(
+        &[Adapter::Spark, Adapter::Databricks],
+        r"mismatched input ':'[^\n]*",
+    ),
+    // Oracle needs `FROM DUAL` where others take a bare `select 1`.
+    Rule::on(&[Adapter::Oracle], r"FROM keyword not found where expected"),
+    // dbt-duckdb: an attached SQLite database has only the schema `main`.
+    Rule::any(r"Schema must be 'main' when writing to sqlite"),
     // T-SQL limits that other warehouses do not have: ORDER BY in a view or subquery without
     // TOP, a second rowversion (`timestamp`) column; Oracle's LOBs in comparisons.
     Rule::any(r"The ORDER BY clause is invalid in\s+views[^\n]*"),
@@ -445,6 +467,11 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         )));
     }
     if steps.is_empty() {
+        if let Some((_, advice)) = LIMITS.iter().find(|(phrase, _)| lower.contains(phrase)) {
+            steps.push(FixStep::say(advice.replace("{adapter}", adapter_name)));
+        }
+    }
+    if steps.is_empty() {
         let what = if function.is_empty() {
             "this syntax".to_string()
         } else {
@@ -465,6 +492,61 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     }
     steps
 }
+
+/// A warehouse's own limits that SQL written elsewhere meets, by a phrase of its message
+/// (lower case), with what to write instead. `{adapter}` is the adapter's name.
+const LIMITS: &[(&str, &str)] = &[
+    (
+        "from keyword not found where expected",
+        "Oracle needs a FROM clause in every SELECT: a select of constants reads from DUAL \
+         (`select 1 as id from dual`); a package macro that does not, needs an oracle__ override",
+    ),
+    (
+        "subquery in from must have an alias",
+        "PostgreSQL before 16 requires an alias on every subquery in FROM: write \
+         `from (select …) as sub`",
+    ),
+    (
+        "no column name was specified for column",
+        "T-SQL requires a name for every column of a derived table or view: alias each \
+         expression (`select 1 as one`); in a package's macro, a sqlserver__/fabric__ override does it",
+    ),
+    (
+        "do not support integer indices as order by",
+        "T-SQL does not take a column number in a window's ORDER BY: order by the expression \
+         itself, or by (select null) where any order will do",
+    ),
+    (
+        "does not support dynamic overwrite",
+        "insert_overwrite replaces partitions only on a file format that supports it: set \
+         file_format='delta' (or 'parquet') on the model, or use the merge strategy",
+    ),
+    (
+        "correlated subquery pattern is not supported",
+        "Redshift cannot run this correlated subquery: rewrite it as a join to an aggregated \
+         subquery or a window function",
+    ),
+    (
+        "schema must be 'main' when writing to sqlite",
+        "An attached SQLite database has only the schema main: set schema='main' for the \
+         models written there",
+    ),
+    (
+        "invalid datetime part",
+        "{adapter} does not take this date part: use one it lists (day, week, month, quarter, \
+         year …), or dbt.date_trunc with a part every warehouse knows",
+    ),
+    (
+        "invalid number of arguments for function",
+        "{adapter}'s version of this function takes another number of arguments (the message \
+         says how many): write the call for {adapter}, or dispatch the package macro that \
+         generated it to an adapter-specific version",
+    ),
+    (
+        "mismatched input ':'",
+        "Spark SQL reads `::` as an error: write CAST(expression AS type)",
+    ),
+];
 
 /// dbt's macros that compile to each warehouse's own SQL.
 const CROSS_DATABASE_MACROS: &str = "dbt.dateadd, dbt.datediff, dbt.concat, dbt.safe_cast, \

@@ -17,6 +17,11 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
+    // The query's own mistakes: a type with no equality (json), an unqualified table where the
+    // warehouse needs a dataset, the same output column twice, a CTE named as a table it reads.
+    Rule::any(
+        r"could not identify an (?:equality|ordering|comparison) operator for type[^\n]*|must be qualified with a dataset[^\n]*|Duplicate column names in the result are not supported[^\n]*|Invalid schema: multiple fields for name[^\n]*|illegal reference of a query name in WITH clause",
+    ),
     // BigQuery: a script of only temporary functions.
     Rule::any(r"CREATE TEMPORARY FUNCTION statements must be followed by an actual query"),
     // A sort key must be a column of the result (`+sort: auto` read as a column name).
