@@ -1,6 +1,6 @@
 // Browser tests of sharing and exporting: a share link made in one browser opens the same diagnosis
 // in a fresh one with no files; a damaged link says so; Copy as Markdown gives the CLI's text; the
-// SVG download is a standalone document in the colours shown; and the Content-Security-Policy is
+// SVG download is a standalone document in the colours shown, the PNG the same picture; and the Content-Security-Policy is
 // in force under a sub-path (the app works, a fetch to another origin is refused).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -177,6 +177,60 @@ for (const scheme of ['light', 'dark']) {
       return [img.naturalWidth, img.naturalHeight];
     }, text);
     assert.ok(size[0] > 200 && size[1] > 100, `rendered size ${size}`);
+    assert.deepEqual(t.errors, []);
+    assertOffline(t, ['/sample/']);
+    await t.context.close();
+  });
+}
+
+for (const scheme of ['light', 'dark']) {
+  test(`Download PNG: the graph as drawn, in the ${scheme} colours shown, twice its size`, async () => {
+    const t = await open('/', { colorScheme: scheme });
+    const { page } = t;
+    await page.click('#sample');
+    await waitForDiagnosis(page);
+    const out = path.join(path.dirname(fileURLToPathSafe()), 'out');
+    const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.click('#download-svg')]);
+    await svgDownload.saveAs(path.join(out, `26-lineage-${scheme}.svg`));
+    const svg = fs.readFileSync(path.join(out, `26-lineage-${scheme}.svg`), 'utf8');
+    const width = +/<svg [^>]*width="(\d+)"/.exec(svg)[1];
+    const height = +/<svg [^>]*height="(\d+)"/.exec(svg)[1];
+    const background = /<rect [^>]*fill="(#[0-9a-f]{6})"/i.exec(svg)[1];
+    const failedStroke = /<title>test\.shop\.unique_stg_orders_order_id[^<]*<\/title>\s*<rect [^>]*stroke="(#[0-9a-f]{6})"/i.exec(svg)?.[1];
+    assert.ok(failedStroke, 'the SVG draws the failed test');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-png')]);
+    assert.equal(download.suggestedFilename(), 'dbt-triage-lineage.png');
+    const file = path.join(out, `26-lineage-${scheme}.png`);
+    await download.saveAs(file);
+    const bytes = fs.readFileSync(file);
+    assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+    // IHDR: the picture is the SVG at twice its size (sharp when a ticket shows it enlarged).
+    assert.equal(bytes.readUInt32BE(16), width * 2);
+    assert.equal(bytes.readUInt32BE(20), height * 2);
+    // Its pixels: the SVG's background in the corner, and the failed node's outline drawn.
+    const seenPixels = await page.evaluate(async ([b64, stroke]) => {
+      const img = new Image();
+      img.src = 'data:image/png;base64,' + b64;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      const [r, gr, b] = [1, 3, 5].map((i) => parseInt(stroke.slice(i, i + 2), 16));
+      let outline = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] === r && d[i + 1] === gr && d[i + 2] === b) outline++;
+      return { corner: `rgb(${d[0]}, ${d[1]}, ${d[2]})`, outline };
+    }, [bytes.toString('base64'), failedStroke]);
+    assert.equal(seenPixels.corner, hexToRgb(background), 'the background of the theme shown');
+    assert.ok(seenPixels.outline > 100, `the failed node's outline: ${seenPixels.outline} pixels`);
+    const [red, green, blue] = seenPixels.corner.match(/\d+/g).map(Number);
+    const light = (red + green + blue) / 3;
+    assert.ok(scheme === 'dark' ? light < 90 : light > 200, `a ${scheme} picture: ${seenPixels.corner}`);
+    assert.equal(await page.locator('#png-error').count(), 0);
+    assert.equal(await page.textContent('#download-png'), 'Download PNG');
     assert.deepEqual(t.errors, []);
     assertOffline(t, ['/sample/']);
     await t.context.close();

@@ -1,6 +1,6 @@
-//! Saving a file the page made (the graph as SVG): a Blob behind an object URL, "clicked" as a
-//! download link. Nothing is fetched: under the page's Content-Security-Policy a download is a
-//! navigation, which no directive restricts, so the policy needs no `blob:` source.
+//! Saving a file the page made (the graph as SVG or PNG): a Blob behind an object URL, "clicked"
+//! as a download link. Nothing is fetched: under the page's Content-Security-Policy a download is
+//! a navigation, which no directive restricts, so the policy needs no `blob:` source.
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
@@ -8,17 +8,20 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
 /// Offers `text` for download as `name`; false when the browser refused.
 pub fn save(name: &str, mime: &str, text: &str) -> bool {
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    match Blob::new_with_str_sequence_and_options(&Array::of1(&JsValue::from_str(text)), &options) {
+        Ok(blob) => save_blob(name, &blob),
+        Err(_) => false,
+    }
+}
+
+/// Offers `blob` for download as `name`; false when the browser refused.
+pub fn save_blob(name: &str, blob: &Blob) -> bool {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return false;
     };
-    let options = BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) =
-        Blob::new_with_str_sequence_and_options(&Array::of1(&JsValue::from_str(text)), &options)
-    else {
-        return false;
-    };
-    let Ok(url) = Url::create_object_url_with_blob(&blob) else {
+    let Ok(url) = Url::create_object_url_with_blob(blob) else {
         return false;
     };
     let Some(a) = document

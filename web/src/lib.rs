@@ -7,6 +7,7 @@ pub mod clipboard;
 pub mod components;
 pub mod download;
 pub mod page;
+pub mod png;
 pub mod protocol;
 pub mod remember;
 pub mod shared;

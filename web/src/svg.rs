@@ -54,6 +54,14 @@ impl Palette {
     }
 }
 
+/// The margin around the layout in the file.
+const PAD: f64 = 24.0;
+
+/// The width and height of the file [`standalone`] makes of `layout`.
+pub fn size(layout: &Layout) -> (f64, f64) {
+    (layout.width + 2.0 * PAD, layout.height + 2.0 * PAD)
+}
+
 /// The drawing of `shown` nodes laid out by `layout`, as an SVG document.
 pub fn standalone(
     v: &ProjectView,
@@ -63,8 +71,8 @@ pub fn standalone(
 ) -> String {
     let cfg = Config::default();
     let (nw, nh) = (cfg.node_width, cfg.node_height);
-    let pad = 24.0;
-    let (w, h) = (layout.width + 2.0 * pad, layout.height + 2.0 * pad);
+    let pad = PAD;
+    let (w, h) = size(layout);
     let c = |name: &str| palette.get(name);
     let at: HashMap<u32, &Position> = layout.positions.iter().map(|p| (p.node, p)).collect();
     let dim = |on: bool| {

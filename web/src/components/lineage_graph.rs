@@ -26,9 +26,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{AddEventListenerOptions, Element, HtmlInputElement, SvgElement, WheelEvent};
 use yew::prelude::*;
 
+use crate::components::graph_downloads::GraphDownloads;
 use crate::components::graph_layer::{self, Detail, Dragged, Frame, GraphLayer};
 use crate::components::minimap::Minimap;
-use crate::download;
 use crate::shared::Shared;
 use crate::state::Scope;
 use crate::svg::{self, Palette};
@@ -763,21 +763,13 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     };
 
     let frame_ref = use_node_ref();
-    let on_download = {
-        let view = props.view.clone();
-        let layout = props.layout.clone();
-        let highlight = props.highlight.clone();
+    let palette = {
         let frame_ref = frame_ref.clone();
-        Callback::from(move |_: MouseEvent| {
-            let Some(l) = &layout else {
-                return;
-            };
-            let palette = frame_ref
+        Callback::from(move |()| {
+            frame_ref
                 .cast::<Element>()
                 .map(|el| palette_of(&el))
-                .unwrap_or_default();
-            let text = svg::standalone(&view, l, highlight.as_deref(), &palette);
-            download::save("dbt-triage-lineage.svg", "image/svg+xml", &text);
+                .unwrap_or_default()
         })
     };
 
@@ -906,10 +898,8 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                     <button class="button small" aria-label="Zoom in" onclick={zoom_button(1.25)}>{ "+" }</button>
                     <button class="button small" onclick={on_fit}>{ "Fit" }</button>
                 </div>
-                <div class="group">
-                    <button id="download-svg" class="button small" onclick={on_download} disabled={props.layout.is_none()}
-                            title="The graph as an SVG file, in the colours shown">{ "Download SVG" }</button>
-                </div>
+                <GraphDownloads view={props.view.clone()} layout={props.layout.clone()}
+                                highlight={props.highlight.clone()} {palette} />
                 <div class="group search">
                     <label for="node-search" class="label">{ "Find:" }</label>
                     <input id="node-search" type="search" placeholder="node name" autocomplete="off"

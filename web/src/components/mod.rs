@@ -4,6 +4,7 @@ pub mod app;
 pub mod at_risk;
 pub mod copy_button;
 pub mod exports;
+pub mod graph_downloads;
 pub mod graph_layer;
 pub mod highlight;
 pub mod inputs;
