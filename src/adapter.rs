@@ -122,6 +122,15 @@ impl Adapter {
         }
     }
 
+    /// The Python package that installs the adapter (`pip install dbt-clickhouse`). MotherDuck
+    /// runs on dbt-duckdb; an adapter we do not know is guessed as `dbt-<type>`, dbt's convention.
+    pub fn pip_package(&self) -> String {
+        match self {
+            Adapter::MotherDuck => "dbt-duckdb".to_string(),
+            other => format!("dbt-{}", other.as_str()),
+        }
+    }
+
     /// The product's name, for people: `PostgreSQL`, `SQL Server`, …
     pub fn display_name(&self) -> &str {
         match self {

@@ -150,7 +150,8 @@ fn snowflake_number(n: &str) -> Option<Means> {
     const SYNTAX: &[Category] = &[SqlError, SqlDialect];
     Some(match n {
         "002003" | "002043" => Means::OneOf(MISSING_OR_DENIED),
-        "000904" => Means::OneOf(IDENTIFIER),
+        // 002004: `Invalid identifier X` without quotes, under a syntax-error SQLSTATE (42601).
+        "000904" | "002004" => Means::OneOf(IDENTIFIER),
         "001003" => Means::OneOf(SYNTAX),
         "002140" | "002141" => Means::OneOf(&[SqlDialect, SqlError]),
         "001044" => Means::OneOf(&[SqlError, SqlDialect]),
@@ -394,6 +395,9 @@ fn error_class(class: &str) -> Means {
         | "DELTA_NESTED_NOT_NULL_CONSTRAINT" => Means::Is(SqlDialect),
         // The compute the profile points at lacks Unity Catalog: a target to change.
         "UC_NOT_ENABLED" => Means::Is(Connection),
+        // The profile names no Unity Catalog catalog and the workspace turned the Hive
+        // metastore off: the target's `catalog` to set.
+        "UC_HIVE_METASTORE_DISABLED_EXCEPTION" => Means::Is(Connection),
         // Usually a crash; sometimes capacity ("could not be scheduled … try again later"), which
         // a phrase reads.
         "INTERNAL_ERROR" => Means::Is(Other),
@@ -770,7 +774,8 @@ fn sqlstate_means(state: &str) -> Means {
         "3D000" => Means::OneOf(&[MissingRelation, Connection]),
         "0A000" => Means::OneOf(&[SqlDialect, SqlError]),
         "40P01" | "40001" | "55P03" | "57014" => Means::Is(Resource),
-        "22000" | "22023" => Means::OneOf(&[Data, SqlError, SqlDialect]),
+        // "Invalid regular expression": the pattern the SQL wrote, or one from the data.
+        "22000" | "22023" | "2201B" => Means::OneOf(&[Data, SqlError, SqlDialect]),
         "0AKUD" => Means::OneOf(&[SqlDialect, Permission]),
         // A unique violation, of the data or of Postgres' own catalog (two sessions creating one
         // name at once), which a phrase tells apart.

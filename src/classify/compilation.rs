@@ -18,6 +18,22 @@
 use super::Rule;
 
 pub(super) const RULES: &[Rule] = &[
+    // Two resources of one name in the project (a model and a seed, the same generic test
+    // twice on a column): the project's YAML or file names. (Two macros of one name in an
+    // installed package are a package matter: `dependency`.)
+    Rule::any(
+        r#"DuplicateResourceNameError[^\n]*|Found resources with the same name[^\n]*|dbt found two (?:tests|schema\.yml entries)[^\n]*"#,
+    ),
+    // YAML that does not parse (dbt shows PyYAML's own words under "Syntax error near line N").
+    // The same words about profiles.yml are the profile's: the connection rules come first.
+    Rule::when(
+        r"Syntax error near line \d+\s*\n\s*-{5,}|while scanning a simple key[^\n]*|while parsing a (?:block|flow) (?:mapping|sequence|collection)[^\n]*|mapping values are not allowed here[^\n]*|found character '[^']*' that cannot start any token[^\n]*",
+        not_a_profile,
+    ),
+    // The semantic manifest's validation: metrics, semantic models, saved queries.
+    Rule::any(
+        r"Invalid (?:metrics|semantic models?|saved quer(?:y|ies)|measures|dimensions|entities): [^\n]*",
+    ),
     // dbt's parse-time warnings and deprecations, raised as errors (`--warn-error`) or pasted
     // as the failure: the project's YAML or names, not the warehouse.
     Rule::any(
@@ -170,4 +186,27 @@ fn file_named(message: &str) -> Option<&str> {
     let (_, rest) = head.rsplit_once(" (")?;
     let path = rest.strip_suffix(')')?;
     (path.contains('/') || path.contains('\\')).then_some(path)
+}
+
+/// The YAML dbt quotes is not profiles.yml: it names no such file and shows no profile keys
+/// (`user:`, `password:`, `dbname:` …) in the lines around the error.
+fn not_a_profile(_ctx: &super::Context<'_>, message: &str) -> bool {
+    const PROFILE_KEYS: &[&str] = &[
+        "user:",
+        "password:",
+        "dbname:",
+        "host:",
+        "port:",
+        "threads:",
+        "account:",
+        "keyfile:",
+        "method:",
+        "warehouse:",
+        "outputs:",
+    ];
+    !message.contains("profiles.yml")
+        && !message.lines().any(|line| {
+            let text = line.split_once('|').map_or(line, |(_, t)| t).trim_start();
+            PROFILE_KEYS.iter().any(|k| text.starts_with(k))
+        })
 }

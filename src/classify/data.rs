@@ -25,7 +25,7 @@ pub(super) const RULES: &[Rule] = &[
     ),
     // A file's values that do not fit the declared types, or rows of the wrong width (a seed).
     Rule::any(
-        r"data conversion error[^\n]*|Mismatch Type Error: Invalid type in column[^\n]*|incorrect number of fields for line[^\n]*",
+        r"data conversion error[^\n]*|Mismatch Type Error: Invalid type in column[^\n]*|incorrect number of fields for line[^\n]*|Error when sniffing file[^\n]*|not possible to automatically detect the CSV parsing dialect[^\n]*",
     ),
     // External files that disagree with the table's schema.
     Rule::any(

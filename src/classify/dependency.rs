@@ -60,9 +60,11 @@ pub(super) const RULES: &[Rule] = &[
         r"depends on a (?:function|macro|model|exposure|saved query) named\s+'(?P<object>[^']+)'\s+which was not found",
     ),
     // A unit test of a model that is not in the DAG.
-    Rule::any(r"Unit test '[^']+' references a model that does not exist[^\n]*"),
     Rule::any(
-        r"depends on a source named\s+'(?P<object>[^']+)'\s+which (?:was not found|is disabled)",
+        r"Unit test '[^']+' references a model that does not exist[^\n]*|Unable to find model '(?P<object>[^']+)' for unit test[^\n]*",
+    ),
+    Rule::any(
+        r"depends on (?:a )?source (?:named\s+)?'(?P<object>[^']+)'\s+which (?:was not found|is disabled)",
     ),
     // An adapter's own macro missing: the adapter packages (dbt-sqlserver on dbt-fabric, …) do
     // not go together.
@@ -93,7 +95,7 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r"No macro named '(?P<function>\w+)' found within namespace[^\n]*"),
     // Two nodes, macros or packages of one name: the project's (or a package's) own layout.
     Rule::any(
-        r#"dbt found two (?:resources|models|macros|seeds|sources|tests|nodes)[^\n]* (?:with the name|named|with the database relation)[^\n]*|Found duplicate (?:project|model|macro|seed|node|package)[^\n]*"#,
+        r#"dbt found two (?:resources|models|macros|seeds|sources|nodes)[^\n]* (?:with the name|named|with the database relation)[^\n]*|Found duplicate (?:project|model|macro|seed|node|package)[^\n]*"#,
     ),
     // Installing packages: the hub, git, a local path.
     Rule::any(
@@ -124,11 +126,16 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(
         r#"Extension "(?P<object>[^"]+)" (?:not found|could not be loaded)[^\n]*|Install it first using "INSTALL[^\n]*"#,
     ),
+    // A package's macro renamed or removed in the version installed (`dbt_utils.surrogate_key` in
+    // dbt_utils 1.0).
+    Rule::any(
+        r"`?(?P<function>[a-z]\w*\.[a-z]\w*)`? has been (?:replaced by|removed|renamed)[^\n]*",
+    ),
     // The semantic layer: a metric or measure named that no node defines.
     Rule::any(r"does not exist but was referenced by (?:metric|saved query|semantic model)[^\n]*"),
     // Model governance: a ref to a private or protected model of another group or project.
     Rule::any(
-        r"attempted to reference node [^\n]*which is not allowed because the referenced node is (?:private|protected)[^\n]*",
+        r"attempted to reference node \S+\s+which is not allowed because the referenced node is (?:private|protected)[^\n]*",
     ),
 ];
 
@@ -150,7 +157,30 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         .ok()
         .and_then(|re| re.captures(cx.message))
         .map(|c| (c[1].to_string(), c[2].to_string()));
-    if let Some((adapter, _)) = adapter_macro {
+    let missing_adapter =
+        Regex::new(r"Could not find adapter type (\w+)|No module named '?dbt\.adapters\.(\w+)")
+            .ok()
+            .and_then(|re| re.captures(cx.message))
+            .and_then(|c| c.get(1).or_else(|| c.get(2)))
+            .map(|m| m.as_str().to_string());
+    if let Some(name) = missing_adapter {
+        // The profile's `type:` names an adapter whose package is not installed where dbt runs.
+        let package = Adapter::parse(&name)
+            .unwrap_or(Adapter::Other(name.clone()))
+            .pip_package();
+        steps.push(FixStep::run(
+            format!(
+                "The profile's target has type: {name}, and no {package} is installed in the \
+                 environment dbt runs in (the job's virtualenv or image): install it at the \
+                 version of your dbt-core"
+            ),
+            format!("pip install {package}"),
+        ));
+        steps.push(FixStep::run(
+            "Check that dbt now finds the adapter and can connect",
+            "dbt debug",
+        ));
+    } else if let Some((adapter, _)) = adapter_macro {
         // One adapter's package calls a macro another adapter package (its base) no longer has.
         steps.push(FixStep::say(format!(
             "A macro of the {adapter} adapter is missing: the installed adapter packages do not go \

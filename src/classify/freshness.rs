@@ -24,7 +24,12 @@
 use super::fix::{FixContext, FixStep};
 use super::Rule;
 
-pub(super) const RULES: &[Rule] = &[Rule::any(r"ERROR STALE freshness of (?P<relation>[\w.]+)")];
+pub(super) const RULES: &[Rule] = &[
+    Rule::any(r"ERROR STALE freshness of (?P<relation>[\w.]+)"),
+    // dbt's end-of-run summary for a source past its `error_after` (a source's tests say
+    // "Failure in test").
+    Rule::any(r"Failure in source (?P<relation>[\w.]+)[^\n]*\n\s*Status: error"),
+];
 
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let source = cx.node();

@@ -20,6 +20,8 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r#"column "(?P<column>[^"]+)" of relation "(?P<relation>[^"]+)" does not exist"#),
     Rule::any(r#"column "(?P<column>[^"]+)" does not exist"#),
     Rule::any(r"invalid identifier '(?P<column>[^']+)'"),
+    // Snowflake's 002004 says it without quotes: `Invalid identifier SALES_TERRITORY_KEY`.
+    Rule::any(r"invalid identifier (?P<column>[A-Za-z_][\w$]*)\b"),
     Rule::any(r"Unrecognized name: (?P<column>[\w$]+)"),
     Rule::any(r"Name (?P<column>[\w$]+) not found inside (?P<relation>[\w$]+)"),
     Rule::any(r"\[UNRESOLVED_COLUMN(?:\.\w+)?\][^`\n]*`(?P<column>[^`]+)`"),

@@ -415,6 +415,25 @@ pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
             decided_by = Some(quote);
         }
     }
+    // A value that does not fit its column, in a model whose contract declares the columns'
+    // types: the contract's type is narrower than what the model returns (dbt checks type names,
+    // not sizes, so the warehouse refuses the insert instead).
+    if category == Category::Data && ctx.contract_enforced {
+        let lower = message.to_ascii_lowercase();
+        if [
+            "too long",
+            "out of representable range",
+            "out of range",
+            "would be truncated",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+        {
+            category = Category::Contract;
+            decided_by =
+                Some("contract enforced, and a value does not fit its declared type".to_string());
+        }
+    }
     // A contract's first mismatched column is the evidence.
     if category == Category::Contract && evidence.column.is_none() {
         evidence.column = contract::mismatches(message)
@@ -811,4 +830,42 @@ pub fn line_position(message: &str) -> (Option<u32>, Option<u32>) {
 /// A context test: the node is an incremental model (or the message talks about its target).
 pub(crate) fn is_incremental(ctx: &Context<'_>, _message: &str) -> bool {
     ctx.materialized == Some("incremental")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{classify, Category, Context};
+
+    // Real messages (tests/messages, round 5): sf-508 and pg-612. Their text alone reads as
+    // `data` and `missing_column`; the node's context decides.
+    const TOO_LONG: &str = "Database Error in model foo (models/foo.sql)\n  100078 (22000): DML operation to table DB.SCH.FOO failed on column C1 with error: String 'aa' is too long and would be truncated";
+    const SEED_COLUMN: &str = "Database Error in seed city_region (seeds/city_region.csv)\n  column \"regin\" of relation \"city_region\" does not exist";
+
+    #[test]
+    fn a_value_too_wide_for_an_enforced_contract_is_the_contract() {
+        let plain = classify(TOO_LONG, &Context::default());
+        assert_eq!(plain.category, Category::Data);
+        let contracted = classify(
+            TOO_LONG,
+            &Context {
+                contract_enforced: true,
+                ..Context::default()
+            },
+        );
+        assert_eq!(contracted.category, Category::Contract);
+        assert!(contracted.decided_by.unwrap().contains("contract"));
+    }
+
+    #[test]
+    fn a_seed_missing_a_column_is_its_table_out_of_date() {
+        let got = classify(SEED_COLUMN, &Context::default());
+        assert_eq!(got.category, Category::SchemaDrift);
+        assert_eq!(got.evidence.column.as_deref(), Some("regin"));
+        // The same words about a model are a missing column.
+        let model = SEED_COLUMN.replace("in seed city_region", "in model city_region");
+        assert_eq!(
+            classify(&model, &Context::default()).category,
+            Category::MissingColumn
+        );
+    }
 }

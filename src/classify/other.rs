@@ -20,6 +20,10 @@ use super::{Adapter, Rule};
 /// command line, and the state (`--state`, `--defer`) manifest of another dbt version.
 pub(super) const EARLY: &[Rule] = &[
     Rule::any(r"PermissionError: \[Errno 13\][^\n]*|\[Errno 13\] Permission denied: '[^']*'"),
+    // No project where dbt (or dbt Cloud's job) looked: before "cancelled" reads as capacity.
+    Rule::any(r"a valid dbt project was not found[^\n]*|Not a dbt project[^\n]*"),
+    // Python's own crash inside dbt (an `IndexError`), not the data's "out of range".
+    Rule::any(r"\b(?:list|tuple|string) index out of range"),
     Rule::any(
         r"(?m)^usage: dbt \[[^\n]*|The selection criterion '[^']+' does not match any nodes[^\n]*|Only one node can be selected for show",
     ),
@@ -32,7 +36,6 @@ pub(super) const RULES: &[Rule] = &[
     // (A code inside the wrapper that names a category decides instead: `codes::deciding`
     // passes over "internal" readings, and that code does not allow `other`.)
     Rule::any(r"\[INTERNAL_ERROR\][^\n]*|GENERIC_INTERNAL_ERROR[^\n]*|Internal Error[^\n]*"),
-    Rule::any(r"Not a dbt project[^\n]*"),
     // dbt Fusion's own crash; the operating system refusing a file dbt writes.
     Rule::any(r"panicked at [^\n]*|[^\n]*\(os error \d+\)"),
     // A Python class of dbt or the adapter built from incomplete data: a bug (or a version

@@ -53,6 +53,8 @@ pub(super) const EARLY: &[Rule] = &[
 ];
 
 pub(super) const RULES: &[Rule] = &[
+    // The account's plan: BigQuery's sandbox (no billing) refuses what its limits do not allow.
+    Rule::any(r"Billing has not been enabled for this project[^\n]*|while in sandbox mode[^\n]*"),
     // A query too complex for the optimizer (SQL Server / Synapse error 8632).
     Rule::any(r"expression services limit has been reached[^\n]*"),
     // The service had no capacity for the query just then.

@@ -62,6 +62,12 @@ pub(super) const RULES: &[Rule] = &[
         r"invalid identifier '(?P<column>[^']+)'",
         is_incremental_merge,
     ),
+    // A seed loads into the table an earlier `dbt seed` made: a column its CSV no longer has
+    // (or newly has) is the table out of date, rebuilt with `dbt seed --full-refresh`.
+    Rule::when(
+        r#"column "?(?P<column>[\w$]+)"? of relation "?(?P<relation>[\w$.]+)"? does not exist|invalid identifier '?(?P<column2>[\w$]+)'?|Invalid column name '(?P<column3>[^']+)'|Unrecognized name: (?P<column4>\w+)|does not have a column (?:named|with name) "?(?P<column5>\w+)"?"#,
+        is_seed,
+    ),
     Rule::when(
         r"Name (?P<column>\w+) not found inside DBT_INTERNAL_(?:SOURCE|DEST)",
         is_incremental,
@@ -90,6 +96,11 @@ pub(super) const RULES: &[Rule] = &[
     ),
 ];
 
+/// The node is a seed: the context says so, or dbt's wrapper does (`Database Error in seed x`).
+fn is_seed(ctx: &super::Context<'_>, message: &str) -> bool {
+    ctx.resource_type == Some("seed") || message.contains(" Error in seed ")
+}
+
 fn is_incremental_merge(ctx: &super::Context<'_>, message: &str) -> bool {
     is_incremental(ctx, message) && message.to_ascii_uppercase().contains("DBT_INTERNAL_")
 }
@@ -114,6 +125,22 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
              to the configured names — dropping the table loses the history it keeps, and \
              --full-refresh does not apply to snapshots"
         ))];
+    }
+    if cx.resource_type == Some("seed") || is_seed(&super::Context::default(), cx.message) {
+        return vec![
+            FixStep::say(format!(
+                "{node}'s CSV no longer has the columns of the table an earlier `dbt seed` made \
+                 (a column renamed, added or dropped in the file): check the header for a typo, \
+                 then rebuild the table from the file"
+            )),
+            FixStep::run(
+                format!("Rebuild {node}'s table from its CSV (drops and reloads it)"),
+                format!(
+                    "dbt seed --full-refresh --select {node}{}",
+                    cx.target_flag()
+                ),
+            ),
+        ];
     }
     let mut steps = Vec::new();
     // dbt says which columns the table lacks: `Source columns not in target: [Column(column='x',

@@ -73,8 +73,23 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r"Unknown (?:user-defined )?function (?P<function>[\w$.\x22]+)"),
     Rule::any(r"Invalid argument types for function '(?P<function>[^']+)'"),
     Rule::any(r"Function not found: (?P<function>[\w$.]+)"),
+    Rule::any(r"No matching signature for (?:aggregate )?function (?P<function>[^\s]+)"),
+    // An operator between BigQuery's date/time types, which other warehouses convert on their
+    // own (DATETIME vs TIMESTAMP). Between others (STRING vs INT64) it is the model's own
+    // mistake: `sql_error`.
     Rule::any(
-        r"No matching signature for (?:aggregate )?(?:function|operator) (?P<function>[^\s]+)",
+        r"No matching signature for operator (?P<function>\S+) for argument types:? [^\n]*?(?:DATETIME[^\n]*TIMESTAMP|TIMESTAMP[^\n]*DATETIME|\bDATE\b[^\n]*TIMESTAMP|TIMESTAMP[^\n]*\bDATE\b)",
+    ),
+    // Operators other engines have and Postgres does not (`==`, MySQL's and Spark's `<=>`).
+    Rule::any(r"operator does not exist: [^\n]*?(?P<function>==|<=>)"),
+    // Date functions whose argument list differs between warehouses (two-argument DATEDIFF).
+    Rule::any(
+        r"(?:not enough|too many) arguments for function \[?(?P<function>DATEDIFF|DATEADD|DATE_DIFF|DATE_ADD|DATE_SUB|DATE_TRUNC|DATE_PART|DATEPART|TIMESTAMPDIFF|TIMESTAMPADD|TIMESTAMP_DIFF|DATETIME_DIFF|CONVERT|SPLIT_PART)\b[^\n]*",
+    ),
+    // A regular expression in another engine's flavour: Unicode classes (`\p{L}`) and
+    // look-arounds, which Snowflake's POSIX engine and RE2 lack.
+    Rule::any(
+        r"Invalid regular expression:? [^\n]*(?:\\p\{|\(\?[=!<])[^\n]*|invalid perl operator: \(\?[=!<][^\n]*",
     ),
     Rule::any(r"\[UNRESOLVED_ROUTINE\][^`\n]*`(?P<function>[^`]+)`"),
     Rule::any(r"Undefined function: '?(?P<function>[\w$.]+)'?"),

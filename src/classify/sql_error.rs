@@ -20,7 +20,7 @@ pub(super) const RULES: &[Rule] = &[
     // The query's own mistakes: a type with no equality (json), an unqualified table where the
     // warehouse needs a dataset, the same output column twice, a CTE named as a table it reads.
     Rule::any(
-        r"could not identify an (?:equality|ordering|comparison) operator for type[^\n]*|must be qualified with a dataset[^\n]*|Duplicate column names in the result are not supported[^\n]*|Invalid schema: multiple fields for name[^\n]*|illegal reference of a query name in WITH clause",
+        r"could not identify an (?:equality|ordering|comparison) operator for type[^\n]*|must be qualified with a dataset[^\n]*|Duplicate column names in the result are not supported[^\n]*|No matching signature for operator[^\n]*|has columns with duplicate name (?P<column>\w+)|column \x22(?P<column2>[^\x22]+)\x22 specified more than once|Invalid schema: multiple fields for name[^\n]*|illegal reference of a query name in WITH clause",
     ),
     // BigQuery: a script of only temporary functions.
     Rule::any(r"CREATE TEMPORARY FUNCTION statements must be followed by an actual query"),
