@@ -10,7 +10,8 @@
 //! scale once the gesture ends. What is drawn — the [`GraphLayer`], a window of the layout around
 //! the viewport at one level of detail — is drawn again only when the view leaves that window, or
 //! at the end of a gesture that crossed a level of detail, so thousands of nodes pan and zoom at
-//! the display's frame rate. Positions come from the worker; nothing is computed here but what is
+//! the display's frame rate. The overview's boxes and edges are a canvas beneath the `<svg>`
+//! ([`crate::overview`]), moved and scaled with it as a bitmap and drawn again once a gesture ends. Positions come from the worker; nothing is computed here but what is
 //! visible. The wheel and window-resize listeners are hand-written `Closure`s (the wheel's must
 //! be non-passive to keep the page from scrolling), and so is the timer that ends a zoom (this
 //! crate has no gloo).
