@@ -367,6 +367,7 @@ async function panZoom(page, frames, setName = 'set') {
   const runs = [['dragOpening', 'drag', quarter], ['fit'], ['dragFit', 'drag', quarter], ['wheel', 'wheel', Math.max(2, frames - 2 * quarter)],
     ['pauses', 'pauses', Math.max(2, frames - 2 * quarter)]];
   const all = { work: [], gaps: [] };
+  const by = { pan: { work: [], gaps: [] }, zoom: { work: [], gaps: [] } };
   for (const [name, kind, n] of runs) {
     if (name === 'fit') {
       await page.click('.graph-controls button:text-is("Fit")');
@@ -383,6 +384,8 @@ async function panZoom(page, frames, setName = 'set') {
       for (const [g, t] of Object.entries(r.trace)) log(`  trace ${name} ${g}: ${t.slice(0, 6).map(([n, d]) => `${n} ${d}`).join(', ')}`);
     }
     all.work.push(...r.work); all.gaps.push(...r.gaps);
+    const into = name.startsWith('drag') ? by.pan : by.zoom;
+    into.work.push(...r.work); into.gaps.push(...r.gaps);
     out.parts[name] = { work: stats(r.work), gaps: stats(r.gaps), after: stats(r.after), drawn: r.drawn, transform: r.transform,
       raw: { work: r.work.map(Math.round), gaps: r.gaps.map(Math.round) }, trace: r.trace };
     const q = out.parts[name];
@@ -390,6 +393,11 @@ async function panZoom(page, frames, setName = 'set') {
   }
   out.work = stats(all.work);
   out.gaps = stats(all.gaps);
+  // Pan (both drags) and zoom (both wheel parts), each frame's gap and work.
+  out.pan = { gaps: stats(by.pan.gaps), work: stats(by.pan.work) };
+  out.zoom = { gaps: stats(by.zoom.gaps), work: stats(by.zoom.work),
+    end: Math.max(out.parts.wheel?.after.max ?? 0, out.parts.pauses?.after.max ?? 0) };
+  log(`  pan: frame gaps p50 ${out.pan.gaps.p50} / p95 ${out.pan.gaps.p95} / max ${out.pan.gaps.max} ms; zoom: p50 ${out.zoom.gaps.p50} / p95 ${out.zoom.gaps.p95} / max ${out.zoom.gaps.max} ms`);
   return out;
 }
 
@@ -683,7 +691,17 @@ for (const s of result.sets) {
   const g = (m) => `${f0(m.p50)} / ${f0(m.p95)} / ${f0(m.maxGap)}`;
   console.log(`| ${s.set} | ${x.wholeNodes} | ${f0(x.wholeLayout.ms)} | ${f0(x.wholeLayout.longestTask)} | ${g(x.zoom)} | ${f0(x.zoom.longestTask)} | ${g(x.pan)} | ${f0(x.pan.longestTask)} | ${f0(x.search.ms)} | ${Math.max(x.drawnZoomedOutMax, x.drawn)} |`);
 }
-console.log('\n(g) Pan and zoom on the whole project, one synthetic event a frame (ms): the work of a frame (event → rendered) and the gaps between frames, p50 / p95 / max:');
+console.log('\n(g) Pan and zoom on the whole project, frame by frame (ms; a frame is 16.7 ms at 60 Hz: a gap of 33 is one frame dropped). Pan = both drags, zoom = both wheel parts; p50 / p95 / max:');
+console.log('| set | nodes | pan: frame gaps | pan: work a frame | zoom: frame gaps | zoom: work a frame | a zoom\'s end: longest gap |');
+console.log('|---|---|---|---|---|---|---|');
+for (const s of result.sets) {
+  const z = s.summary.panzoom;
+  if (!z || z.error || !z.pan) continue;
+  const f1 = (v) => (v == null ? '—' : v.toFixed(1));
+  const g = (x) => (x ? `${f1(x.p50)} / ${f1(x.p95)} / ${f1(x.max)}` : '—');
+  console.log(`| ${s.set} | ${z.nodes} | ${g(z.pan.gaps)} | ${g(z.pan.work)} | ${g(z.zoom.gaps)} | ${g(z.zoom.work)} | ${f0(z.zoom.end)} |`);
+}
+console.log('\nThe same by part (the work of a frame: event → rendered; the gaps between frames):');
 console.log('| set | nodes | drags, opening view: work | gaps | drags, fitted: work | gaps | wheel zooms: work | gaps | its end: longest gap | wheel zooms with pauses: work | gaps | all frames: work | gaps |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const s of result.sets) {

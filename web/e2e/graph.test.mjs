@@ -123,10 +123,11 @@ test('a zoom gesture scales the drawing, then draws it at its scale: the nodes i
   const out = await view(page);
   assert.ok(out.k < before.k / 3, `zoomed out: ${before.k} → ${out.k}`);
   assert.equal(await page.locator('.graph-svg g.node text').count(), 0, 'no labels when zoomed out past reading');
-  // Every node drawn is a box; those in view cover it (the drawing follows the view).
+  // Every node drawn is a box (or in the overview's canvas); those in view cover it (the drawing
+  // follows the view).
   const inView = await page.evaluate(() => {
     const r = document.querySelector('svg.graph-svg').getBoundingClientRect();
-    return [...document.querySelectorAll('.graph-svg g.node, .graph-svg .ov')].filter((n) => {
+    return [...document.querySelectorAll('.graph-svg g.node, canvas.graph-overview:not([hidden])')].filter((n) => {
       const b = n.getBoundingClientRect();
       return b.right > r.left && b.left < r.right && b.bottom > r.top && b.top < r.bottom;
     }).length;

@@ -6,6 +6,7 @@ pub mod bridge;
 pub mod clipboard;
 pub mod components;
 pub mod download;
+pub mod overview;
 pub mod page;
 pub mod png;
 pub mod protocol;

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::rc::Rc;
 
 use dbt_triage::layout::{Layout, Position};
-use dbt_triage::view::{self, NodeStatus, ProjectView};
+use dbt_triage::view::{self, ProjectView};
 use yew::prelude::*;
 
 use crate::shared::Shared;
@@ -34,9 +34,9 @@ pub enum Detail {
     Labels,
     /// Nodes as boxes, zoomed out past reading.
     Boxes,
-    /// More nodes in view than can be read: the whole graph as a few paths (one per status, one
-    /// for the edges), and only the failures, the affected exposures and the selected node as
-    /// nodes of their own (clickable, on top).
+    /// More nodes in view than can be read: the whole graph drawn into a canvas beneath (see
+    /// [`crate::overview`]), and only the failures, the affected exposures and the selected node
+    /// as nodes of their own here (clickable, on top).
     Overview,
 }
 
@@ -95,47 +95,24 @@ pub struct GraphLayerProps {
 pub fn GraphLayer(props: &GraphLayerProps) -> Html {
     let (nw, nh) = (props.node_width, props.node_height);
     let f = props.frame;
-    let overview = use_memo(
-        (
-            props.geometry.clone(),
-            props.layout.clone(),
-            props.view.clone(),
-            props.highlight.clone(),
-            props.selected,
-            f.detail == Detail::Overview,
-        ),
-        |(geometry, layout, view, highlight, selected, on)| {
-            if *on {
-                make_overview(
-                    geometry,
-                    layout,
-                    view,
-                    highlight.as_deref(),
-                    *selected,
-                    nw,
-                    nh,
-                )
-            } else {
-                Overview::default()
-            }
-        },
-    );
     let node = |p: &Position| node_html(props, p, f.detail == Detail::Labels);
     if f.detail == Detail::Overview {
-        let own: Vec<Html> = overview.own.iter().filter_map(node).collect();
+        // The rest of the overview is the canvas beneath (see [`crate::overview`]).
+        let own: Vec<Html> =
+            props
+                .layout
+                .positions
+                .iter()
+                .filter(|p| {
+                    props.view.nodes.get(p.node as usize).is_some_and(|n| {
+                        crate::overview::own(n.status, props.selected == Some(p.node))
+                    })
+                })
+                .filter_map(node)
+                .collect();
         return html! {
             <g class="overview">
-                <g class="edges">{ overview.edges.clone() }</g>
-                <g class="nodes">
-                    // A click on the overview's boxes is not a click on the background (which
-                    // would clear the selection); zooming in makes them nodes again.
-                    { for overview.groups.iter().map(|(class, d)| html! {
-                        <g class={class.clone()} onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
-                            <path class="ov" d={d.clone()} />
-                        </g>
-                    }) }
-                    { own }
-                </g>
+                <g class="nodes">{ own }</g>
             </g>
         };
     }
@@ -300,79 +277,6 @@ impl Paths {
             .map(|((_, _, on), d)| html! { <path class={classes!("edge", on.then_some("hl"))} d={d} /> })
             .collect()
     }
-}
-
-/// The whole graph as a few paths (a few per part of the drawing), for the overview.
-#[derive(Default)]
-struct Overview {
-    /// The edges' paths (see [`Paths`]).
-    edges: Html,
-    /// Per status, highlighted or not, and part of the drawing: its CSS classes and the boxes of
-    /// its nodes there.
-    groups: Vec<(Classes, AttrValue)>,
-    /// Nodes drawn as nodes of their own even in the overview.
-    own: Vec<Position>,
-}
-
-fn make_overview(
-    geometry: &[EdgeAt],
-    l: &Layout,
-    view: &ProjectView,
-    hl: Option<&HashSet<u32>>,
-    selected: Option<u32>,
-    nw: f64,
-    nh: f64,
-) -> Overview {
-    let mut o = Overview::default();
-    let mut paths = Paths::default();
-    for e in geometry {
-        let on = hl.is_some_and(|h| h.contains(&e.a) && h.contains(&e.b));
-        let _ = write!(
-            paths.of(e, on),
-            "M{:.0},{:.0}L{:.0},{:.0}",
-            e.x1,
-            e.y1,
-            e.x2,
-            e.y2
-        );
-    }
-    // Per status, highlighted or not, and part of the drawing (as the edges are, see [`Paths`]):
-    // a tile drawn while zoomed into the overview goes through the boxes near it only.
-    let mut groups: HashMap<(NodeStatus, bool, i32, i32), String> = HashMap::new();
-    for p in &l.positions {
-        let Some(n) = view.nodes.get(p.node as usize) else {
-            continue;
-        };
-        if matches!(n.status, NodeStatus::Failed | NodeStatus::Affected) || selected == Some(p.node)
-        {
-            o.own.push(*p);
-            continue;
-        }
-        let key = (
-            n.status,
-            hl.is_some_and(|h| h.contains(&p.node)),
-            (p.x / CELL_W).floor() as i32,
-            (p.y / CELL_H).floor() as i32,
-        );
-        let d = groups.entry(key).or_default();
-        let _ = write!(d, "M{:.0},{:.0}h{nw}v{nh}h-{nw}z", p.x, p.y);
-    }
-    o.edges = paths.html();
-    let mut groups: Vec<_> = groups.into_iter().collect();
-    // Highlighted boxes over the others; otherwise in a fixed order (the map's is not).
-    groups.sort_by_key(|((status, on, cx, cy), _)| (*on, status.as_str(), *cx, *cy));
-    o.groups = groups
-        .into_iter()
-        .map(|((status, on, _, _), d)| {
-            let class = classes!(
-                "ov-group",
-                format!("st-{}", status.as_str()),
-                on.then_some("hl")
-            );
-            (class, AttrValue::from(d))
-        })
-        .collect();
-    o
 }
 
 /// A node's tooltip: its id; for a semantic model matched by source, which tables read what.

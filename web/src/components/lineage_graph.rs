@@ -10,7 +10,8 @@
 //! scale once the gesture ends. What is drawn — the [`GraphLayer`], a window of the layout around
 //! the viewport at one level of detail — is drawn again only when the view leaves that window, or
 //! at the end of a gesture that crossed a level of detail, so thousands of nodes pan and zoom at
-//! the display's frame rate. Positions come from the worker; nothing is computed here but what is
+//! the display's frame rate. The overview's boxes and edges are a canvas beneath the `<svg>`
+//! ([`crate::overview`]), moved and scaled with it as a bitmap and drawn again once a gesture ends. Positions come from the worker; nothing is computed here but what is
 //! visible. The wheel and window-resize listeners are hand-written `Closure`s (the wheel's must
 //! be non-passive to keep the page from scrolling), and so is the timer that ends a zoom (this
 //! crate has no gloo).
@@ -23,12 +24,15 @@ use dbt_triage::layout::{self, Layout};
 use dbt_triage::view::{self, NodeStatus, ProjectView};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{AddEventListenerOptions, Element, HtmlInputElement, SvgElement, WheelEvent};
+use web_sys::{
+    AddEventListenerOptions, Element, HtmlCanvasElement, HtmlInputElement, SvgElement, WheelEvent,
+};
 use yew::prelude::*;
 
 use crate::components::graph_downloads::GraphDownloads;
 use crate::components::graph_layer::{self, Detail, Dragged, Frame, GraphLayer};
 use crate::components::minimap::Minimap;
+use crate::overview::{self, Scene};
 use crate::shared::Shared;
 use crate::state::Scope;
 use crate::svg::{self, Palette};
@@ -92,6 +96,10 @@ struct Live {
     drawn: Option<View>,
     /// A zoom gesture is under way: the drawing is scaled as a picture (see [`Mover::zoom`]).
     zooming: bool,
+    /// What the overview's canvas shows (made per layout, highlight and selection), and where and
+    /// what it was last drawn at (`None`: hidden).
+    scene: Option<Rc<Scene>>,
+    canvas_at: Option<(overview::At, Rc<Scene>)>,
 }
 
 /// A pointer gesture under way, from the view it started on.
@@ -120,6 +128,10 @@ struct Mover {
     redraw: UseForceUpdateHandle,
     /// The `<svg>`, scaled as a picture while a zoom is under way.
     svg: NodeRef,
+    /// The overview's `<canvas>` (see [`crate::overview`]), and the element whose CSS variables
+    /// colour it.
+    canvas: NodeRef,
+    colours: NodeRef,
     settle: Rc<RefCell<Option<Settle>>>,
     nw: f64,
     nh: f64,
@@ -178,8 +190,72 @@ impl Mover {
             .and_then(|l| needed_frame(&v, l, live.frame, keep, self.nw, self.nh));
         if let Some(f) = next {
             live.frame = f;
-            drop(live);
+        }
+        self.canvas(&mut live, v);
+        drop(live);
+        if next.is_some() {
             self.redraw.force_update();
+        }
+    }
+
+    /// Shows the overview's canvas at `v` when the overview is drawn (else hides it): moved and
+    /// scaled as a picture while it holds `v` (the same scene, zoom and size, and `v` panned less
+    /// than its margin), else drawn again at `v` — a margin of a third of the view around it, so
+    /// that a drag draws again only every third of a view.
+    fn canvas(&self, live: &mut Live, v: View) {
+        let Some(c) = self.canvas.cast::<HtmlCanvasElement>() else {
+            return;
+        };
+        let scene = live.scene.clone().filter(|_| {
+            live.layout.is_some()
+                && live.frame != Frame::NONE
+                && live.frame.detail == Detail::Overview
+        });
+        let Some(scene) = scene else {
+            if live.canvas_at.take().is_some() {
+                let _ = c.set_attribute("hidden", "");
+            }
+            return;
+        };
+        let (mx, my) = (v.w / 3.0, v.h / 3.0);
+        let holds = live.canvas_at.as_ref().is_some_and(|(a, s)| {
+            Rc::ptr_eq(s, &scene)
+                && a.k == v.k
+                && (a.mx, a.my) == (mx, my)
+                && (v.tx - a.tx).abs() <= mx
+                && (v.ty - a.ty).abs() <= my
+        });
+        if !holds {
+            let at = overview::At {
+                tx: v.tx,
+                ty: v.ty,
+                k: v.k,
+                w: v.w + 2.0 * mx,
+                h: v.h + 2.0 * my,
+                mx,
+                my,
+            };
+            let colours = self
+                .colours
+                .cast::<Element>()
+                .unwrap_or_else(|| c.clone().into());
+            overview::draw(&c, &colours, &scene, &at);
+            live.canvas_at = Some((at, scene));
+        }
+        if let Some((at, _)) = &live.canvas_at {
+            let _ = c
+                .style()
+                .set_property("transform", &overview::transform(at, v.tx, v.ty, v.k));
+        }
+        let _ = c.remove_attribute("hidden");
+    }
+
+    /// Draws the overview's canvas again if what it shows changed (a new scene).
+    fn refresh_canvas(&self) {
+        let mut live = self.live.borrow_mut();
+        if live.canvas_at.is_some() && !live.zooming {
+            let v = live.view;
+            self.canvas(&mut live, v);
         }
     }
 
@@ -215,6 +291,14 @@ impl Mover {
                     s
                 ),
             );
+        }
+        if let (Some((at, _)), Some(c)) = (
+            &self.live.borrow().canvas_at,
+            self.canvas.cast::<HtmlCanvasElement>(),
+        ) {
+            let _ = c
+                .style()
+                .set_property("transform", &overview::transform(at, v.tx, v.ty, v.k));
         }
         if let Some(r) = self.minimap.cast::<Element>() {
             let _ = r.set_attribute("transform", &minimap_rect(&v));
@@ -374,14 +458,19 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
         origin: (0.0, 0.0),
         drawn: None,
         zooming: false,
+        scene: None,
+        canvas_at: None,
     });
     live.borrow_mut().layout = props.layout.clone();
+    let frame_ref = use_node_ref();
     let mover = Mover {
         live: live.clone(),
         viewport: use_node_ref(),
         minimap: use_node_ref(),
         redraw: use_force_update(),
         svg: picture.clone(),
+        canvas: use_node_ref(),
+        colours: frame_ref.clone(),
         settle: use_mut_ref(|| None),
         nw,
         nh,
@@ -677,8 +766,24 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
     let on_background_click = {
         let dragged = dragged.clone();
         let on_select = props.on_select.clone();
-        Callback::from(move |_: MouseEvent| {
-            if !dragged.0.get() {
+        let mover = mover.clone();
+        Callback::from(move |e: MouseEvent| {
+            // A click on a box of the overview's canvas is not a click on the background.
+            let on_box = {
+                let live = mover.live.borrow();
+                let (v, (ox, oy)) = (live.view, live.origin);
+                let (x, y) = (
+                    (f64::from(e.client_x()) - ox - v.tx) / v.k,
+                    (f64::from(e.client_y()) - oy - v.ty) / v.k,
+                );
+                live.canvas_at.is_some()
+                    && live.layout.as_ref().is_some_and(|l| {
+                        l.positions
+                            .iter()
+                            .any(|p| x >= p.x && x <= p.x + nw && y >= p.y && y <= p.y + nh)
+                    })
+            };
+            if !dragged.0.get() && !on_box {
                 on_select.emit(None);
             }
         })
@@ -762,7 +867,6 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
         })
     };
 
-    let frame_ref = use_node_ref();
     let palette = {
         let frame_ref = frame_ref.clone();
         Callback::from(move |()| {
@@ -843,6 +947,32 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
             None => Vec::new(),
         },
     );
+    // The overview's canvas: what it shows, made once per layout, highlight and selection (and
+    // drawn again when that changes while it is shown).
+    let scene = use_memo(
+        (
+            geometry.clone(),
+            props.layout.clone(),
+            props.view.clone(),
+            props.highlight.clone(),
+            props.selected,
+        ),
+        move |(geometry, layout, view, highlight, selected)| {
+            let scene = match layout {
+                Some(l) => Scene::new(l, view, geometry, highlight.as_deref(), *selected, nw, nh),
+                None => Scene::default(),
+            };
+            Rc::new(scene)
+        },
+    );
+    live.borrow_mut().scene = Some((*scene).clone());
+    {
+        let mover = mover.clone();
+        // By address: a new scene is a new allocation.
+        use_effect_with(Rc::as_ptr(&*scene) as usize, move |_| {
+            mover.refresh_canvas()
+        });
+    }
     let (t, drawn, frame) = {
         let live = live.borrow();
         (live.view, live.drawn.unwrap_or(live.view), live.frame)
@@ -932,6 +1062,7 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                 <div ref={stage_ref} class="graph-stage"
                      onpointerdown={on_pointer_down} onpointermove={on_pointer_move}
                      onpointerup={on_pointer_up.clone()} onpointercancel={on_pointer_up} onclick={on_background_click}>
+                    <canvas ref={mover.canvas.clone()} class="graph-overview" hidden=true aria-hidden="true"></canvas>
                     <svg ref={picture} class={classes!("graph-svg", props.highlight.is_some().then_some("dimmed"))}
                          tabindex="0" role="application"
                          aria-label="Lineage: arrow keys pan, + and − zoom, 0 fits, Tab moves between nodes"
