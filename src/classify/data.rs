@@ -106,11 +106,28 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         || lower.contains("at most one source row")
         || lower.contains("multiple_source_row")
         || lower.contains("more than once")
+        || lower.contains("multiple source rows matched")
+        || lower.contains("matched more than one source row")
+        || lower.contains("stable set of rows")
     {
         steps.push(FixStep::say(format!(
             "The merge's source has the same unique_key more than once: deduplicate in {} (e.g. \
              row_number() over (partition by the key order by a timestamp desc) = 1) and add a \
              unique test on the key",
+            cx.node()
+        )));
+    } else if lower.contains("too long") || lower.contains("would be truncated") {
+        // A wider value than the column holds: TRY_CAST would hide it as NULL.
+        let col = cx
+            .ev()
+            .column
+            .map(|c| format!("column {c}"))
+            .unwrap_or_else(|| "a column".into());
+        steps.push(FixStep::say(format!(
+            "A value is longer than {col} of the target table holds (its size was set by an \
+             earlier load or by the DDL): widen the column (or rebuild the table so that it takes \
+             the size the SQL produces), or cut the value in {} with LEFT/SUBSTRING if the \
+             extra characters do not matter",
             cx.node()
         )));
     } else if lower.contains("null")

@@ -189,7 +189,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         )));
         steps.push(FixStep::run(
             "See which dbt and adapter versions are installed",
-            "pip list 2>/dev/null | grep -i dbt",
+            "dbt --version",
         ));
     } else if let Some((kind, name)) = function_named {
         steps.push(FixStep::say(format!(
@@ -219,7 +219,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         )));
         steps.push(FixStep::run(
             "See which dbt and adapter versions are installed",
-            "pip list 2>/dev/null | grep -i dbt",
+            "dbt --version",
         ));
     } else if let Some(version) = motherduck_duckdb(cx.message) {
         steps.push(FixStep::run(
@@ -242,7 +242,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         ));
         steps.push(FixStep::run(
             "See which dbt and adapter versions are installed",
-            "pip list 2>/dev/null | grep -i dbt",
+            "dbt --version",
         ));
     } else if lower.contains("found a cycle") {
         steps.push(FixStep::say(

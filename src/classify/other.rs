@@ -74,7 +74,7 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         )),
         FixStep::run(
             "See which dbt and adapter versions are installed (for the issue search or a report)",
-            "pip list 2>/dev/null | grep -i dbt",
+            "dbt --version",
         ),
     ]
 }

@@ -117,6 +117,9 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     }
     let ev = cx.ev();
     let a = cx.adapter();
+    if cx.message.contains("dbt_test__audit") {
+        return vec![store_failures_schema(a.family())];
+    }
     let object = ev
         .object
         .clone()
@@ -408,7 +411,17 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             ));
             (Vec::new(), None)
         }
-        _ => (Vec::new(), None),
+        _ => {
+            if !object.is_empty() {
+                steps.push(FixStep::say(format!(
+                    "Grant {who} what {} needs on {object}: to read it, SELECT (and USAGE on its \
+                     schema); to build in a schema, the right to create there. An admin of the \
+                     warehouse runs the GRANT; the message above names the operation refused",
+                    cx.node()
+                )));
+            }
+            (Vec::new(), None)
+        }
     };
     if !grants.is_empty() && !object.is_empty() {
         let statements = grants.join("\n");
@@ -442,6 +455,28 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
 fn schema_of(relation: &str) -> Option<String> {
     let (schema, _) = relation.rsplit_once('.')?;
     Some(schema.to_string())
+}
+
+/// Tests with `store_failures` write their failing rows into `<schema>_dbt_test__audit`, a schema
+/// dbt creates on the first such run: the role may build models and still not create schemas.
+fn store_failures_schema(family: Family) -> FixStep {
+    let grant = match family {
+        Family::Postgres | Family::Redshift => "GRANT CREATE ON DATABASE <database> TO <dbt_user>;",
+        Family::Snowflake => "GRANT CREATE SCHEMA ON DATABASE <database> TO ROLE <dbt_role>;",
+        Family::BigQuery => {
+            "grant the dbt service account roles/bigquery.dataEditor on the project (it creates datasets)"
+        }
+        Family::Spark => "GRANT CREATE SCHEMA ON CATALOG <catalog> TO `<dbt principal>`;",
+        Family::TSql => "GRANT CREATE SCHEMA TO [<dbt user>];",
+        _ => "grant the dbt role the right to create schemas in the database",
+    };
+    FixStep::say(format!(
+        "Tests with store_failures write their failing rows to a schema named \
+         <target schema>_dbt_test__audit, which dbt creates on the first such run: let the dbt \
+         role create schemas ({grant}), or create that schema once as an admin and grant the role \
+         CREATE in it — or point store_failures elsewhere with `+schema:` under `data_tests:` \
+         in dbt_project.yml"
+    ))
 }
 
 #[cfg(test)]

@@ -179,6 +179,27 @@ test('the whole 3,000-model project: the minimap shows it all, a click on it mov
   assert.ok(await minimap.locator('*').count() <= 8);
   await page.locator('.graph-controls button', { hasText: /^Fit$/ }).click();
   const fitted = await view(page);
+  // The overview is a bitmap: when the system's theme changes it is drawn again in the new
+  // colours (the SVG follows its CSS variables by itself).
+  const canvasColours = () => page.evaluate(() => {
+    const c = document.querySelector('canvas.graph-overview:not([hidden])');
+    if (!c) return null;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let sum = 0;
+    for (let i = 0; i < d.length; i += 4) sum += d[i] + d[i + 1] + d[i + 2];
+    return sum;
+  });
+  const light = await canvasColours();
+  assert.ok(light > 0, `the overview's canvas is shown and drawn: ${light}`);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForFunction((was) => {
+    const c = document.querySelector('canvas.graph-overview:not([hidden])');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let sum = 0;
+    for (let i = 0; i < d.length; i += 4) sum += d[i] + d[i + 1] + d[i + 2];
+    return sum !== was;
+  }, light, { timeout: 5000 });
+  await page.emulateMedia({ colorScheme: 'light' });
   const box = await minimap.boundingBox();
   await page.mouse.click(box.x + 4, box.y + 4);
   const moved = await view(page);

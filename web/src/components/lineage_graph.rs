@@ -250,6 +250,16 @@ impl Mover {
         let _ = c.remove_attribute("hidden");
     }
 
+    /// Draws the overview's canvas again in the colours of now (the system's theme changed: the
+    /// SVG follows its CSS variables by itself, a bitmap does not).
+    fn repaint_canvas(&self) {
+        let mut live = self.live.borrow_mut();
+        if live.canvas_at.take().is_some() {
+            let v = live.view;
+            self.canvas(&mut live, v);
+        }
+    }
+
     /// Draws the overview's canvas again if what it shows changed (a new scene).
     fn refresh_canvas(&self) {
         let mut live = self.live.borrow_mut();
@@ -587,10 +597,21 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                     }
                 })
             };
+            let theme = {
+                let mover = mover.clone();
+                Closure::<dyn FnMut()>::new(move || mover.repaint_canvas())
+            };
             let window = web_sys::window();
+            let dark = window
+                .as_ref()
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
             if let Some(w) = &window {
                 let _ =
                     w.add_event_listener_with_callback("resize", resize.as_ref().unchecked_ref());
+            }
+            if let Some(m) = &dark {
+                let _ =
+                    m.add_event_listener_with_callback("change", theme.as_ref().unchecked_ref());
             }
             if let Some(el) = &el {
                 let opts = AddEventListenerOptions::new();
@@ -615,8 +636,15 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                         resize.as_ref().unchecked_ref(),
                     );
                 }
+                if let Some(m) = dark {
+                    let _ = m.remove_event_listener_with_callback(
+                        "change",
+                        theme.as_ref().unchecked_ref(),
+                    );
+                }
                 drop(listener);
                 drop(resize);
+                drop(theme);
             }
         });
     }
