@@ -126,7 +126,11 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
              --full-refresh does not apply to snapshots"
         ))];
     }
-    if cx.resource_type == Some("seed") || is_seed(&super::Context::default(), cx.message) {
+    let node_ctx = super::Context {
+        resource_type: cx.resource_type,
+        ..super::Context::default()
+    };
+    if is_seed(&node_ctx, cx.message) {
         return vec![
             FixStep::say(format!(
                 "{node}'s CSV no longer has the columns of the table an earlier `dbt seed` made \
