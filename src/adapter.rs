@@ -99,6 +99,11 @@ impl Adapter {
         Some(adapter)
     }
 
+    /// One of the adapters this program has rules for (not [`Adapter::Other`]).
+    pub fn is_named(&self) -> bool {
+        !matches!(self, Adapter::Other(_))
+    }
+
     /// The name as dbt spells it (`adapter_type`).
     pub fn as_str(&self) -> &str {
         match self {

@@ -89,82 +89,330 @@ pub(super) const RULES: &[Rule] = &[
 ];
 
 use super::fix::{FixContext, FixStep};
+use super::stack::{self, Frame};
 
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
+    let frames = stack::frames(cx.message);
+    let mut steps = what_to_change(cx, &frames);
+    steps.extend(check_step(cx, &frames));
+    steps
+}
+
+/// What to change, from the most specific reading of the message to "open the file it names".
+fn what_to_change(cx: &FixContext<'_>, frames: &[Frame<'_>]) -> Vec<FixStep> {
     let file = file_named(cx.message).or(cx.original_file);
     let at = cx
         .ev()
         .line
         .map(|l| format!(" (line {l})"))
         .unwrap_or_default();
-    let mut steps = Vec::new();
     // Jinja says which block is open and which tags would close it.
     if let Some(block) = unclosed_block(cx.message) {
         let place = file.unwrap_or("the file");
-        steps.push(FixStep::say(format!(
+        return vec![FixStep::say(format!(
             "{place} opens `{{% {block} %}}` and never closes it: add `{{% end{block} %}}` where the \
              conditional part ends (Jinja reached the end of the file{at} looking for it)"
-        )));
-    } else if let Some(column) = missing_result_column(cx.message) {
+        ))];
+    }
+    if let Some(column) = missing_result_column(cx.message) {
         // `results.columns['method']` on a run_query() result without that column.
-        steps.push(FixStep::say(format!(
+        return vec![FixStep::say(format!(
             "{} reads column `{column}` from a run_query() result that has no such column: use \
              the name the query returns (dbt's hint about a missing macro or `dbt deps` does not \
              apply here)",
             file.unwrap_or("The model")
-        )));
-    } else if cx.message.contains("only supports languages") {
-        steps.push(FixStep::say(format!(
+        ))];
+    }
+    if cx.message.contains("only supports languages") {
+        return vec![FixStep::say(format!(
             "{} is a Python model, and its materialization on this adapter runs SQL only: write \
              it in SQL, or use a materialization (and an adapter version) that runs Python models",
             cx.node()
-        )));
-    } else if cx.message.contains("is not a valid method name") {
-        steps.push(FixStep::say(
+        ))];
+    }
+    if cx.message.contains("is not a valid method name") {
+        return vec![FixStep::say(
             "A selector of the command (or of selectors.yml) uses a method dbt does not have — \
              `source:`, `tag:`, `path:`, `package:`, `config.…` are methods, `sources:` is not: \
              fix it, then check what it selects with `dbt ls --select …`",
-        ));
-    } else if cx.message.contains("__mashumaro_from_dict__")
+        )];
+    }
+    if cx.message.contains("__mashumaro_from_dict__")
         || cx.message.contains("should be a dict instance")
     {
-        steps.push(FixStep::say(
+        return vec![FixStep::say(
             "A property in the project's YAML has the wrong shape for this dbt version (a value \
              where dbt expects a mapping, or the other way round): since dbt 1.9/1.10 some \
              properties moved under `config:` (freshness, meta, tags). Find the property the \
              message names in the YAML files and give it the shape the docs of this dbt version \
              show",
-        ));
-    } else {
-        match file {
-            Some(f) => steps.push(FixStep::say(format!(
-                "Open {f}{at} and fix the Jinja or YAML there"
-            ))),
-            None => steps.push(FixStep::say(
-                "The message names no file: `dbt parse` says which file fails to render or \
-                 parse — fix the Jinja or YAML there",
-            )),
-        }
+        )];
     }
-    // A template that does not render fails parsing: `dbt parse` checks it without the
-    // warehouse. A node that renders only at run time (run_query, a macro) needs a compile.
+    if let Some(step) = strategy_step(cx) {
+        return vec![step];
+    }
+    if let Some(steps) = dispatch_step(cx) {
+        return steps;
+    }
+    if let Some(steps) = not_the_projects_code(cx, frames) {
+        return steps;
+    }
+    if let Some(steps) = in_a_macro(cx, frames) {
+        return steps;
+    }
+    match file {
+        Some(f) => vec![FixStep::say(format!(
+            "Open {f}{at} and fix the Jinja or YAML there"
+        ))],
+        None => vec![FixStep::say(
+            "The message names no file: `dbt parse` says which file fails to render or \
+             parse — fix the Jinja or YAML there",
+        )],
+    }
+}
+
+/// `The incremental strategy 'x' is not valid for …`: the strategies the adapter has.
+fn strategy_step(cx: &FixContext<'_>) -> Option<FixStep> {
+    let named = cx.ev().object;
+    let lower = cx.message.to_ascii_lowercase();
+    if !lower.contains("incremental strategy") {
+        return None;
+    }
+    let strategy = named.map(|s| format!("`{s}` ")).unwrap_or_default();
+    let adapter = cx.adapter();
+    let known = match strategies(adapter) {
+        Some(list) => format!(
+            " — {} documents {list} in its current release (older releases have fewer)",
+            adapter.pip_package()
+        ),
+        None => " — the adapter's documentation lists the ones it has".to_string(),
+    };
+    Some(FixStep::say(format!(
+        "{strategy}is not an incremental strategy of this adapter: set the model's \
+         `incremental_strategy` (in its config block or dbt_project.yml) to one it has{known}"
+    )))
+}
+
+/// The incremental strategies an adapter's current release documents.
+fn strategies(adapter: &crate::Adapter) -> Option<&'static str> {
+    use crate::Adapter::*;
+    Some(match adapter {
+        ClickHouse => {
+            "`append`, `delete_insert`, `insert_overwrite`, `microbatch` and `legacy` (the default)"
+        }
+        BigQuery => "`merge` (the default), `insert_overwrite` and `microbatch`",
+        Snowflake => {
+            "`merge` (the default), `append`, `delete+insert`, `insert_overwrite` and `microbatch`"
+        }
+        Postgres | Redshift => "`append` (the default), `merge`, `delete+insert` and `microbatch`",
+        Databricks => {
+            "`merge` (the default), `append`, `insert_overwrite`, `replace_where` and `microbatch`"
+        }
+        Spark => "`append` (the default), `insert_overwrite` and `merge`",
+        _ => return None,
+    })
+}
+
+/// `In dispatch: No macro named 'any_value' found` — Searched for: 'proj.sqlserver__any_value', …:
+/// a package's macro has no implementation for this adapter. The search list says where dbt looked
+/// first (the project), so an implementation there is found.
+fn dispatch_step(cx: &FixContext<'_>) -> Option<Vec<FixStep>> {
+    let (_, rest) = cx.message.split_once("In dispatch: No macro named '")?;
+    let (name, rest) = rest.split_once('\'')?;
+    let first = rest
+        .split_once("Searched for: '")
+        .and_then(|(_, r)| r.split_once('\''))
+        .map(|(f, _)| f);
+    let adapter = cx.adapter();
+    let prefix = first
+        .and_then(|f| f.split_once('.'))
+        .and_then(|(_, m)| m.split_once("__"))
+        .map(|(p, _)| p)
+        .unwrap_or(adapter.as_str());
+    let shim = match adapter.family() {
+        crate::adapter::Family::TSql => Some("tsql_utils"),
+        crate::adapter::Family::Spark => Some("spark_utils"),
+        _ => None,
+    };
+    let mut say = format!(
+        "A package calls `{name}` through dispatch, and nothing installed implements it for this \
+         adapter: no `{prefix}__{name}` and no `default__{name}`. Write `{prefix}__{name}` in the \
+         project's macros/ (dispatch looks in the project first), or align the package's version \
+         with the adapter's"
+    );
+    if let Some(shim) = shim {
+        say.push_str(&format!(
+            ". For {} the `{shim}` package implements dbt_utils' macros: install it and put it \
+             first in dbt_project.yml's `dispatch: [{{macro_namespace: dbt_utils, search_order: \
+             ['{shim}', 'dbt_utils']}}]`",
+            adapter.display_name()
+        ));
+    }
+    Some(vec![FixStep::say(say)])
+}
+
+/// The error was raised inside dbt's or an adapter's own macro (a materialization, a dispatched
+/// `oracle__…`, `statement`): the model's file is not where the fix is.
+fn not_the_projects_code(cx: &FixContext<'_>, frames: &[Frame<'_>]) -> Option<Vec<FixStep>> {
+    let (frame, owner) = stack::builtin_frame(frames)?;
+    let whose = stack::owner_words(&owner, frame.name);
+    let model = frames
+        .iter()
+        .rev()
+        .find(|f| f.kind != "macro" && f.kind != "operation")
+        .map(|f| format!(" — {}'s own file is probably fine", f.name))
+        .unwrap_or_default();
+    let adapter = match &owner {
+        stack::Owner::Materialization { adapter, .. } | stack::Owner::Dispatched { adapter }
+            if adapter != "default" =>
+        {
+            crate::Adapter::parse(adapter)
+        }
+        _ => cx.adapter.cloned(),
+    };
+    let install = adapter.as_ref().map_or_else(
+        || "the adapter release made for your dbt-core".to_string(),
+        |a| format!("the {} release made for your dbt-core", a.pip_package()),
+    );
+    Some(vec![
+        FixStep::say(format!(
+            "The error was raised inside {whose} ({}), not in this project's SQL{model}. Such \
+             errors come from versions that do not go together — dbt-core and the adapter, or a \
+             package that overrides this macro under the same name",
+            frame.path
+        )),
+        FixStep::run(
+            "See whether the project or an installed package has that file (nothing printed: it \
+             is the installed dbt's or adapter's own)",
+            stack::where_is(frame.path),
+        ),
+        FixStep::say(format!(
+            "A package's file: pin that package in packages.yml to a version made for your dbt, \
+             then `dbt deps`. Otherwise compare `dbt --version` with the adapter's \
+             compatibility notes and install {install}"
+        )),
+    ])
+}
+
+/// The error was raised in a macro of the project or a package: say which, with its words.
+fn in_a_macro(cx: &FixContext<'_>, frames: &[Frame<'_>]) -> Option<Vec<FixStep>> {
+    let frame = stack::innermost_macro(frames)?;
+    let hook = stack::hook(frames)
+        .map(|h| format!(", from the project's {h} hook in dbt_project.yml"))
+        .unwrap_or_default();
+    let lookup = FixStep::run(
+        "See whether that file is the project's or an installed package's",
+        stack::where_is(frame.path),
+    );
+    if let Some(name) = cx
+        .ev()
+        .function
+        .filter(|_| cx.message.contains("is undefined"))
+    {
+        return Some(vec![
+            FixStep::say(format!(
+                "`{name}` is not defined where the macro {} ({}) uses it{hook}: a macro of a \
+                 package called without its namespace (`package_name.{name}(…)`), a package not \
+                 installed (`dbt deps`), a misspelt name, or a var or argument that was not \
+                 passed",
+                frame.name, frame.path
+            )),
+            lookup,
+        ]);
+    }
+    // A macro's own `exceptions.raise_compiler_error(…)`: its text is the instruction.
+    let said = raised_text(cx.message)?;
+    let none = if said.contains("None") {
+        ". A `None` there is usually a var or an argument that was not given (pass it with \
+         `--vars '{name: value}'`, or set it under `vars:` in dbt_project.yml)"
+    } else {
+        ""
+    };
+    Some(vec![
+        FixStep::say(format!(
+            "The macro {} ({}){hook} stopped the run with its own message: \"{said}\" — do \
+             what it asks{none}",
+            frame.name, frame.path
+        )),
+        lookup,
+    ])
+}
+
+/// The text between dbt's header and the stack, when it is a sentence of the project's rather
+/// than Jinja's or Python's own words.
+fn raised_text(message: &str) -> Option<&str> {
+    let mut lines = message.lines().map(str::trim).filter(|l| !l.is_empty());
+    let head = lines.next()?;
+    if !head.contains("Compilation Error") {
+        return None;
+    }
+    let said = lines.next()?;
+    const JINJA: &[&str] = &[
+        "is undefined",
+        "has no attribute",
+        "expected token",
+        "unexpected",
+        "argument",
+        "unpack",
+        "NoneType",
+        "object is not",
+        "not iterable",
+        "Error",
+        "> in ",
+        "in macro",
+    ];
+    let words = said.split_whitespace().count();
+    (words >= 3 && !JINJA.iter().any(|j| said.contains(j))).then_some(said)
+}
+
+/// How to check the fix: `dbt parse` only where parsing shows the failure. A hook, a
+/// materialization or a macro that queries runs only with the command itself.
+fn check_step(cx: &FixContext<'_>, frames: &[Frame<'_>]) -> Option<FixStep> {
+    if let Some(hook) = stack::hook(frames) {
+        return Some(FixStep::say(format!(
+            "`dbt parse` does not run hooks: the {hook} hook runs again with the next `dbt run` \
+             or `dbt build`, which shows whether it is fixed"
+        )));
+    }
+    let model = frames
+        .iter()
+        .rev()
+        .find(|f| matches!(f.kind, "model" | "snapshot" | "seed"))
+        .map(|f| f.name)
+        .or(cx
+            .node_name
+            .filter(|_| cx.resource_type.is_some_and(|r| r != "project")));
+    let materializes = stack::builtin_frame(frames).is_some()
+        || frames
+            .iter()
+            .any(|f| f.name.starts_with("materialization_"));
     let renders_at_run_time = cx.message.contains("run_query")
         || cx.message.contains("agate")
         || cx.message.contains("has no attribute");
-    let check = match cx.node_name {
-        Some(n) if renders_at_run_time && cx.resource_type.is_some_and(|r| r != "project") => {
-            FixStep::run(
-                format!("Compile {n} to check the fix (it runs its queries against the warehouse)"),
-                format!("dbt compile --select {n}{}", cx.target_flag()),
-            )
+    match model {
+        Some(n) if materializes => {
+            let command = if cx.command == "build" {
+                "build"
+            } else {
+                "run"
+            };
+            Some(FixStep::run(
+                format!(
+                    "Check the fix by building {n} again (`dbt parse` and `dbt compile` do not \
+                     run materializations or the adapter's macros)"
+                ),
+                format!("dbt {command} --select {n}{}", cx.target_flag()),
+            ))
         }
-        _ => FixStep::run(
+        Some(n) if renders_at_run_time => Some(FixStep::run(
+            format!("Compile {n} to check the fix (it runs its queries against the warehouse)"),
+            format!("dbt compile --select {n}{}", cx.target_flag()),
+        )),
+        _ => Some(FixStep::run(
             "Check the fix without touching the warehouse",
             format!("dbt parse{}", cx.target_flag()),
-        ),
-    };
-    steps.push(check);
-    steps
+        )),
+    }
 }
 
 /// `'agate.mapped_sequence.MappedSequence object' has no attribute 'method'` → `method`.

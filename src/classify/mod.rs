@@ -21,6 +21,7 @@ mod resource;
 mod schema_drift;
 mod sql_dialect;
 mod sql_error;
+mod stack;
 mod test_failure;
 
 use crate::prefix;
