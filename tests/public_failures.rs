@@ -168,7 +168,7 @@ const ADVICE: &[(&str, &[&str], &[&str])] = &[
     (
         "bq_source_table_not_found_build_v1_11",
         &[
-            "reads source:raw.brent_monthly:",
+            "reads source:raw.brent_monthly (",
             "--profiles-dir .",
             "rerun: dbt build --select mart_reporter_energy_vulnerability mart_reporter_month_macro_features stg_dim_time",
         ],

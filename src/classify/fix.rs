@@ -303,9 +303,25 @@ fn where_is_sql(cx: &FixContext<'_>) -> Option<FixStep> {
     }
 }
 
-/// Splits `a.b.c` into its parts, unquoted.
+/// Splits `a.b.c` into its parts, unquoted; a dot inside quotes (`"oracle_test.hr"`) is part
+/// of the name.
 pub(super) fn parts(name: &str) -> Vec<String> {
-    name.split('.')
+    let mut out = Vec::new();
+    let mut quote = None;
+    let mut start = 0;
+    for (i, c) in name.char_indices() {
+        match (c, quote) {
+            ('"' | '`' | '[', None) => quote = Some(if c == '[' { ']' } else { c }),
+            (c, Some(q)) if c == q => quote = None,
+            ('.', None) => {
+                out.push(&name[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&name[start..]);
+    out.into_iter()
         .map(super::clean_name)
         .filter(|p| !p.is_empty())
         .collect()
