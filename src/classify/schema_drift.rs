@@ -146,41 +146,52 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             ),
         ];
     }
-    let mut steps = Vec::new();
-    // dbt says which columns the table lacks: `Source columns not in target: [Column(column='x',
-    // dtype='BOOLEAN', …)]`. Adding them keeps the table's history; old rows get NULL.
-    let added = new_columns(cx.message);
-    match (cx.relation_name, added.is_empty()) {
-        (Some(relation), false) => {
-            for (column, dtype) in &added {
-                steps.push(FixStep::run(
-                    format!(
-                        "Add the new column {column} to {node}'s table (its rows so far get NULL), then \
-                         run {node} as usual"
-                    ),
-                    format!(
-                        "alter table {relation} add column {} {};",
-                        cx.adapter().quote(column),
-                        dtype.to_ascii_lowercase()
-                    ),
-                ));
-            }
-        }
-        (None, false) => {
-            let list: Vec<String> = added.iter().map(|(c, t)| format!("{c} {t}")).collect();
-            steps.push(FixStep::say(format!(
-                "Add the new columns to {node}'s table (its rows so far get NULL): {}",
-                list.join(", ")
-            )));
-        }
-        _ => {}
+    let mut drift = Drift::read(cx.message, &cx.ev());
+    if drift.layout {
+        return layout_steps(cx, cmd);
     }
-    // "Or" only after a first way to fix it.
-    let lead = if steps.is_empty() { "Set" } else { "Or set" };
-    steps.push(FixStep::say(format!(
-        "{lead} on_schema_change='append_new_columns' in {node}'s config (or 'sync_all_columns' \
-         to also drop removed ones): the next run changes the table itself, this one included"
-    )));
+    let mut steps = Vec::new();
+    if cx.message.contains("HIVE_PARTITION_SCHEMA_MISMATCH") {
+        steps.push(FixStep::say(
+            "Athena keeps a schema per partition and an old partition declares the column with \
+             another type than the table: cast the column in the SQL to the table's type, so new \
+             partitions match, and rewrite the old ones (the --full-refresh below, or drop those \
+             partitions)",
+        ));
+        drift.retyped.clear();
+    }
+    steps.extend(retyped_steps(cx, &drift.retyped));
+    steps.extend(added_steps(cx, &drift.added));
+    if !drift.removed.is_empty() {
+        steps.push(FixStep::say(format!(
+            "{node}'s SQL no longer returns {}, which its table has: with \
+             on_schema_change='append_new_columns' the table keeps them (new rows get NULL), with \
+             'sync_all_columns' they are dropped with their data — or select them again if that \
+             was a mistake",
+            drift.removed.join(", ")
+        )));
+        if cx
+            .message
+            .contains("Delta format required for dropping columns")
+        {
+            steps.push(FixStep::say(
+                "Delta drops columns only with column mapping: for 'sync_all_columns' set \
+                 tblproperties={'delta.columnMapping.mode': 'name', 'delta.minReaderVersion': '2', \
+                 'delta.minWriterVersion': '5'} in the model's config, or use 'append_new_columns'",
+            ));
+        }
+    }
+    if let Some(count) = drift.count {
+        steps.push(count_step(node, count));
+    }
+    if steps.is_empty() && drift.is_unknown() {
+        steps.push(FixStep::say(format!(
+            "Set on_schema_change='append_new_columns' in {node}'s config (or 'sync_all_columns' \
+             to also drop removed ones): the next run changes the table itself, this one \
+             included{}",
+            fail_today(cx)
+        )));
+    }
     steps.push(FixStep::run(
         format!(
             "Or rebuild {node}'s table from scratch — this drops the table and reprocesses all of \
@@ -192,6 +203,382 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         ),
     ));
     steps
+}
+
+/// What the message says changed between the table and the SQL.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Drift {
+    /// Columns the SQL returns and the table lacks, with their type when dbt printed it.
+    added: Vec<(String, Option<String>)>,
+    /// Columns the table has and the SQL no longer returns.
+    removed: Vec<String>,
+    /// Columns whose type differs: (column, the table's type, the SQL's type).
+    retyped: Vec<(String, Option<String>, Option<String>)>,
+    /// How many columns the SQL returns and the table has, when the warehouse counted.
+    count: Option<Count>,
+    /// The table's partitioning or sort key differs: on_schema_change never changes it.
+    layout: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Count {
+    /// The SQL's and the table's numbers of columns.
+    Numbers(usize, usize),
+    /// The SQL returns more columns than the table has (`true`) or fewer.
+    More(bool),
+}
+
+impl Drift {
+    fn read(message: &str, ev: &super::Evidence) -> Drift {
+        let mut d = Drift {
+            added: listed(message, "Source columns not in target:"),
+            removed: listed(message, "Target columns not in source:")
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect(),
+            retyped: new_types(message),
+            count: count(message),
+            layout: [
+                "partitioning spec",
+                "sortkey column",
+                "HIVE_PARTITION_SCHEMA_MISMATCH",
+            ]
+            .iter()
+            .any(|w| message.contains(w)),
+        };
+        if let Some(r) = retyped(message) {
+            d.retyped.push(r);
+            d.layout = false;
+        }
+        let column = ev.column.clone().map(|c| {
+            c.strip_suffix("__dbt_alter")
+                .map(str::to_string)
+                .unwrap_or(c)
+        });
+        if let (Some(column), true) = (column, d.is_unknown()) {
+            match side(message) {
+                Some(Side::Table) => d.added.push((column, None)),
+                Some(Side::Sql) => d.removed.push(column),
+                None => {}
+            }
+        }
+        d
+    }
+
+    fn is_unknown(&self) -> bool {
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.retyped.is_empty()
+            && self.count.is_none()
+            && !self.layout
+    }
+}
+
+/// Which side lacks the one column a message names.
+enum Side {
+    /// The table lacks it: the SQL has a new column.
+    Table,
+    /// The SQL (dbt's `__dbt_tmp`, `DBT_INTERNAL_SOURCE`) lacks it: it was removed or renamed.
+    Sql,
+}
+
+fn side(message: &str) -> Option<Side> {
+    if message.contains("__dbt_tmp") || message.contains("DBT_INTERNAL_SOURCE") {
+        return Some(Side::Sql);
+    }
+    let table = [
+        "of relation",
+        "DBT_INTERNAL_DEST",
+        "not found in the target table",
+        "No such column",
+        "Cannot add fields",
+    ];
+    table
+        .iter()
+        .any(|w| message.contains(w))
+        .then_some(Side::Table)
+}
+
+/// `column "x" is of type bigint but expression is of type character`, `cannot change column X
+/// from type A to B`, `Field x has changed type from A to B`, `Failed to merge fields 'x'`.
+fn retyped(message: &str) -> Option<(String, Option<String>, Option<String>)> {
+    let word = |s: &str| {
+        s.trim_matches(|c: char| c == '"' || c == '\'' || c == '`')
+            .to_string()
+    };
+    if let Some((_, rest)) = message.split_once("column \"") {
+        let (column, rest) = rest.split_once('"')?;
+        let (_, rest) = rest.split_once(" is of type ")?;
+        let (table, rest) = rest.split_once(" but expression is of type ")?;
+        let sql = rest.lines().next().unwrap_or_default().trim();
+        let column = column.strip_suffix("__dbt_alter").unwrap_or(column);
+        return Some((
+            column.to_string(),
+            Some(table.to_string()),
+            Some(sql.to_string()),
+        ));
+    }
+    if let Some((_, rest)) = message.split_once("cannot change column ") {
+        let (column, rest) = rest.split_once(" from type ")?;
+        let (table, rest) = rest.split_once(" to ")?;
+        let sql = rest.split(" because").next().unwrap_or_default();
+        return Some((word(column), Some(word(table)), Some(word(sql.trim()))));
+    }
+    if let Some((before, rest)) = message.split_once(" has changed type from ") {
+        let column = before.rsplit(' ').next().unwrap_or_default();
+        let (table, sql) = rest.split_once(" to ")?;
+        let sql = sql.split_whitespace().next().unwrap_or_default();
+        return Some((word(column), Some(table.to_string()), Some(sql.to_string())));
+    }
+    if let Some((_, rest)) = message.split_once("Failed to merge fields '") {
+        let (column, _) = rest.split_once('\'')?;
+        return Some((column.to_string(), None, None));
+    }
+    if message.contains("HIVE_PARTITION_SCHEMA_MISMATCH") {
+        let (_, rest) = message.split_once("The column '")?;
+        let (column, rest) = rest.split_once('\'')?;
+        let (_, rest) = rest.split_once("declared as type '")?;
+        let (table, rest) = rest.split_once('\'')?;
+        let (_, rest) = rest.split_once(" as type '")?;
+        let (partition, _) = rest.split_once('\'')?;
+        return Some((
+            column.to_string(),
+            Some(table.to_string()),
+            Some(partition.to_string()),
+        ));
+    }
+    None
+}
+
+/// `New column types: [{'column_name': 'PRICE', 'new_type': 'NUMBER(3,2)'}]` (ClickHouse:
+/// `['my_col String']`).
+fn new_types(message: &str) -> Vec<(String, Option<String>, Option<String>)> {
+    let Some(at) = message.find("New column types:") else {
+        return Vec::new();
+    };
+    let line = message[at..].lines().next().unwrap_or_default();
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(c) = rest.find("'column_name': '") {
+        rest = &rest[c + "'column_name': '".len()..];
+        let Some((column, after)) = rest.split_once('\'') else {
+            break;
+        };
+        let new = after
+            .split_once("'new_type': '")
+            .and_then(|(_, t)| t.split_once('\''))
+            .map(|(t, _)| t.to_string());
+        out.push((column.to_string(), None, new));
+        rest = after;
+    }
+    if out.is_empty() {
+        out = listed(message, "New column types:")
+            .into_iter()
+            .map(|(c, t)| (c, None, t))
+            .collect();
+    }
+    out
+}
+
+/// The columns dbt lists after `label`: `[Column(column='x', dtype='BOOLEAN', …)]` or
+/// ClickHouse's `['x String']`.
+fn listed(message: &str, label: &str) -> Vec<(String, Option<String>)> {
+    let Some(at) = message.find(label) else {
+        return Vec::new();
+    };
+    let line = &message[at + label.len()..];
+    let line = line.lines().next().unwrap_or_default().trim();
+    if line.contains("column='") {
+        return new_columns(&message[at..])
+            .into_iter()
+            .map(|(c, t)| (c, Some(t)))
+            .collect();
+    }
+    line.trim_matches(|c| c == '[' || c == ']')
+        .split(',')
+        .filter_map(|item| {
+            let item = item.trim().trim_matches(|c| c == '\'' || c == '"');
+            let (column, dtype) = item.split_once(' ').unwrap_or((item, ""));
+            (!column.is_empty() && !column.contains('{') && !column.contains(':')).then(|| {
+                (
+                    column.to_string(),
+                    (!dtype.is_empty()).then(|| dtype.to_string()),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The warehouse's count of the insert's columns against the table's.
+fn count(message: &str) -> Option<Count> {
+    let numbers = |s: &str| -> Vec<usize> {
+        s.split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect()
+    };
+    let after = |w: &str| {
+        message
+            .split_once(w)
+            .map(|(_, r)| r.lines().next().unwrap_or(r))
+    };
+    // (the pattern, whether the SQL's number comes first)
+    let patterns = [
+        ("wrong column count; Has ", true),
+        (" columns but ", false),
+        ("does not match column list expecting ", false),
+    ];
+    for (pattern, sql_first) in patterns {
+        let Some(rest) = after(pattern) else { continue };
+        let before_rest = message
+            .split_once(pattern)
+            .map(|(b, _)| b)
+            .unwrap_or_default();
+        let mut n = numbers(rest);
+        if pattern == " columns but " {
+            // `has 213 columns but 184 values`, `expected 19 columns but 20 values`.
+            let first = numbers(before_rest.rsplit(' ').next().unwrap_or_default());
+            n = first.into_iter().chain(n).collect();
+        }
+        if let [a, b, ..] = n[..] {
+            return Some(if sql_first {
+                Count::Numbers(a, b)
+            } else {
+                Count::Numbers(b, a)
+            });
+        }
+    }
+    if message.contains("too many data columns") || message.contains("has more expressions") {
+        return Some(Count::More(true));
+    }
+    if message.contains("not enough data columns") || message.contains("has more target columns") {
+        return Some(Count::More(false));
+    }
+    None
+}
+
+fn count_step(node: &str, count: Count) -> FixStep {
+    let (more, said) = match count {
+        Count::Numbers(sql, table) => (
+            sql > table,
+            format!("{node}'s SQL now returns {sql} columns and its table has {table}"),
+        ),
+        Count::More(more) => (
+            more,
+            format!(
+                "{node}'s SQL now returns {} columns than its table has",
+                if more { "more" } else { "fewer" }
+            ),
+        ),
+    };
+    FixStep::say(if more {
+        format!(
+            "{said}: set on_schema_change='append_new_columns' in its config and the next run adds \
+             the new ones to the table (its rows so far get NULL)"
+        )
+    } else {
+        format!(
+            "{said}: set on_schema_change='append_new_columns' (the table keeps the missing ones, \
+             new rows get NULL) or 'sync_all_columns' (drops them with their data)"
+        )
+    })
+}
+
+fn retyped_steps(
+    cx: &FixContext<'_>,
+    retyped: &[(String, Option<String>, Option<String>)],
+) -> Option<FixStep> {
+    let node = cx.node();
+    let (column, table, _) = retyped.first()?;
+    let each: Vec<String> = retyped
+        .iter()
+        .map(|(column, table, sql)| match (table, sql) {
+            (Some(t), Some(s)) => format!("{column} is {t} in the table and {s} in the SQL"),
+            (None, Some(s)) => format!("{column} is {s} in the SQL"),
+            _ => column.clone(),
+        })
+        .collect();
+    let back = match (retyped.len(), table) {
+        (1, Some(t)) => format!("cast it back in the SQL, `cast({column} as {t})`"),
+        (1, None) => "cast it back to the table's type in the SQL".to_string(),
+        _ => "cast them back to the table's types in the SQL".to_string(),
+    };
+    Some(FixStep::say(format!(
+        "A column's type changed between {node}'s table and its SQL ({}): append_new_columns \
+         does not change types, and 'sync_all_columns' changes only what the warehouse can \
+         convert in place — {back}, or rebuild the table with the new type{}",
+        each.join("; "),
+        fail_today(cx)
+    )))
+}
+
+/// On the out-of-sync message: the setting that stopped the run.
+fn fail_today(cx: &FixContext<'_>) -> &'static str {
+    if cx.message.contains("out of sync") {
+        " (today on_schema_change is 'fail', which stopped this run before it wrote)"
+    } else {
+        ""
+    }
+}
+
+fn added_steps(cx: &FixContext<'_>, added: &[(String, Option<String>)]) -> Vec<FixStep> {
+    let node = cx.node();
+    if added.is_empty() {
+        return Vec::new();
+    }
+    let mut steps = Vec::new();
+    // dbt says which columns the table lacks: adding them keeps the table's history; old rows
+    // get NULL.
+    if let Some(relation) = cx.relation_name {
+        for (column, dtype) in added {
+            if let Some(dtype) = dtype {
+                steps.push(FixStep::run(
+                    format!(
+                        "Add the new column {column} to {node}'s table (its rows so far get \
+                         NULL), then run {node} as usual"
+                    ),
+                    format!(
+                        "alter table {relation} add column {} {};",
+                        cx.adapter().quote(column),
+                        dtype.to_ascii_lowercase()
+                    ),
+                ));
+            }
+        }
+    }
+    let names: Vec<String> = added
+        .iter()
+        .map(|(c, t)| t.as_ref().map_or(c.clone(), |t| format!("{c} {t}")))
+        .collect();
+    let lead = if steps.is_empty() {
+        format!(
+            "{node}'s SQL returns {}, which its table (made before) lacks: set",
+            names.join(", ")
+        )
+    } else {
+        "Or set".to_string()
+    };
+    steps.push(FixStep::say(format!(
+        "{lead} on_schema_change='append_new_columns' in {node}'s config and the next run adds \
+         them itself, this one included{}",
+        fail_today(cx)
+    )));
+    steps
+}
+
+/// The partitioning or sort key changed: only a rebuild changes it.
+fn layout_steps(cx: &FixContext<'_>, cmd: &str) -> Vec<FixStep> {
+    let node = cx.node();
+    vec![FixStep::run(
+        format!(
+            "{node}'s table is partitioned (or sorted) otherwise than its config now says: \
+             on_schema_change does not change a table's layout, so rebuild it (all its history is \
+             reprocessed) — or put the config back as the table is"
+        ),
+        format!(
+            "dbt {cmd} --full-refresh --select {node}{}",
+            cx.target_flag()
+        ),
+    )]
 }
 
 /// `Source columns not in target: [DuckDBColumn(column='is_return', dtype='BOOLEAN', …)]` →
@@ -218,4 +605,98 @@ fn new_columns(message: &str) -> Vec<(String, String)> {
         rest = after;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(message: &str, column: Option<&str>) -> Drift {
+        let ev = super::super::Evidence {
+            column: column.map(str::to_string),
+            ..Default::default()
+        };
+        Drift::read(message, &ev)
+    }
+
+    #[test]
+    fn kinds_of_drift() {
+        let d = read(
+            "Source columns not in target: [SnowflakeColumn(column='DBT_NODE_META', dtype='VARIANT', char_size=None)]\n   Target columns not in source: []",
+            None,
+        );
+        assert_eq!(
+            d.added,
+            vec![("DBT_NODE_META".into(), Some("VARIANT".into()))]
+        );
+        assert!(d.removed.is_empty());
+        let d = read(
+            "New column types: [{'column_name': 'PRICE', 'new_type': 'NUMBER(3,2)'}]",
+            None,
+        );
+        assert_eq!(
+            d.retyped,
+            vec![("PRICE".into(), None, Some("NUMBER(3,2)".into()))]
+        );
+        let d = read(
+            "column \"id__dbt_alter\" is of type bigint but expression is of type character",
+            Some("id__dbt_alter"),
+        );
+        assert_eq!(
+            d.retyped,
+            vec![("id".into(), Some("bigint".into()), Some("character".into()))]
+        );
+        assert_eq!(
+            read(
+                "Inserted row has wrong column count; Has 8, expected 5 at [3:1]",
+                None
+            )
+            .count,
+            Some(Count::Numbers(8, 5))
+        );
+        assert_eq!(
+            read(
+                "Binder Error: table t has 213 columns but 184 values were supplied",
+                None
+            )
+            .count,
+            Some(Count::Numbers(184, 213))
+        );
+        assert_eq!(
+            read("Column name/value mismatch for insert on t: expected 19 columns but 20 values were supplied", None).count,
+            Some(Count::Numbers(20, 19))
+        );
+        assert_eq!(
+            read(
+                "Insert value list does not match column list expecting 10 but got 11",
+                None
+            )
+            .count,
+            Some(Count::Numbers(11, 10))
+        );
+        let d = read(
+            "column \"ADDED_COLUMN\" does not exist in INCREMENTAL_MODEL__dbt_tmp040654710781",
+            Some("ADDED_COLUMN"),
+        );
+        assert_eq!(d.removed, vec!["ADDED_COLUMN".to_string()]);
+        assert!(
+            read(
+                "Cannot replace a table with a different partitioning spec.",
+                None
+            )
+            .layout
+        );
+        let d = read(
+            "cannot change column COST_PCT from type NUMBER(38,1) to NUMBER(38,0) because changing",
+            None,
+        );
+        assert_eq!(
+            d.retyped,
+            vec![(
+                "COST_PCT".into(),
+                Some("NUMBER(38,1)".into()),
+                Some("NUMBER(38,0)".into())
+            )]
+        );
+    }
 }
