@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::fix_fusion as fusion;
 use super::{Adapter, Category, Evidence};
 
 /// One step of a fix: words for people and, when there is one, a command or statement to paste.
@@ -122,6 +123,14 @@ impl<'a> FixContext<'a> {
         }
     }
 
+    /// The run is dbt Fusion's: its version is 2.x, or the message carries a Fusion code
+    /// (`dbt0227`, `dbt1501`).
+    pub(super) fn is_fusion(&self) -> bool {
+        self.dbt_version
+            .is_some_and(|v| v.trim_start_matches('v').starts_with("2."))
+            || fusion::code(self.message).is_some()
+    }
+
     /// Whether the invocation's dbt has `major.minor` (unknown versions are taken to be new).
     pub(super) fn dbt_at_least(&self, major: u32, minor: u32) -> bool {
         self.dbt_version.is_none_or(|v| {
@@ -196,6 +205,11 @@ pub fn fixes(cx: &FixContext<'_>) -> Vec<FixStep> {
             ),
         ));
     }
+    let steps = if cx.is_fusion() {
+        fusion::adapt(cx, steps)
+    } else {
+        steps
+    };
     fit_to_version(cx, steps)
 }
 

@@ -36,6 +36,8 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r"Column '(?P<column>[^']+)' cannot be resolved"),
     Rule::any(r"Column (?P<column>[\w$.`]+) (?:not found|does not exist|cannot be resolved)"),
     Rule::any(r"Unrecognized column[^\n]*"),
+    // dbt Fusion's static analysis (dbt0227).
+    Rule::any(r"No column (?P<column>[\w$.\x22]+) found"),
 ];
 
 /// A string written in double quotes: where double quotes make an identifier (Snowflake,
@@ -80,8 +82,10 @@ use super::fix::{FixContext, FixStep};
 /// `Perhaps you meant to reference the column "t.a"`, BigQuery's `Did you mean a?`, Databricks'
 /// `Did you mean one of the following? [`a`, `b`]`.
 pub(super) fn suggestions(message: &str) -> Vec<String> {
-    const MARKERS: [&str; 4] = [
+    const MARKERS: [&str; 5] = [
         "Candidate bindings:",
+        // dbt Fusion's static analysis: `No column X found. Available are T.A, T.B ..(and 29 more)`.
+        "Available are",
         "Perhaps you meant to reference the column",
         "Did you mean one of the following?",
         "Did you mean",
@@ -91,6 +95,8 @@ pub(super) fn suggestions(message: &str) -> Vec<String> {
         let rest = &message[at + m.len()..];
         let line = rest.lines().next().unwrap_or_default().trim_start();
         // A bracketed list ends at its bracket; a sentence at `;` or BigQuery's ` at [l:c]`.
+        // Fusion ends a long list with `..(and 29 more)`.
+        let line = line.split("..(").next().unwrap_or(line);
         let line = match line.strip_prefix('[') {
             Some(list) => list.split(']').next().unwrap_or(list),
             None => line
@@ -116,7 +122,7 @@ pub(super) fn suggestions(message: &str) -> Vec<String> {
                     "or" | "and" | "the" | "column"
                 )
             })
-            .take(8)
+            .take(64)
             .collect();
         if !names.is_empty() {
             return names;
@@ -146,7 +152,16 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let ev = cx.ev();
     let column = ev.column.clone().unwrap_or_else(|| "the column".into());
     let mut steps = Vec::new();
-    let offered = suggestions(cx.message);
+    let mut offered = suggestions(cx.message);
+    // A long list (Fusion names every column it knows): the three closest to the missing name.
+    if offered.len() > 3 {
+        let wanted = column.to_ascii_lowercase();
+        offered.sort_by_key(|o| {
+            let bare = o.rsplit('.').next().unwrap_or(o).to_ascii_lowercase();
+            strsim::levenshtein(&bare, &wanted)
+        });
+        offered.truncate(3);
+    }
     // A name the SQL already selects is no new name for the missing one.
     let unused: Vec<&String> = offered
         .iter()

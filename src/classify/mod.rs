@@ -10,6 +10,7 @@ mod contract;
 mod data;
 mod dependency;
 mod fix;
+mod fix_fusion;
 mod freshness;
 mod fusion_codes;
 mod keywords;
