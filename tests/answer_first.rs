@@ -11,12 +11,18 @@ use dbt_triage::view;
 
 mod common;
 
+/// Files as the tests read them: a name and the bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// Files under their position among all the files given.
+type Placed<'a> = Vec<(usize, InputFile<'a>)>;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
 /// Every story folder, the bundled sample, and one story with each Power BI case beside it.
-fn cases() -> Vec<(String, Vec<(String, Vec<u8>)>)> {
+fn cases() -> Vec<(String, Files)> {
     let mut out = Vec::new();
     let fixtures = root().join("tests/fixtures");
     let mut stories: Vec<String> = std::fs::read_dir(&fixtures)
@@ -75,7 +81,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 fn split<'a>(
     files: &'a [InputFile<'a>],
     later: impl Fn(usize, &InputFile<'_>) -> bool,
-) -> (Vec<(usize, InputFile<'a>)>, Vec<(usize, InputFile<'a>)>) {
+) -> (Placed<'a>, Placed<'a>) {
     files
         .iter()
         .copied()

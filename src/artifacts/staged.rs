@@ -17,7 +17,7 @@ pub struct Staged {
     at: Positions,
     /// The Power BI files, under their file's position: a model spans many files, so they are
     /// read together again when the second stage brings more of them.
-    powerbi: Vec<(usize, String, Vec<u8>)>,
+    powerbi: PowerBiFiles,
     /// How many of `artifacts.inputs` (the last ones) are the Power BI files' issues.
     issues: usize,
 }
@@ -43,6 +43,13 @@ impl Staged {
     /// their messages, categories and fixes, but no lineage.
     pub fn artifacts(&self) -> &Artifacts {
         &self.artifacts
+    }
+
+    /// Earlier runs the page remembered (statuses only), for the history: kept by [`finish`].
+    ///
+    /// [`finish`]: Staged::finish
+    pub fn remember(&mut self, runs: Vec<super::RunResults>) {
+        self.artifacts.remembered = runs;
     }
 
     /// The rest of the files, each under its position among all of them (in that order), read and put in their
@@ -119,6 +126,9 @@ impl Staged {
     }
 }
 
+/// Power BI files under their file's position, with their names and bytes.
+type PowerBiFiles = Vec<(usize, String, Vec<u8>)>;
+
 /// The positions of the files the entries of an `Artifacts`' lists came from.
 #[derive(Debug, Clone, Default)]
 struct Positions {
@@ -131,9 +141,7 @@ struct Positions {
 
 /// Reads files one by one as `read` does, noting where each entry came from; the Power BI files
 /// are collected, not read.
-fn read_at(
-    files: &[(usize, InputFile<'_>)],
-) -> (Artifacts, Positions, Vec<(usize, String, Vec<u8>)>) {
+fn read_at(files: &[(usize, InputFile<'_>)]) -> (Artifacts, Positions, PowerBiFiles) {
     let mut out = Artifacts::default();
     let mut at = Positions::default();
     let mut powerbi = Vec::new();
