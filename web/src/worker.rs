@@ -287,15 +287,7 @@ async fn load(message: Array) {
     let mut staged = dbt_triage::artifacts::read_first(&first);
     drop(first);
     drop(first_bytes);
-    let records = dbt_triage::diagnose::history::records(staged.artifacts());
     staged.remember(remembered.iter().map(|r| r.to_run_results()).collect());
-    // Several runs: all of them on the timeline, the one asked for (else the newest) diagnosed.
-    let timeline = dbt_triage::diagnose::history::timeline(staged.artifacts());
-    let timeline = if timeline.len() > 1 {
-        timeline
-    } else {
-        Vec::new()
-    };
     if later.contains(&true) {
         // The first answer: the problem cards, from run_results (or a log) alone.
         post(&Reply::Progress {
@@ -304,6 +296,7 @@ async fn load(message: Array) {
             total,
         });
         let early = staged.artifacts();
+        let (timeline, records) = runs(early);
         let earlier = as_of.as_deref().and_then(|id| early.as_of(id));
         let early = earlier.as_ref().unwrap_or(early);
         let lineage = dbt_triage::lineage(early);
@@ -313,8 +306,8 @@ async fn load(message: Array) {
         view::awaiting_manifest(&mut view);
         let loaded = hand_over(id, view, diagnosis, None, read_errors.clone(), false);
         post(&Reply::Cards(Box::new(Loaded {
-            timeline: timeline.clone(),
-            records: records.clone(),
+            timeline,
+            records,
             ..loaded
         })));
     }
@@ -331,6 +324,7 @@ async fn load(message: Array) {
     let mut artifacts = staged.finish(&rest);
     drop(rest);
     drop(rest_bytes);
+    let (timeline, records) = runs(&artifacts);
     if let Some(earlier) = as_of.as_deref().and_then(|id| artifacts.as_of(id)) {
         artifacts = earlier;
     }
@@ -351,6 +345,25 @@ async fn load(message: Array) {
         records,
         ..loaded
     })));
+}
+
+/// The runs among the files (with those remembered): every one for the timeline when there are
+/// several, and the records to remember.
+fn runs(
+    a: &dbt_triage::Artifacts,
+) -> (
+    Vec<dbt_triage::diagnose::history::Run>,
+    Vec<dbt_triage::diagnose::history::RunRecord>,
+) {
+    let records = dbt_triage::diagnose::history::records(a);
+    // Several runs: all of them on the timeline, the one asked for (else the newest) diagnosed.
+    let timeline = dbt_triage::diagnose::history::timeline(a);
+    let timeline = if timeline.len() > 1 {
+        timeline
+    } else {
+        Vec::new()
+    };
+    (timeline, records)
 }
 
 /// How many bytes of a file say what it is (the core sniffs this much).
