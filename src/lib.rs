@@ -8,6 +8,12 @@
 //! [`diagnose::diagnose`], and the printers in [`report`]. The core knows nothing about the
 //! browser or the file system: no web-sys, no I/O, no clock. It is total — any bytes give a value,
 //! broken input is part of the result, never a panic.
+//!
+//! A caller with an answer to give before the manifest is read (the page) reads in two stages:
+//! [`artifacts::read_first`] of the other files, diagnosed as they are (the failures, their
+//! messages, categories, fixes and rerun commands), then [`artifacts::Staged::finish`] with the
+//! manifest — which gives exactly what [`read`] of all the files gives, so the second diagnosis is
+//! the one-stage diagnosis (`tests/answer_first.rs`).
 
 pub mod adapter;
 pub mod artifacts;

@@ -706,6 +706,19 @@ pub fn locate_line(code: &str, message: &str, evidence: &Evidence) -> Option<u32
     .find_map(|s| find(s))
 }
 
+/// What a view without a manifest asks the user to add.
+const ADD_MANIFEST: &str = "add manifest.json to see lineage and affected reports";
+
+/// Makes `view` the first answer of a load whose manifests are still being read (see
+/// [`artifacts::staged`](crate::artifacts::staged)): it does not ask for the manifest on its way,
+/// nor warn that skipped nodes cannot be attributed without it.
+pub fn awaiting_manifest(view: &mut ProjectView) {
+    view.missing.retain(|m| m != ADD_MANIFEST);
+    if let Some(d) = &mut view.diagnosis {
+        d.warnings.retain(|w| w.code != "missing_manifest");
+    }
+}
+
 fn missing(a: &Artifacts) -> Vec<String> {
     let mut m = Vec::new();
     if a.run_results.is_empty() && a.logs.is_empty() {
@@ -714,7 +727,7 @@ fn missing(a: &Artifacts) -> Vec<String> {
         );
     }
     if a.manifests.is_empty() {
-        m.push("add manifest.json to see lineage and affected reports".to_string());
+        m.push(ADD_MANIFEST.to_string());
     }
     if a.run_results.is_empty() && !a.logs.is_empty() {
         m.push("add run_results.json to see every node's status and timing".to_string());

@@ -8,6 +8,7 @@ pub mod log;
 pub mod manifest;
 pub mod run_results;
 pub mod sources;
+pub mod staged;
 pub mod unwrap;
 
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,7 @@ pub use log::{Log, LogInvocation, LogNodeError, LogSkip};
 pub use manifest::{ExposureInfo, GenericTest, Manifest, Node};
 pub use run_results::{NodeResult, RunResults};
 pub use sources::{SourceFreshness, Sources, Threshold};
+pub use staged::{read_first, Staged};
 
 /// The newest schema versions this build knows; newer ones are read leniently with a warning.
 pub const NEWEST_RUN_RESULTS: u32 = 6;

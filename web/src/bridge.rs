@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use crate::protocol::{Reply, Request};
+use crate::protocol::{Loaded, Reply, Request};
 use crate::state::{Action, Picked, Progress};
 
 /// Where Trunk puts the worker's loader, relative to the page.
@@ -142,26 +142,9 @@ impl Bridge {
             }
             // Turned into the page in a task of its own: the task that received the reply spent
             // its time reading the JSON (tens of ms for a big project).
-            Reply::Loaded(mut loaded) => {
-                let me = self.clone();
-                let take = Closure::once_into_js(move || {
-                    {
-                        let mut inner = me.0.borrow_mut();
-                        if inner.awaiting != Some(loaded.id) {
-                            return;
-                        }
-                        inner.awaiting = None;
-                        inner.share_wanted = loaded.share.is_none().then_some(loaded.id);
-                    }
-                    for n in &mut loaded.view.nodes {
-                        n.restore();
-                    }
-                    dispatch(Action::Loaded(loaded))
-                });
-                if let Some(w) = web_sys::window() {
-                    let _ = w.set_timeout_with_callback(take.unchecked_ref());
-                }
-            }
+            Reply::Cards(loaded) => self.take(loaded, false),
+            Reply::Loaded(loaded) => self.take(loaded, true),
+            Reply::Markdown { id, text } => dispatch(Action::MarkdownMade { id, text }),
             Reply::Layout { token, layout } => dispatch(Action::Laid { token, layout }),
             Reply::Share { id, link } => dispatch(Action::ShareMade { id, link }),
             Reply::Node { id, index, node } => dispatch(Action::NodeDetail { id, index, node }),
@@ -171,6 +154,36 @@ impl Bridge {
                 nodes,
             }),
             Reply::Failed { text } | Reply::BadLink { text } => dispatch(Action::Failed(text)),
+        }
+    }
+
+    /// Gives the page a load's answer (its cards, or its whole view: `whole`) in a task of its
+    /// own, if the page still waits for that load.
+    fn take(&self, mut loaded: Box<Loaded>, whole: bool) {
+        let me = self.clone();
+        let take = Closure::once_into_js(move || {
+            let dispatch = {
+                let mut inner = me.0.borrow_mut();
+                if inner.awaiting != Some(loaded.id) {
+                    return;
+                }
+                if whole {
+                    inner.awaiting = None;
+                    inner.share_wanted = loaded.share.is_none().then_some(loaded.id);
+                }
+                inner.dispatch.clone()
+            };
+            for n in &mut loaded.view.nodes {
+                n.restore();
+            }
+            dispatch(if whole {
+                Action::Loaded(loaded)
+            } else {
+                Action::Cards(loaded)
+            })
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(take.unchecked_ref());
         }
     }
 

@@ -2,6 +2,11 @@
 //! [`LoadHeader`], then `[name, File]` pairs (a structured clone of `File` handles is cheap; the
 //! worker reads the bytes); or a JSON [`Request`]. The worker answers with JSON [`Reply`]s.
 //!
+//! A load of files with a manifest is answered twice, under its one id: first [`Reply::Cards`],
+//! diagnosed from everything but the manifests (the problem cards, while the manifest is still
+//! being read), then [`Reply::Loaded`], the whole diagnosis (the same as a one-stage load's). A
+//! load without a manifest, and a share link, are answered with `Loaded` alone.
+//!
 //! Every load (files or a share link) has an id the page gives it, counted up across worker
 //! restarts. The worker keeps what the last load's view leaves out (node details, whole skipped
 //! lists, what a share link is made from) under that id; a question about a view carries its id
@@ -50,6 +55,8 @@ pub enum Request {
     Node { id: u32, index: u32 },
     /// All the nodes a problem of the view skipped (`Loaded` names the first ones).
     Skipped { id: u32, problem: u32 },
+    /// The view's diagnosis as Markdown (made when the user asks for it: it is not on screen).
+    Markdown { id: u32 },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -63,6 +70,9 @@ pub enum Reply {
         done: u32,
         total: u32,
     },
+    /// The first answer of a load with a manifest: diagnosed without it, while it is read
+    /// (`first_layout` is `None`, and the view's nodes have no lineage yet). `Loaded` follows.
+    Cards(Box<Loaded>),
     /// The files (or a share link) could be read; for files, some maybe not: `read_errors` names
     /// them and says why.
     Loaded(Box<Loaded>),
@@ -81,6 +91,11 @@ pub enum Reply {
         id: u32,
         problem: u32,
         nodes: Option<Vec<String>>,
+    },
+    /// The view's Markdown report, or why there is none (the worker no longer has the view).
+    Markdown {
+        id: u32,
+        text: Result<String, String>,
     },
     /// The share link of the last load, or why there is none.
     Share {
@@ -107,8 +122,6 @@ pub struct Loaded {
     /// 10,000 models they would be most of the hand-over to the page.
     pub view: ProjectView,
     pub read_errors: Vec<String>,
-    /// The diagnosis as the CLI's `--format markdown` prints it.
-    pub markdown: String,
     /// The share link, or why there is none (the diagnosis does not fit a link); `None` while
     /// it is still to be made (see [`Request::Share`]).
     pub share: Option<Result<String, String>>,

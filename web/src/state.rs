@@ -65,8 +65,18 @@ pub struct State {
     pub view: Option<Shared<ProjectView>>,
     pub read_errors: Vec<String>,
     pub error: Option<String>,
-    /// The view's Markdown report.
-    pub exports: Option<Shared<Exports>>,
+    /// The view's Markdown report once the worker made it (it is made when the user asks), or
+    /// why there is none.
+    pub markdown: Option<Result<String, String>>,
+    /// The id of the load whose problem cards are shown while its manifest is still being read
+    /// (the worker's first answer, [`Action::Cards`]); `None` once the whole view is shown.
+    pub enriching: Option<u32>,
+    /// The load shown was stopped (cancelled, or its worker restarted) after its problem cards,
+    /// before its manifest was read: the view has no lineage.
+    pub stopped: bool,
+    /// The id of the newest load whose answer was taken, kept when the page is cleared: an
+    /// answer to an older load is stale.
+    pub newest: u32,
     /// Per problem, how many nodes it skipped (its list in the view names the first ones).
     pub skipped_total: Vec<usize>,
     /// Per problem, all its skipped nodes once the worker sent them (`Some(None)`: it no longer
@@ -121,7 +131,10 @@ impl Default for State {
             view: None,
             read_errors: Vec::new(),
             error: None,
-            exports: None,
+            markdown: None,
+            enriching: None,
+            stopped: false,
+            newest: 0,
             share: None,
             skipped_total: Vec::new(),
             skipped_all: Vec::new(),
@@ -148,12 +161,6 @@ impl Default for State {
     }
 }
 
-/// What the page exports from the view shown.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Exports {
-    pub markdown: String,
-}
-
 pub enum Action {
     /// Files were dropped or picked; replaces same-named identical files (and the sample: the
     /// user's files are never mixed with it).
@@ -167,7 +174,15 @@ pub enum Action {
     /// A share link is being opened.
     Opening,
     Progress(Progress),
+    /// The first answer of a load: its problem cards, while its manifest is read.
+    Cards(Box<Loaded>),
+    /// The whole answer of a load (after its cards, or alone).
     Loaded(Box<Loaded>),
+    /// The Markdown report of the view `id` was made.
+    MarkdownMade {
+        id: u32,
+        text: Result<String, String>,
+    },
     /// The details of a node arrived.
     NodeDetail {
         id: u32,
@@ -258,6 +273,8 @@ impl Reducible for State {
                     // Starting over forgets the files, not the user's choice to remember runs.
                     remember: s.remember,
                     remembered: s.remembered,
+                    // Nor which loads were answered: an answer on its way stays stale.
+                    newest: s.newest,
                     ..State::default()
                 };
             }
@@ -265,6 +282,7 @@ impl Reducible for State {
                 s.progress = None;
                 s.files = s.loaded_files.clone();
                 s.pending_sample = s.sample;
+                s.stop_enriching();
             }
             Action::Opening => {
                 s.error = None;
@@ -279,36 +297,32 @@ impl Reducible for State {
                     s.progress = Some(p);
                 }
             }
+            // A load's answers are taken while it is under way, each once: its cards (before
+            // its whole view), then its whole view; an answer to an older load than the newest
+            // answered, or to a load cancelled, cleared or failed meanwhile, is dropped.
+            Action::Cards(loaded) => {
+                if s.progress.is_none() || loaded.id <= s.newest {
+                    return self;
+                }
+                s.show(*loaded);
+                s.enriching = Some(s.view_id);
+                // The graph waits for the lineage: nothing is laid out, and a layout on its way
+                // is for nothing shown any more.
+                s.shown = Shared::new(Vec::new());
+                s.folded = Shared::new(Vec::new());
+                s.expanded.clear();
+                s.layout = None;
+                s.first_layout = None;
+                s.layout_token += 1;
+            }
             Action::Loaded(loaded) => {
-                let Loaded {
-                    id,
-                    view,
-                    read_errors,
-                    markdown,
-                    share,
-                    shared,
-                    first_layout,
-                    skipped_total,
-                    timeline,
-                    records,
-                } = *loaded;
-                s.timeline = Shared::new(timeline);
-                s.records = Shared::new(records);
-                s.view_id = id;
-                s.skipped_all = vec![None; skipped_total.len()];
-                s.skipped_total = skipped_total;
+                let after_cards = s.enriching == Some(loaded.id);
+                if s.progress.is_none() || (loaded.id <= s.newest && !after_cards) {
+                    return self;
+                }
+                let first_layout = s.show(*loaded);
                 s.progress = None;
-                s.view = Some(Shared::new(view));
-                s.read_errors = read_errors;
-                s.exports = Some(Shared::new(Exports { markdown }));
-                s.share = share;
-                s.shared = shared;
-                s.loaded_files = s.files.clone();
-                s.sample = s.pending_sample;
-                s.selected_node = None;
-                s.node_detail = None;
-                s.selected_problem = None;
-                s.scope = Scope::FIRST;
+                s.enriching = None;
                 match first_layout {
                     Some(first) => {
                         s.expanded.clear();
@@ -323,6 +337,13 @@ impl Reducible for State {
                         s.relayout();
                     }
                 }
+            }
+            Action::MarkdownMade { id, text } => {
+                // The Markdown of a view's cards is not its diagnosis': the page asks again.
+                if id != s.view_id || s.enriching.is_some() {
+                    return self;
+                }
+                s.markdown = Some(text);
             }
             // Answers about another view than the one shown are dropped.
             Action::ShareMade { id, link } => {
@@ -355,9 +376,15 @@ impl Reducible for State {
                                         restarted — add the files again"
                         .into()));
                 }
+                if s.markdown.is_none() {
+                    s.markdown = Some(Err("The Markdown could not be made: this page's analysis \
+                                           was restarted — add the files again"
+                        .into()));
+                }
                 if s.selected_node.is_some() && s.node_detail.is_none() {
                     s.node_detail = Some(None);
                 }
+                s.stop_enriching();
                 for slot in &mut s.skipped_all {
                     slot.get_or_insert(None);
                 }
@@ -412,6 +439,48 @@ impl Reducible for State {
 }
 
 impl State {
+    /// Shows a load's answer (cards or whole view) in place of what was shown; returns its first
+    /// layout, for the caller to take.
+    fn show(&mut self, loaded: Loaded) -> Option<crate::protocol::FirstLayout> {
+        let Loaded {
+            id,
+            view,
+            read_errors,
+            share,
+            shared,
+            first_layout,
+            skipped_total,
+            timeline,
+            records,
+        } = loaded;
+        self.newest = id;
+        self.timeline = Shared::new(timeline);
+        self.records = Shared::new(records);
+        self.view_id = id;
+        self.skipped_all = vec![None; skipped_total.len()];
+        self.skipped_total = skipped_total;
+        self.view = Some(Shared::new(view));
+        self.read_errors = read_errors;
+        self.markdown = None;
+        self.stopped = false;
+        self.share = share;
+        self.shared = shared;
+        self.loaded_files = self.files.clone();
+        self.sample = self.pending_sample;
+        self.selected_node = None;
+        self.node_detail = None;
+        self.selected_problem = None;
+        self.scope = Scope::FIRST;
+        first_layout
+    }
+
+    /// The load whose cards are shown will not bring its whole view.
+    fn stop_enriching(&mut self) {
+        if self.enriching.take().is_some() {
+            self.stopped = true;
+        }
+    }
+
     /// Chooses the nodes to show for the scope and asks for a new layout (the effect that talks
     /// to the worker watches `layout_token`).
     /// The files changed: the worker reads them again, and the page says it is starting.
@@ -426,6 +495,10 @@ impl State {
     }
 
     fn relayout(&mut self) {
+        // The cards' view has no lineage yet: the graph waits for the whole view.
+        if self.enriching.is_some() {
+            return;
+        }
         let Some(v) = &self.view else {
             return;
         };
@@ -440,5 +513,134 @@ impl State {
         self.folded = Shared::new(focus.folded);
         self.layout = None;
         self.layout_token += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The reducer's rules for a load's answers: its cards, then its whole view, each taken
+    //! once, and never an answer to a load cancelled, cleared, replaced or older than the newest.
+
+    use super::*;
+
+    fn answer(id: u32) -> Box<Loaded> {
+        Box::new(Loaded {
+            id,
+            view: ProjectView::default(),
+            read_errors: Vec::new(),
+            share: None,
+            shared: None,
+            first_layout: None,
+            skipped_total: Vec::new(),
+            timeline: Vec::new(),
+            records: Vec::new(),
+        })
+    }
+
+    fn run(s: Rc<State>, actions: Vec<Action>) -> Rc<State> {
+        actions.into_iter().fold(s, |s, a| s.reduce(a))
+    }
+
+    /// A page with a load under way (as a share link's opening starts one).
+    fn loading() -> Rc<State> {
+        Rc::new(State::default()).reduce(Action::Opening)
+    }
+
+    #[track_caller]
+    fn dropped(s: &Rc<State>, a: Action) {
+        let after = s.clone().reduce(a);
+        assert!(Rc::ptr_eq(s, &after), "the answer was taken");
+    }
+
+    #[test]
+    fn cards_then_the_whole_view() {
+        let s = run(loading(), vec![Action::Cards(answer(1))]);
+        assert_eq!((s.view_id, s.enriching, s.stopped), (1, Some(1), false));
+        assert!(s.view.is_some() && s.progress.is_some(), "the load goes on");
+        assert!(
+            s.shown.is_empty() && s.layout.is_none(),
+            "no graph without lineage"
+        );
+        let s = s.reduce(Action::Loaded(answer(1)));
+        assert_eq!((s.view_id, s.enriching), (1, None));
+        assert!(s.progress.is_none());
+        // Cards (or the view again) after the whole view are stale.
+        dropped(&s, Action::Cards(answer(1)));
+        dropped(&s, Action::Loaded(answer(1)));
+    }
+
+    #[test]
+    fn a_whole_view_alone_is_taken() {
+        let s = run(loading(), vec![Action::Loaded(answer(3))]);
+        assert_eq!((s.view_id, s.enriching, s.newest), (3, None, 3));
+    }
+
+    #[test]
+    fn answers_to_an_older_load_are_dropped() {
+        let s = run(
+            loading(),
+            vec![
+                Action::Loaded(answer(1)),
+                Action::Opening,
+                Action::Cards(answer(2)),
+            ],
+        );
+        assert_eq!(s.enriching, Some(2));
+        dropped(&s, Action::Cards(answer(1)));
+        dropped(&s, Action::Loaded(answer(1)));
+        let s = s.reduce(Action::Loaded(answer(2)));
+        assert_eq!((s.view_id, s.enriching), (2, None));
+    }
+
+    #[test]
+    fn a_cancelled_load_brings_nothing_more() {
+        let s = run(loading(), vec![Action::Cards(answer(1)), Action::Cancel]);
+        assert_eq!((s.enriching, s.stopped), (None, true));
+        assert!(s.view.is_some(), "the cards stay");
+        dropped(&s, Action::Loaded(answer(1)));
+        dropped(&s, Action::Cards(answer(1)));
+        // A cancel before any answer: the answers are dropped too.
+        let s = run(loading(), vec![Action::Cancel]);
+        dropped(&s, Action::Cards(answer(1)));
+        dropped(&s, Action::Loaded(answer(1)));
+    }
+
+    #[test]
+    fn a_cleared_page_drops_the_answers_on_their_way() {
+        let s = run(
+            loading(),
+            vec![Action::Cards(answer(1)), Action::Clear, Action::Opening],
+        );
+        assert!(s.view.is_none() && s.enriching.is_none());
+        dropped(&s, Action::Loaded(answer(1)));
+        let s = s.reduce(Action::Loaded(answer(2)));
+        assert_eq!(s.view_id, 2);
+    }
+
+    #[test]
+    fn a_restarted_worker_stops_the_cards_view() {
+        let s = run(
+            loading(),
+            vec![Action::Cards(answer(1)), Action::WorkerRestarted],
+        );
+        assert_eq!((s.enriching, s.stopped), (None, true));
+        assert!(matches!(s.markdown, Some(Err(_))));
+    }
+
+    #[test]
+    fn the_markdown_is_the_whole_views() {
+        let s = run(loading(), vec![Action::Cards(answer(1))]);
+        let made = |id| Action::MarkdownMade {
+            id,
+            text: Ok("# md".into()),
+        };
+        dropped(&s, made(1));
+        let s = s.reduce(Action::Loaded(answer(1)));
+        dropped(&s, made(2));
+        let s = s.reduce(made(1));
+        assert_eq!(s.markdown, Some(Ok("# md".into())));
+        // A new answer forgets it.
+        let s = run(s, vec![Action::Opening, Action::Cards(answer(2))]);
+        assert_eq!(s.markdown, None);
     }
 }

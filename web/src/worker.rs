@@ -1,13 +1,14 @@
-//! The web worker: `[name, File]` pairs in → bytes → the core → progress, the view and the
-//! Markdown report out; a share link's fragment in → the same out; layout requests in → positions
-//! out. Between messages it keeps, under the load's id, what the view handed to the page leaves
+//! The web worker: `[name, File]` pairs in → bytes → the core → progress and the view out — first
+//! the problem cards from everything but the manifests (read last: they are most of the bytes),
+//! then the whole view; a share link's fragment in → the view out; layout requests in → positions
+//! out; the Markdown report and the share link when the page asks. Between messages it keeps, under the load's id, what the view handed to the page leaves
 //! out — node details, whole skipped lists, what the share link is made from — and answers
 //! questions about that view only. The page may terminate it at any time (that is how a load is
 //! cancelled) and start a fresh one.
 
 use std::cell::RefCell;
 
-use dbt_triage::artifacts::InputFile;
+use dbt_triage::artifacts::{InputFile, InputKind};
 use dbt_triage::diagnose::Diagnosis;
 use dbt_triage::graph::Lineage;
 use dbt_triage::layout;
@@ -32,8 +33,11 @@ struct Kept {
     nodes: Vec<ViewNode>,
     /// The problems' skipped nodes, all of them.
     skipped: Vec<Vec<String>>,
-    /// What the share link is made from (`None` for a view opened from a share link).
-    share: Option<(Diagnosis, Lineage, String)>,
+    /// The view's diagnosis, for its Markdown.
+    diagnosis: Diagnosis,
+    /// What the share link is made from besides the diagnosis (`None` for a view opened from a
+    /// share link, and for the first answer of a load).
+    share: Option<(Lineage, String)>,
 }
 
 thread_local! {
@@ -147,8 +151,8 @@ fn answer(request: Request) -> Reply {
         Request::Share { id } => Reply::Share {
             id,
             link: match with_kept(id, |k| {
-                k.share.as_ref().map(|(diagnosis, lineage, base)| {
-                    share::link(diagnosis, lineage, base, share::DEFAULT_BUDGET)
+                k.share.as_ref().map(|(lineage, base)| {
+                    share::link(&k.diagnosis, lineage, base, share::DEFAULT_BUDGET)
                         .map_err(|e| capitalized(&e.to_string()))
                 })
             })
@@ -162,6 +166,14 @@ fn answer(request: Request) -> Reply {
                 ),
             },
         },
+        Request::Markdown { id } => Reply::Markdown {
+            id,
+            text: with_kept(id, |k| report::markdown::render(&k.diagnosis)).ok_or_else(|| {
+                "The Markdown could not be made: this page's analysis was restarted — add the \
+                 files again"
+                    .to_string()
+            }),
+        },
         Request::Open { base, fragment, id } => match share::decode(&fragment) {
             Ok(snapshot) => Reply::Loaded(Box::new(Loaded {
                 id,
@@ -172,12 +184,12 @@ fn answer(request: Request) -> Reply {
                         id,
                         nodes,
                         skipped: Vec::new(),
+                        diagnosis: snapshot.diagnosis.clone(),
                         share: None,
                     }));
                     view
                 },
                 read_errors: Vec::new(),
-                markdown: report::markdown::render(&snapshot.diagnosis),
                 share: Some(Ok(format!(
                     "{}#{}",
                     base.split('#').next().unwrap_or_default(),
@@ -225,64 +237,195 @@ async fn load(message: Array) {
     } = header;
     let pairs = message.slice(1, message.length());
     let total = pairs.length() + 1;
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut read_errors = Vec::new();
-    // All files are asked for at once: the browser reads them concurrently while this waits for
-    // (and copies) the first.
-    let reads: Vec<(String, File, JsFuture)> = pairs
+    // All files are asked for at once (the browser reads them concurrently), each with its first
+    // bytes: those say which are manifests, which are read last — the rest give the first answer.
+    let reads: Vec<Read> = pairs
         .iter()
         .map(|pair| {
             let pair: Array = pair.unchecked_into();
             let name = pair.get(0).as_string().unwrap_or_default();
             let file: File = pair.get(1).unchecked_into();
-            let read = JsFuture::from(file.array_buffer());
-            (name, file, read)
+            let whole = JsFuture::from(file.array_buffer());
+            let head = file
+                .slice_with_f64_and_f64(0.0, HEAD as f64)
+                .ok()
+                .map(|b| JsFuture::from(b.array_buffer()));
+            Read {
+                name,
+                file,
+                whole: Some(whole),
+                head,
+            }
         })
         .collect();
-    for (i, (name, file, read)) in reads.into_iter().enumerate() {
+    let mut reads = reads;
+    let mut later = Vec::with_capacity(reads.len());
+    for r in &mut reads {
+        let head = match r.head.take() {
+            Some(head) => head.await.ok().map(|b| Uint8Array::new(&b).to_vec()),
+            None => None,
+        };
+        later.push(
+            head.is_some_and(|h| dbt_triage::artifacts::recognize(&h) == Some(InputKind::Manifest)),
+        );
+    }
+    let mut done = 0;
+    let first_bytes = read_files(
+        &mut reads,
+        &later,
+        false,
+        &mut done,
+        total,
+        &mut read_errors,
+    )
+    .await;
+    let first: Vec<(usize, InputFile<'_>)> = first_bytes
+        .iter()
+        .map(|(i, name, bytes)| (*i, InputFile { name, bytes }))
+        .collect();
+    let mut staged = dbt_triage::artifacts::read_first(&first);
+    drop(first);
+    drop(first_bytes);
+    staged.remember(remembered.iter().map(|r| r.to_run_results()).collect());
+    if later.contains(&true) {
+        // The first answer: the problem cards, from run_results (or a log) alone.
         post(&Reply::Progress {
-            text: format!("Reading {name} ({})", size_text(file.size())),
-            done: i as u32,
+            text: "Analysing the results".into(),
+            done,
             total,
         });
-        match read.await {
-            Ok(buffer) => files.push((name, Uint8Array::new(&buffer).to_vec())),
+        let early = staged.artifacts();
+        let (timeline, records) = runs(early);
+        let earlier = as_of.as_deref().and_then(|id| early.as_of(id));
+        let early = earlier.as_ref().unwrap_or(early);
+        let lineage = dbt_triage::lineage(early);
+        let diagnosis = dbt_triage::diagnose(early, &lineage);
+        let mut view = view::view(early, &lineage, &diagnosis);
+        drop(earlier);
+        view::awaiting_manifest(&mut view);
+        let loaded = hand_over(id, view, diagnosis, None, read_errors.clone(), false);
+        post(&Reply::Cards(Box::new(Loaded {
+            timeline,
+            records,
+            ..loaded
+        })));
+    }
+    let rest_bytes = read_files(&mut reads, &later, true, &mut done, total, &mut read_errors).await;
+    post(&Reply::Progress {
+        text: "Analysing".into(),
+        done: total - 1,
+        total,
+    });
+    let rest: Vec<(usize, InputFile<'_>)> = rest_bytes
+        .iter()
+        .map(|(i, name, bytes)| (*i, InputFile { name, bytes }))
+        .collect();
+    let mut artifacts = staged.finish(&rest);
+    drop(rest);
+    drop(rest_bytes);
+    let (timeline, records) = runs(&artifacts);
+    if let Some(earlier) = as_of.as_deref().and_then(|id| artifacts.as_of(id)) {
+        artifacts = earlier;
+    }
+    let lineage = dbt_triage::lineage(&artifacts);
+    let diagnosis = dbt_triage::diagnose(&artifacts, &lineage);
+    let view = view::view(&artifacts, &lineage, &diagnosis);
+    drop(artifacts);
+    let loaded = hand_over(
+        id,
+        view,
+        diagnosis,
+        Some((lineage, base)),
+        read_errors,
+        true,
+    );
+    post(&Reply::Loaded(Box::new(Loaded {
+        timeline,
+        records,
+        ..loaded
+    })));
+}
+
+/// The runs among the files (with those remembered): every one for the timeline when there are
+/// several, and the records to remember.
+fn runs(
+    a: &dbt_triage::Artifacts,
+) -> (
+    Vec<dbt_triage::diagnose::history::Run>,
+    Vec<dbt_triage::diagnose::history::RunRecord>,
+) {
+    let records = dbt_triage::diagnose::history::records(a);
+    // Several runs: all of them on the timeline, the one asked for (else the newest) diagnosed.
+    let timeline = dbt_triage::diagnose::history::timeline(a);
+    let timeline = if timeline.len() > 1 {
+        timeline
+    } else {
+        Vec::new()
+    };
+    (timeline, records)
+}
+
+/// How many bytes of a file say what it is (the core sniffs this much).
+const HEAD: usize = 64 * 1024;
+
+/// A file being read: its name, the read of its bytes, and of its first [`HEAD`] bytes.
+struct Read {
+    name: String,
+    file: File,
+    whole: Option<JsFuture>,
+    head: Option<JsFuture>,
+}
+
+/// Waits for the files of one stage (`later` says which are the manifests' stage), saying which
+/// is being read; a file the browser could not read is named in `read_errors`.
+async fn read_files(
+    reads: &mut [Read],
+    later: &[bool],
+    stage: bool,
+    done: &mut u32,
+    total: u32,
+    read_errors: &mut Vec<String>,
+) -> Vec<(usize, String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for (i, r) in reads.iter_mut().enumerate() {
+        if later.get(i).copied().unwrap_or(false) != stage {
+            continue;
+        }
+        let Some(whole) = r.whole.take() else {
+            continue;
+        };
+        post(&Reply::Progress {
+            text: format!("Reading {} ({})", r.name, size_text(r.file.size())),
+            done: *done,
+            total,
+        });
+        *done += 1;
+        match whole.await {
+            Ok(buffer) => out.push((i, r.name.clone(), Uint8Array::new(&buffer).to_vec())),
             Err(e) => read_errors.push(format!(
-                "{name}: the browser could not read this file ({}) — add it again",
+                "{}: the browser could not read this file ({}) — add it again",
+                r.name,
                 e.as_string()
                     .or_else(|| js_sys::Error::from(e).message().as_string())
                     .unwrap_or_else(|| "unknown error".into())
             )),
         }
     }
-    post(&Reply::Progress {
-        text: "Analysing".into(),
-        done: total - 1,
-        total,
-    });
-    let inputs: Vec<InputFile<'_>> = files
-        .iter()
-        .map(|(name, bytes)| InputFile { name, bytes })
-        .collect();
-    let mut artifacts = dbt_triage::read(&inputs);
-    drop(inputs);
-    drop(files);
-    let records = dbt_triage::diagnose::history::records(&artifacts);
-    artifacts.remembered = remembered.iter().map(|r| r.to_run_results()).collect();
-    // Several runs: all of them on the timeline, the one asked for (else the newest) diagnosed.
-    let timeline = dbt_triage::diagnose::history::timeline(&artifacts);
-    let timeline = if timeline.len() > 1 {
-        timeline
-    } else {
-        Vec::new()
-    };
-    if let Some(earlier) = as_of.as_deref().and_then(|id| artifacts.as_of(id)) {
-        artifacts = earlier;
-    }
-    let lineage = dbt_triage::lineage(&artifacts);
-    let diagnosis = dbt_triage::diagnose(&artifacts, &lineage);
-    let mut view = view::view(&artifacts, &lineage, &diagnosis);
-    drop(artifacts);
+    out
+}
+
+/// Keeps what the view leaves out for the page's questions, and makes the reply: the nodes'
+/// outlines, each problem's first skipped nodes, and — for the whole view (`lay_out`) — the
+/// graph's first screen, laid out.
+fn hand_over(
+    id: u32,
+    mut view: ProjectView,
+    diagnosis: Diagnosis,
+    share: Option<(Lineage, String)>,
+    read_errors: Vec<String>,
+    lay_out: bool,
+) -> Loaded {
     // The page lists skipped nodes per problem; the flat list with each one's causes is for the
     // reports (made here) and would be a quarter of a big project's hand-over to the page.
     if let Some(d) = &mut view.diagnosis {
@@ -290,27 +433,30 @@ async fn load(message: Array) {
     }
     let nodes = outline(&mut view);
     let (skipped_total, skipped) = shorten_skipped(&mut view);
-    let first_layout = first_layout(&view);
-    let markdown = report::markdown::render(&diagnosis);
+    let first_layout = if lay_out {
+        self::first_layout(&view)
+    } else {
+        None
+    };
     // Kept before the view is posted: the page may ask about it as soon as it has it.
     KEPT.set(Some(Kept {
         id,
         nodes,
         skipped,
-        share: Some((diagnosis, lineage, base)),
+        diagnosis,
+        share,
     }));
-    post(&Reply::Loaded(Box::new(Loaded {
+    Loaded {
         id,
         view,
         read_errors,
-        markdown,
         share: None,
         shared: None,
         first_layout,
         skipped_total,
-        timeline,
-        records,
-    })));
+        timeline: Vec::new(),
+        records: Vec::new(),
+    }
 }
 
 fn size_text(bytes: f64) -> String {

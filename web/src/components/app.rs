@@ -126,6 +126,8 @@ pub fn App() -> Html {
         let shown = state.shown.clone();
         let first = state.first_layout.clone();
         let dispatcher = state.dispatcher();
+        // The cards' view has no lineage to lay out: the graph waits for the whole view.
+        let enriching = state.enriching.is_some();
         use_effect_with(state.layout_token, move |token| {
             if let Some((_, layout)) = first.filter(|(t, _)| t == token) {
                 // Sent with the view: taken in a task of its own, so that drawing the diagnosis
@@ -140,7 +142,7 @@ pub fn App() -> Html {
                 if let Some(w) = web_sys::window() {
                     let _ = w.set_timeout_with_callback(laid.unchecked_ref());
                 }
-            } else if let Some(v) = view {
+            } else if let Some(v) = view.filter(|_| !enriching) {
                 bridge.request(&Request::Layout {
                     token: *token,
                     nodes: shown.to_vec(),
@@ -154,8 +156,13 @@ pub fn App() -> Html {
     {
         let bridge = bridge.clone();
         use_effect_with(
-            (state.layout.is_some(), state.view.is_some(), state.view_id),
-            move |(laid, viewed, _)| {
+            (
+                state.layout.is_some(),
+                state.view.is_some(),
+                state.view_id,
+                state.enriching.is_some(),
+            ),
+            move |(laid, viewed, _, _)| {
                 if *laid || *viewed {
                     let delay = if *laid { 300 } else { 1_000 };
                     let ask = Closure::once_into_js(move || bridge.ask_share());
@@ -282,6 +289,11 @@ pub fn App() -> Html {
             })
         })
     };
+    let on_markdown = {
+        let bridge = bridge.clone();
+        let id = state.view_id;
+        Callback::from(move |()| bridge.request(&Request::Markdown { id }))
+    };
     let on_select_problem = {
         let dispatcher = state.dispatcher();
         let selected = state.selected_problem;
@@ -377,8 +389,17 @@ pub fn App() -> Html {
                                           let dispatcher = state.dispatcher();
                                           Callback::from(move |run| dispatcher.dispatch(Action::ChooseRun(run)))
                                       }} />
-                            if let Some(exports) = &state.exports {
-                                <ExportButtons exports={exports.clone()} share={state.share.clone()} />
+                            <ExportButtons view_id={state.view_id} enriching={state.enriching.is_some()}
+                                           markdown={state.markdown.clone()} {on_markdown} share={state.share.clone()} />
+                            if state.enriching.is_some() {
+                                <p id="reading-manifest" class="enriching" role="status">
+                                    { "Reading the manifest… the lineage, the skipped nodes and the reports this breaks follow." }
+                                </p>
+                            }
+                            if state.stopped {
+                                <p id="manifest-stopped" class="enriching stopped" role="status">
+                                    { "Stopped before the manifest was read: no lineage, skipped nodes or reports are shown — add the files again to see them." }
+                                </p>
                             }
                             if !d.warnings.is_empty() {
                                 <ul class="warnings">
@@ -399,7 +420,11 @@ pub fn App() -> Html {
                             <AtRisk view={v.clone()} index={index.clone()} on_node={on_reveal.clone()} />
                         </section>
                     }
-                    if !v.nodes.is_empty() {
+                    if state.enriching.is_some() {
+                        <div id="graph-pending" class="explore pending" role="status">
+                            <p>{ "Reading the manifest… the lineage graph follows." }</p>
+                        </div>
+                    } else if !v.nodes.is_empty() && !state.stopped {
                         <div class="explore">
                             <LineageGraph view={v.clone()} shown={state.shown.clone()} layout={state.layout.clone()}
                                           scope={state.scope} selected={state.selected_node} highlight={highlight}

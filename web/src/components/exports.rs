@@ -1,17 +1,22 @@
 //! Sharing and exporting the diagnosis shown: a share link (the diagnosis itself, deflated into the
 //! URL's fragment, which browsers never send to a server) and the Markdown report (the same text
-//! as the CLI's `--format markdown`), each copied to the clipboard — and shown to copy by hand
-//! when the browser does not allow that.
+//! as the CLI's `--format markdown`, made by the worker when asked: it is not on screen), each
+//! copied to the clipboard — and shown to copy by hand when the browser does not allow that.
 
 use yew::prelude::*;
 
 use crate::clipboard;
-use crate::shared::Shared;
-use crate::state::Exports;
 
 #[derive(Properties, PartialEq)]
 pub struct ExportsProps {
-    pub exports: Shared<Exports>,
+    /// The load shown: a new one hides what was shown for the previous one.
+    pub view_id: u32,
+    /// Only the problem cards are shown yet: the Markdown is asked for once the whole view is.
+    pub enriching: bool,
+    /// The Markdown report, or why there is none; `None` until the worker made it.
+    pub markdown: Option<Result<String, String>>,
+    /// Asks the worker for the Markdown report.
+    pub on_markdown: Callback<()>,
     /// The share link, or why there is none; `None` while the worker is still making it.
     pub share: Option<Result<String, String>>,
 }
@@ -25,9 +30,13 @@ enum Shown {
         copied: bool,
     },
     NoLink(String),
+    /// "Copy as Markdown" was clicked: it is copied on arrival.
+    MakingMarkdown,
     Markdown {
+        text: String,
         copied: bool,
     },
+    NoMarkdown(String),
 }
 
 #[function_component]
@@ -36,7 +45,7 @@ pub fn ExportButtons(props: &ExportsProps) -> Html {
     // A new diagnosis hides what was shown for the previous one.
     {
         let shown = shown.clone();
-        use_effect_with(props.exports.clone(), move |_| shown.set(None));
+        use_effect_with(props.view_id, move |_| shown.set(None));
     }
     // What to do with the share link, once there is one.
     let give_link = {
@@ -71,15 +80,52 @@ pub fn ExportButtons(props: &ExportsProps) -> Html {
             None => shown.set(Some(Shown::Making)),
         })
     };
+    // What to do with the Markdown, once there is some.
+    let give_markdown = {
+        let shown = shown.clone();
+        move |markdown: &Result<String, String>| match markdown {
+            Ok(text) => {
+                let (shown, text) = (shown.clone(), text.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let copied = clipboard::copy(&text).await;
+                    shown.set(Some(Shown::Markdown { text, copied }));
+                });
+            }
+            Err(why) => shown.set(Some(Shown::NoMarkdown(why.clone()))),
+        }
+    };
+    // Clicked before the Markdown was made: ask for it once the whole view is shown, give it
+    // when it arrives.
+    {
+        let shown = shown.clone();
+        let give_markdown = give_markdown.clone();
+        let on_markdown = props.on_markdown.clone();
+        use_effect_with(
+            (props.markdown.clone(), props.enriching),
+            move |(markdown, enriching)| {
+                if let Some(Shown::MakingMarkdown) = &*shown {
+                    match markdown {
+                        Some(markdown) => give_markdown(markdown),
+                        None if !*enriching => on_markdown.emit(()),
+                        None => {}
+                    }
+                }
+            },
+        );
+    }
     let on_markdown = {
         let shown = shown.clone();
-        let exports = props.exports.clone();
-        Callback::from(move |_: MouseEvent| {
-            let (shown, exports) = (shown.clone(), exports.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let copied = clipboard::copy(&exports.markdown).await;
-                shown.set(Some(Shown::Markdown { copied }));
-            });
+        let markdown = props.markdown.clone();
+        let ask = props.on_markdown.clone();
+        let enriching = props.enriching;
+        Callback::from(move |_: MouseEvent| match &markdown {
+            Some(markdown) => give_markdown(markdown),
+            None => {
+                shown.set(Some(Shown::MakingMarkdown));
+                if !enriching {
+                    ask.emit(());
+                }
+            }
         })
     };
     let select_all = Callback::from(|e: FocusEvent| {
@@ -120,13 +166,19 @@ pub fn ExportButtons(props: &ExportsProps) -> Html {
                 Some(Shown::NoLink(why)) => html! {
                     <p id="share-error" class="export-out error" role="alert">{ why }</p>
                 },
-                Some(Shown::Markdown { copied: true }) => html! {
+                Some(Shown::MakingMarkdown) => html! {
+                    <p class="export-wait muted" role="status">{ "Making the Markdown…" }</p>
+                },
+                Some(Shown::NoMarkdown(why)) => html! {
+                    <p id="markdown-error" class="export-out error" role="alert">{ why }</p>
+                },
+                Some(Shown::Markdown { copied: true, .. }) => html! {
                     <p class="export-out" role="status">{ "The diagnosis was copied to the clipboard as Markdown." }</p>
                 },
-                Some(Shown::Markdown { copied: false }) => html! {
+                Some(Shown::Markdown { text, copied: false }) => html! {
                     <div class="export-out" role="status">
                         <label for="markdown-text">{ "The browser did not allow copying — select the Markdown and copy it:" }</label>
-                        <textarea id="markdown-text" readonly=true rows="12" value={props.exports.markdown.clone()} onfocus={select_all} />
+                        <textarea id="markdown-text" readonly=true rows="12" value={text.clone()} onfocus={select_all} />
                     </div>
                 },
             } }
