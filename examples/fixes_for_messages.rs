@@ -10,7 +10,8 @@ fn main() {
     for path in std::env::args().skip(1) {
         let text = std::fs::read_to_string(&path).expect("a readable message file");
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let case: serde_json::Value = serde_json::from_str(line).expect("one JSON object a line");
+            let case: serde_json::Value =
+                serde_json::from_str(line).expect("one JSON object a line");
             let field = |k: &str| case.get(k).and_then(|v| v.as_str()).unwrap_or_default();
             let message = field("message");
             let adapter = Adapter::parse(field("adapter"));
