@@ -148,28 +148,134 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         }
     }
     for m in rows.iter().filter(|m| m.reason.contains("type")) {
-        steps.push(FixStep::run(
-            format!(
-                "{} is {} in the SQL but {} in the contract: cast it",
-                m.column, m.sql_type, m.contract_type
-            ),
-            format!(
-                "cast({} as {}) as {}",
-                m.column,
-                m.contract_type.to_ascii_lowercase(),
-                m.column
-            ),
+        steps.push(type_step(cx, m));
+    }
+    if rows.is_empty() {
+        steps.extend(without_table(cx));
+    }
+    steps
+}
+
+/// One column whose type differs: cast it in the SQL, or — when only the spelling differs —
+/// write the type in the contract as the warehouse spells it.
+fn type_step(cx: &FixContext<'_>, m: &Mismatch) -> FixStep {
+    if m.sql_type.eq_ignore_ascii_case(&m.contract_type) {
+        return FixStep::say(format!(
+            "{} is {} in the SQL and {} in the contract — the same type, spelt otherwise: write \
+             `data_type: {}` in the contract, exactly as the warehouse spells it (dbt compares the \
+             names as text)",
+            m.column, m.sql_type, m.contract_type, m.sql_type
         ));
     }
-    if steps.is_empty() {
-        steps.push(FixStep::say(format!(
-            "dbt's message lists each column whose name or type differs between {node}'s contract \
-             (its YAML columns) and its SQL: make them match"
-        )));
+    let cast_to = sql_type_name(cx, &m.contract_type);
+    FixStep::run(
+        format!(
+            "{} is {} in the SQL but {} in the contract: cast it",
+            m.column, m.sql_type, m.contract_type
+        ),
+        format!("cast({} as {cast_to}) as {}", m.column, m.column),
+    )
+}
+
+/// The name a cast takes for a type as dbt's table prints it: Snowflake reports NUMBER as FIXED,
+/// FLOAT as REAL and VARCHAR as TEXT, which no cast accepts.
+fn sql_type_name(cx: &FixContext<'_>, reported: &str) -> String {
+    let lower = reported.to_ascii_lowercase();
+    if cx.adapter().family() != crate::adapter::Family::Snowflake {
+        return lower;
     }
-    steps.push(FixStep::run(
-        format!("See the columns and types {node}'s SQL returns now"),
-        format!("dbt show --select {node} --limit 1{}", cx.target_flag()),
-    ));
+    match lower.as_str() {
+        "fixed" => "number".to_string(),
+        "real" => "float".to_string(),
+        "text" => "varchar".to_string(),
+        _ => lower,
+    }
+}
+
+/// dbt's message without its mismatch table: the other ways a contract fails.
+fn without_table(cx: &FixContext<'_>) -> Vec<FixStep> {
+    let node = cx.node();
+    let m = cx.message;
+    if let Some(columns) = bracketed_after(m, "for the [") {
+        return vec![FixStep::say(format!(
+            "{node}'s contract lists {columns} without a data_type: an enforced contract needs \
+             `data_type:` on every column in the YAML"
+        ))];
+    }
+    if let Some(kind) = m
+        .split_once("cast(null as ")
+        .and_then(|(_, r)| r.split_once(')'))
+        .map(|(t, _)| t.trim().to_string())
+    {
+        return vec![FixStep::say(format!(
+            "dbt checks an enforced contract with `cast(null as <data_type>)`, and the warehouse \
+             does not read `{kind}` as a type: write the contract's data_type as this warehouse \
+             spells the full type ({})",
+            full_type_example(cx)
+        ))];
+    }
+    if let Some((_, sql)) = m.split_once("SQL File Columns:") {
+        let schema_empty = m.split_once("Schema File Columns:").is_some_and(|(_, r)| {
+            r.split("SQL File Columns:")
+                .next()
+                .unwrap_or(r)
+                .trim()
+                .is_empty()
+        });
+        let columns = sql.lines().next().unwrap_or_default().trim();
+        if schema_empty && !columns.is_empty() {
+            let yaml: Vec<String> = columns
+                .split(", ")
+                .filter_map(|c| c.split_once(' '))
+                .map(|(name, t)| {
+                    format!(
+                        "  - name: {name}\n    data_type: {}",
+                        t.to_ascii_lowercase()
+                    )
+                })
+                .collect();
+            return vec![FixStep::say(format!(
+                "{node}'s YAML lists no columns, and an enforced contract compares them all: add \
+                 them under `columns:` as its SQL returns them:\n{}",
+                yaml.join("\n")
+            ))];
+        }
+    }
+    let mut steps = vec![FixStep::say(format!(
+        "The message is cut before dbt's table of mismatched columns (name, the SQL's type, the \
+         contract's type, the reason): rerun {node} and read the table in the log, then make the \
+         SQL and the YAML's columns agree"
+    ))];
+    if cx.adapter().family() == crate::adapter::Family::BigQuery {
+        steps.push(FixStep::say(
+            "For STRUCT columns, BigQuery contracts declare the top-level column with its whole \
+             type (`data_type: struct<a string, b int64>`), or each nested field by its dotted \
+             name (`parent.child`) — not both",
+        ));
+    }
     steps
+}
+
+/// `… for the ['tool', 'id'] column(s)` → `tool, id`.
+fn bracketed_after(message: &str, marker: &str) -> Option<String> {
+    let (_, rest) = message.split_once(marker)?;
+    let (list, _) = rest.split_once(']')?;
+    let names: Vec<&str> = list
+        .split(',')
+        .map(|n| n.trim().trim_matches(|c| c == '\'' || c == '"'))
+        .filter(|n| !n.is_empty())
+        .collect();
+    (!names.is_empty()).then(|| names.join(", "))
+}
+
+fn full_type_example(cx: &FixContext<'_>) -> &'static str {
+    use crate::adapter::Family;
+    match cx.adapter().family() {
+        Family::Postgres | Family::Redshift => "`text[]`, `integer[]`",
+        Family::BigQuery => "`array<string>`, `struct<a int64>`",
+        Family::Snowflake => "`array`, `object`, `variant`",
+        Family::Spark => "`array<string>`, `map<string,int>`",
+        Family::DuckDb => "`varchar[]`, `struct(a integer)`",
+        _ => "with its element type, e.g. an array of text",
+    }
 }
