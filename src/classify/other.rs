@@ -65,18 +65,97 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     if let Some(steps) = invocation_fix(&lower) {
         return steps;
     }
-    vec![
-        FixStep::say(format!(
-            "dbt or the warehouse failed in a way {node}'s SQL does not explain (an internal error, \
-             an adapter bug, a crash): rerun it once — internal errors are often transient. If it \
-             fails again the same way, search the adapter's (or dbt's) issue tracker for the \
-             message's first line: an upgrade or a pin back of dbt or the adapter is the usual fix"
-        )),
-        FixStep::run(
-            "See which dbt and adapter versions are installed (for the issue search or a report)",
-            "dbt --version",
+    let mut steps = Vec::new();
+    if let Some(step) = python_bug(cx) {
+        steps.push(step);
+    } else if let Some(step) = test_without_row(cx) {
+        steps.push(step);
+    } else {
+        let support = support_id(cx.message).map_or(String::new(), |(what, id)| {
+            format!(" — if it does, a support case quoting the {what} {id} is the way on")
+        });
+        steps.push(FixStep::say(format!(
+            "dbt or the warehouse failed in a way {node}'s SQL does not explain (an internal \
+             error, an adapter bug, a crash): rerun it once, internal errors are often transient. \
+             If it fails again the same way, search the adapter's (or dbt's) issue tracker for the \
+             message's first line: an upgrade or a pin back of dbt or the adapter is the usual \
+             fix{support}"
+        )));
+    }
+    steps.push(FixStep::run(
+        "See which dbt and adapter versions are installed (for the issue search or a report)",
+        "dbt --version",
+    ));
+    steps
+}
+
+/// A Python error of dbt's or the adapter's own code (`__init__() missing 1 required positional
+/// argument`, `name 'dbt' is not defined`): a bug, which often hides the real failure.
+fn python_bug(cx: &FixContext<'_>) -> Option<FixStep> {
+    const SIGNS: [&str; 6] = [
+        "required positional argument",
+        "is not defined",
+        "object has no attribute",
+        "'NoneType' object",
+        "unexpected keyword argument",
+        "object is not subscriptable",
+    ];
+    if !SIGNS.iter().any(|w| cx.message.contains(w)) {
+        return None;
+    }
+    let package = cx
+        .adapter
+        .map_or("the adapter".to_string(), |a| a.pip_package());
+    Some(FixStep::run(
+        format!(
+            "This is a Python error inside dbt or {package}, not in {}: it often masks the real \
+             failure, which the debug log shows just before it. Rerun with --debug and read the \
+             lines before the traceback; then search {package}'s issue tracker for the error line \
+             (an upgrade, or a pin back, is the usual fix)",
+            cx.node()
         ),
-    ]
+        format!(
+            "dbt --debug {} --select {}{}",
+            cx.command,
+            cx.node(),
+            cx.target_flag()
+        ),
+    ))
+}
+
+/// `dbt internally failed to execute test …: Returned 0 rows, but expected 1 row`.
+fn test_without_row(cx: &FixContext<'_>) -> Option<FixStep> {
+    cx.message.contains("but expected 1 row").then(|| {
+        FixStep::say(
+            "dbt runs a test's query inside a wrapper that must return exactly one row (the count \
+             of failures): a custom generic test or a package's override of the test macro \
+             returns something else, or the adapter's test materialization does not fit this dbt \
+             — check which `test_…` macro the project or its packages override, and that the \
+             adapter's version matches dbt's",
+        )
+    })
+}
+
+/// An id the warehouse gives for its own failure, for a support case: Snowflake's incident,
+/// Trino's query id, BigQuery's job id, an AWS request id.
+fn support_id(message: &str) -> Option<(&'static str, String)> {
+    const MARKERS: [(&str, &str); 6] = [
+        ("incident ", "incident"),
+        ("query_id=", "query id"),
+        ("Query ", "query id"),
+        ("job ID: ", "job id"),
+        ("Request ID: ", "request id"),
+        ("exceptionTraceId=", "trace id"),
+    ];
+    MARKERS.iter().find_map(|(marker, what)| {
+        let (_, rest) = message.split_once(marker)?;
+        let id: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        // A query id has digits (`20251030_143128_00018_r9far`); "Query failed" is no id.
+        (id.len() >= 5 && id.chars().any(|c| c.is_ascii_digit())).then_some((*what, id))
+    })
 }
 
 /// What `other::EARLY` reads: failures of the invocation itself (the machine's files, dbt's
