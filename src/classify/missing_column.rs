@@ -131,6 +131,37 @@ pub(super) fn suggestions(message: &str) -> Vec<String> {
     Vec::new()
 }
 
+/// The column exists under the same name in another case: the warehouse folded an unquoted
+/// name (Postgres to lower case, Snowflake to upper) and the column was created quoted — or the
+/// SQL quotes a name the table holds folded. Read from the warehouse's suggestion, or from the
+/// compiled SQL writing the name in another case.
+fn case_folded(cx: &FixContext<'_>, column: &str, offered: &[String]) -> Option<FixStep> {
+    let bare = |s: &str| s.rsplit('.').next().unwrap_or(s).to_string();
+    let same_but_case = |other: &str| other != column && other.eq_ignore_ascii_case(column);
+    let other = offered
+        .iter()
+        .map(|o| bare(o))
+        .find(|o| same_but_case(o))
+        .or_else(|| {
+            cx.compiled_code?
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .find(|w| same_but_case(w))
+                .map(str::to_string)
+        })?;
+    let quoted = format!("\"{other}\"");
+    let folds = match cx.adapter().family() {
+        crate::adapter::Family::Snowflake => "upper",
+        _ => "lower",
+    };
+    Some(FixStep::say(format!(
+        "{column} and {other} differ only in case: the warehouse folds unquoted names to {folds} \
+         case, so a column created quoted keeps its case and must be written quoted — {quoted} in \
+         {} — or rename it to the folded case where it is created (then no quoting is needed \
+         anywhere)",
+        cx.original_file.unwrap_or(cx.node())
+    )))
+}
+
 /// Whether `new` could be `old` renamed: the warehouse's "closest name" is only a spelling
 /// distance (`user_id` for `order_id`), so a rename is offered only when the two share a word
 /// that says what they hold (`first_name` → `given_name`, `channel` → `utm_channel`), not only a
@@ -170,7 +201,11 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             !cx.compiled_code.is_some_and(|sql| selects(sql, bare))
         })
         .collect();
+    if let Some(step) = case_folded(cx, &column, &offered) {
+        steps.push(step);
+    }
     match (offered.is_empty(), unused.as_slice()) {
+        _ if !steps.is_empty() => {}
         (true, _) => {}
         (false, [only]) if !could_be_renamed(&column, only.rsplit('.').next().unwrap_or(only)) => {
             steps.push(FixStep::say(format!(
@@ -304,6 +339,28 @@ mod tests {
     #[track_caller]
     fn check(message: &str, expected: &[&str]) {
         assert_eq!(suggestions(message), expected);
+    }
+
+    #[test]
+    fn a_name_in_another_case_is_quoting_not_a_rename() {
+        use super::super::{Evidence, FixContext};
+        let ev = Evidence {
+            column: Some("userid".into()),
+            ..Default::default()
+        };
+        let message = "ERROR: column \"userid\" does not exist\nHINT: Perhaps you meant to reference the column \"events.userId\".";
+        let steps = super::fix(&FixContext {
+            evidence: Some(&ev),
+            message,
+            ..FixContext::default()
+        });
+        assert!(
+            steps[0].say.contains("differ only in case"),
+            "{}",
+            steps[0].say
+        );
+        assert!(steps[0].say.contains("\"userId\""), "{}", steps[0].say);
+        assert!(!steps.iter().any(|s| s.say.contains("renamed to it")));
     }
 
     #[test]
