@@ -160,6 +160,46 @@ fn what_to_change(cx: &FixContext<'_>, frames: &[Frame<'_>]) -> Vec<FixStep> {
     if let Some(steps) = in_a_macro(cx, frames) {
         return steps;
     }
+    if let Some((problem, line)) = yaml_problem(cx.message) {
+        let line = line.map_or(String::new(), |l| format!(" near line {l}"));
+        let tabs = if problem.contains("tab") {
+            " (YAML indents with spaces, never tabs)"
+        } else {
+            ""
+        };
+        return vec![FixStep::say(format!(
+            "{} is not valid YAML{line}: {problem} — fix it there{tabs}",
+            file.unwrap_or("The YAML file")
+        ))];
+    }
+    if let Some(key) = cx
+        .message
+        .split_once("Additional properties are not allowed ('")
+        .and_then(|(_, r)| r.split_once('\''))
+        .map(|(k, _)| k)
+    {
+        return vec![FixStep::say(format!(
+            "{} has a key this dbt does not know, `{key}`: remove it, fix its spelling, or move \
+             a value of your own under `vars:` (dbt_project.yml) or `meta:` (a resource's config)",
+            file.unwrap_or("The YAML file")
+        ))];
+    }
+    if let Some(call) = ["source()", "ref()"]
+        .into_iter()
+        .find(|c| cx.message.contains(&format!("{c} takes")))
+    {
+        let form = if call == "source()" {
+            "{{ source('source_name', 'table_name') }} — the source's name as in its YAML, then \
+             the table's"
+        } else {
+            "{{ ref('model_name') }}, or {{ ref('package_name', 'model_name') }} for another \
+             project's model"
+        };
+        return vec![FixStep::say(format!(
+            "{}: {call} was called with the wrong number of arguments — write {form}",
+            file.unwrap_or("The model")
+        ))];
+    }
     match file {
         Some(f) => vec![FixStep::say(format!(
             "Open {f}{at} and fix the Jinja or YAML there"
@@ -430,10 +470,62 @@ fn unclosed_block(message: &str) -> Option<&str> {
 
 /// The file dbt names in its header: `Compilation Error in model x (models/x.sql)`.
 fn file_named(message: &str) -> Option<&str> {
-    let head = message.lines().next()?;
-    let (_, rest) = head.rsplit_once(" (")?;
-    let path = rest.strip_suffix(')')?;
-    (path.contains('/') || path.contains('\\')).then_some(path)
+    let looks_like_path = |p: &str| {
+        !p.contains(' ')
+            && (p.contains('/')
+                || p.contains('\\')
+                || [".sql", ".yml", ".yaml", ".py", ".csv"]
+                    .iter()
+                    .any(|e| p.ends_with(e)))
+    };
+    for line in message.lines().map(str::trim) {
+        // Jinja's stack (`> in macro x (macros/x.sql)`) names macros, not the failing file.
+        if line.starts_with('>') {
+            continue;
+        }
+        // `Compilation Error in model x (models/x.sql)`
+        if let Some(path) = line
+            .rsplit_once(" (")
+            .and_then(|(head, rest)| head.contains(" in ").then_some(rest))
+            .and_then(|rest| rest.strip_suffix(')'))
+            .filter(|p| looks_like_path(p))
+        {
+            return Some(path);
+        }
+        // `Error reading retail: sources/sources.yml - Runtime Error`
+        if let Some(path) = line
+            .strip_prefix("Error reading ")
+            .and_then(|rest| rest.split_once(": "))
+            .and_then(|(_, after)| after.split(" - ").next())
+            .filter(|p| looks_like_path(p))
+        {
+            return Some(path);
+        }
+    }
+    [
+        "dbt_project.yml",
+        "packages.yml",
+        "dependencies.yml",
+        "selectors.yml",
+    ]
+    .into_iter()
+    .find(|f| message.contains(f))
+}
+
+/// What PyYAML said under dbt's `Raw Error:` (`found a tab character that violates
+/// indentation`), and the line dbt points at (`Syntax error near line 9`).
+fn yaml_problem(message: &str) -> Option<(String, Option<&str>)> {
+    let (_, raw) = message.split_once("Raw Error:")?;
+    let problem = raw
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty() && !l.starts_with('-') && !l.starts_with("in \""))?
+        .to_string();
+    let line = message
+        .split_once("Syntax error near line ")
+        .and_then(|(_, r)| r.split(|c: char| !c.is_ascii_digit()).next())
+        .filter(|n| !n.is_empty());
+    Some((problem, line))
 }
 
 /// The YAML dbt quotes is not profiles.yml: it names no such file and shows no profile keys
@@ -457,4 +549,36 @@ fn not_a_profile(_ctx: &super::Context<'_>, message: &str) -> bool {
             let text = line.split_once('|').map_or(line, |(_, t)| t).trim_start();
             PROFILE_KEYS.iter().any(|k| text.starts_with(k))
         })
+}
+
+#[cfg(test)]
+mod file_tests {
+    use super::{file_named, yaml_problem};
+
+    #[test]
+    fn the_file_dbt_names_wherever_its_line_is() {
+        let m = "Encountered an error:\nCompilation Error in model a (models\\staging\\a.sql)\n  x is undefined\n\n  > in macro m (macros/m.sql)";
+        assert_eq!(file_named(m), Some("models\\staging\\a.sql"));
+        let m = "Parsing Error\n  Error reading shop: models/schema.yml - Runtime Error\n    Syntax error near line 3";
+        assert_eq!(file_named(m), Some("models/schema.yml"));
+        assert_eq!(
+            file_named("Runtime Error\n  dbt_project.yml does not parse to a dictionary"),
+            Some("dbt_project.yml")
+        );
+        // A macro frame is not the failing file.
+        assert_eq!(file_named("boom\n  > in macro m (macros/m.sql)"), None);
+    }
+
+    #[test]
+    fn pyyaml_s_words_and_dbt_s_line() {
+        let m = "Syntax error near line 12\n  Raw Error:\n  ------\n  mapping values are not allowed here\n    in \"<unicode string>\", line 12, column 9";
+        assert_eq!(
+            yaml_problem(m),
+            Some((
+                "mapping values are not allowed here".to_string(),
+                Some("12")
+            ))
+        );
+        assert_eq!(yaml_problem("Compilation Error in model a"), None);
+    }
 }
