@@ -187,6 +187,47 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
 /// does not resolve) before the broad ones (credentials, network).
 const CONNECT_STEPS: &[(&[&str], &str)] = &[
     (
+        &[
+            "dbt_project.yml file [error not found]",
+            "not a dbt project",
+        ],
+        "dbt ran outside the project: no dbt_project.yml where it started. Run it from the \
+         folder that holds dbt_project.yml, or pass --project-dir (DBT_PROJECT_DIR) — in a job, \
+         the step's working directory",
+    ),
+    (
+        &["no profile specified in dbt_project.yml"],
+        "dbt_project.yml has no `profile:` key: add `profile: <name>`, the top-level key of the \
+         profile in profiles.yml that this project connects with",
+    ),
+    (
+        &[
+            "no profiles.yml found",
+            "profiles.yml file [error not found]",
+        ],
+        "dbt found no profiles.yml where it looked (the folders the message lists, ~/.dbt/, the \
+         project folder): in a container or a CI job, put the file in the image or a mounted \
+         secret and point DBT_PROFILES_DIR (or --profiles-dir) at its folder",
+    ),
+    (
+        &["role '"],
+        "The role the profile names (`role:` in profiles.yml) does not exist, or is not granted \
+         to the user dbt logs in as: fix `role:`, or as an admin GRANT ROLE <role> TO USER <dbt \
+         user>;",
+    ),
+    (
+        &[
+            "connection error for http",
+            "http get",
+            "http head",
+            "s3_endpoint",
+        ],
+        "DuckDB's httpfs could not reach the object store: check the S3 settings the profile \
+         gives DuckDB (`settings:` or a secret — s3_endpoint, s3_url_style 'path' for MinIO, \
+         s3_use_ssl, s3_region) and that the endpoint is reachable from where dbt runs; `dbt \
+         debug` does not test them",
+    ),
+    (
         &["invalid bucket name \"\""],
         "An S3 location the profile should give is empty (Athena's s3_staging_dir or \
          s3_data_dir, or the env var it reads): set it in this target of profiles.yml",
