@@ -357,20 +357,11 @@ fn new_types(message: &str) -> Vec<(String, Option<String>, Option<String>)> {
         return Vec::new();
     };
     let line = message[at..].lines().next().unwrap_or_default();
-    let mut out = Vec::new();
-    let mut rest = line;
-    while let Some(c) = rest.find("'column_name': '") {
-        rest = &rest[c + "'column_name': '".len()..];
-        let Some((column, after)) = rest.split_once('\'') else {
-            break;
-        };
-        let new = after
-            .split_once("'new_type': '")
-            .and_then(|(_, t)| t.split_once('\''))
-            .map(|(t, _)| t.to_string());
-        out.push((column.to_string(), None, new));
-        rest = after;
-    }
+    let mut out: Vec<(String, Option<String>, Option<String>)> =
+        quoted_pairs(line, "'column_name': '", "'new_type': '")
+            .into_iter()
+            .map(|(c, t)| (c, None, t))
+            .collect();
     if out.is_empty() {
         out = listed(message, "New column types:")
             .into_iter()
@@ -389,10 +380,7 @@ fn listed(message: &str, label: &str) -> Vec<(String, Option<String>)> {
     let line = &message[at + label.len()..];
     let line = line.lines().next().unwrap_or_default().trim();
     if line.contains("column='") {
-        return new_columns(&message[at..])
-            .into_iter()
-            .map(|(c, t)| (c, Some(t)))
-            .collect();
+        return quoted_pairs(line, "column='", "dtype='");
     }
     line.trim_matches(|c| c == '[' || c == ']')
         .split(',')
@@ -581,27 +569,23 @@ fn layout_steps(cx: &FixContext<'_>, cmd: &str) -> Vec<FixStep> {
     )]
 }
 
-/// `Source columns not in target: [DuckDBColumn(column='is_return', dtype='BOOLEAN', …)]` →
-/// `[("is_return", "BOOLEAN")]`.
-fn new_columns(message: &str) -> Vec<(String, String)> {
-    let Some(at) = message.find("Source columns not in target:") else {
-        return Vec::new();
-    };
-    let line = message[at..].lines().next().unwrap_or_default();
+/// The names and values of a Python repr list dbt printed: `[Column(column='x', dtype='INT'),
+/// …]` with `column='` and `dtype='`, or `[{'column_name': 'x', 'new_type': 'int'}]`.
+fn quoted_pairs(line: &str, name_key: &str, value_key: &str) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
     let mut rest = line;
-    while let Some(c) = rest.find("column='") {
-        rest = &rest[c + "column='".len()..];
-        let Some((column, after)) = rest.split_once('\'') else {
+    while let Some(c) = rest.find(name_key) {
+        rest = &rest[c + name_key.len()..];
+        let Some((name, after)) = rest.split_once('\'') else {
             break;
         };
-        let dtype = after
-            .split_once("dtype='")
-            .and_then(|(_, d)| d.split_once('\''))
-            .map(|(d, _)| d.to_string());
-        if let Some(dtype) = dtype {
-            out.push((column.to_string(), dtype));
-        }
+        // The value belongs to this item only if it comes before the next item's name.
+        let item = after.split(name_key).next().unwrap_or(after);
+        let value = item
+            .split_once(value_key)
+            .and_then(|(_, v)| v.split_once('\''))
+            .map(|(v, _)| v.to_string());
+        out.push((name.to_string(), value));
         rest = after;
     }
     out
@@ -630,6 +614,12 @@ mod tests {
             vec![("DBT_NODE_META".into(), Some("VARIANT".into()))]
         );
         assert!(d.removed.is_empty());
+        let d = read(
+            "Source columns not in target: []\n   Target columns not in source: [PostgresColumn(column='legacy_flag', dtype='boolean', char_size=None)]",
+            None,
+        );
+        assert!(d.added.is_empty());
+        assert_eq!(d.removed, vec!["legacy_flag".to_string()]);
         let d = read(
             "New column types: [{'column_name': 'PRICE', 'new_type': 'NUMBER(3,2)'}]",
             None,
