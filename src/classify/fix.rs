@@ -317,6 +317,27 @@ fn where_is_sql(cx: &FixContext<'_>) -> Option<FixStep> {
     }
 }
 
+/// The words (lower case) in the `window` bytes of `message` before the first mention of `name`:
+/// what the message calls the thing it names (`for schema raw`, `Catalog "main"`).
+pub(super) fn words_before(message: &str, name: &str, window: usize) -> Vec<String> {
+    let lower = message.to_ascii_lowercase();
+    let Some(at) = lower
+        .find(&name.to_ascii_lowercase())
+        .filter(|_| !name.is_empty())
+    else {
+        return Vec::new();
+    };
+    let mut start = at.saturating_sub(window);
+    while !lower.is_char_boundary(start) {
+        start += 1;
+    }
+    lower[start..at]
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// Splits `a.b.c` into its parts, unquoted; a dot inside quotes (`"oracle_test.hr"`) is part
 /// of the name.
 pub(super) fn parts(name: &str) -> Vec<String> {

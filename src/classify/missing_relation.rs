@@ -159,16 +159,9 @@ impl Missing {
 /// The word the message puts before a missing name (`Dataset x:y`, `Catalog "main"`), if it is
 /// a container's.
 fn container_word(message: &str, name: &str) -> Option<Container> {
-    let lower = message.to_ascii_lowercase();
-    let at = lower.find(&name.to_ascii_lowercase())?;
-    let mut start = at.saturating_sub(24);
-    while !lower.is_char_boundary(start) {
-        start += 1;
-    }
-    let word = lower[start..at]
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .rfind(|w| !w.is_empty() && *w != "with" && *w != "name")?;
-    match word {
+    let words = super::fix::words_before(message, name, 24);
+    let word = words.iter().rfind(|w| *w != "with" && *w != "name")?;
+    match word.as_str() {
         "schema" | "dataset" | "namespace" => Some(Container::Schema),
         "database" | "catalog" | "project" => Some(Container::Database),
         _ => None,

@@ -303,17 +303,8 @@ fn kind_before(lower: &str, object: &str) -> Option<Kind> {
         ("extension", Kind::Extension),
         ("schemas", Kind::Schema),
     ];
-    if object.is_empty() {
-        return None;
-    }
-    let at = lower.find(&object.to_ascii_lowercase())?;
-    let mut start = at.saturating_sub(32);
-    while !lower.is_char_boundary(start) {
-        start += 1;
-    }
-    let word = lower[start..at]
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .rfind(|w| WORDS.iter().any(|(k, _)| k == w))?;
+    let words = super::fix::words_before(lower, object, 32);
+    let word = words.iter().rfind(|w| WORDS.iter().any(|(k, _)| k == w))?;
     WORDS
         .iter()
         .find(|(k, _)| *k == word)
