@@ -466,6 +466,62 @@ fn clickhouse(message: &str, codes: &mut Vec<Code>) {
         let means = clickhouse_number(number);
         push(codes, format!("Code: {number}"), Scheme::Warehouse, means);
     }
+    if codes.iter().any(|c| c.text.starts_with("Code: ")) {
+        return;
+    }
+    // Without `Code: N` (a server log line, a client that prints only the exception), the
+    // exception's name in parentheses after the text still says which error it is.
+    static NAME: OnceLock<Option<Regex>> = OnceLock::new();
+    let Some(name_re) = regex(
+        &NAME,
+        r"DB::Exception:[^\n]*?\(([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\)",
+    ) else {
+        return;
+    };
+    for c in name_re.captures_iter(message) {
+        let name = &c[1];
+        if let Some(number) = clickhouse_name(name) {
+            push(codes, name, Scheme::Warehouse, clickhouse_number(number));
+        }
+    }
+}
+
+/// The numbers of ClickHouse's best-known exception names (`src/Common/ErrorCodes.cpp`).
+fn clickhouse_name(name: &str) -> Option<u32> {
+    Some(match name {
+        "UNKNOWN_IDENTIFIER" => 47,
+        "THERE_IS_NO_COLUMN" => 8,
+        "NOT_FOUND_COLUMN_IN_BLOCK" => 10,
+        "NO_SUCH_COLUMN_IN_TABLE" => 16,
+        "UNKNOWN_TABLE" => 60,
+        "UNKNOWN_DATABASE" => 81,
+        "DATABASE_ALREADY_EXISTS" => 82,
+        "TABLE_ALREADY_EXISTS" => 57,
+        "UNKNOWN_FUNCTION" => 46,
+        "SYNTAX_ERROR" => 62,
+        "ILLEGAL_TYPE_OF_ARGUMENT" => 43,
+        "NUMBER_OF_ARGUMENTS_DOESNT_MATCH" => 42,
+        "TYPE_MISMATCH" => 53,
+        "CANNOT_CONVERT_TYPE" => 70,
+        "CANNOT_PARSE_TEXT" => 6,
+        "CANNOT_PARSE_DATE" => 38,
+        "CANNOT_PARSE_DATETIME" => 41,
+        "CANNOT_PARSE_NUMBER" => 72,
+        "CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN" => 349,
+        "NOT_AN_AGGREGATE" => 215,
+        "ILLEGAL_AGGREGATION" => 184,
+        "NOT_IMPLEMENTED" => 48,
+        "UNSUPPORTED_METHOD" => 1,
+        "ACCESS_DENIED" => 497,
+        "UNKNOWN_USER" => 192,
+        "REQUIRED_PASSWORD" => 194,
+        "AUTHENTICATION_FAILED" => 516,
+        "MEMORY_LIMIT_EXCEEDED" => 241,
+        "TIMEOUT_EXCEEDED" => 159,
+        "TOO_MANY_SIMULTANEOUS_QUERIES" => 202,
+        "LOGICAL_ERROR" => 49,
+        _ => return None,
+    })
 }
 
 fn clickhouse_number(n: u32) -> Means {
@@ -486,7 +542,7 @@ fn clickhouse_number(n: u32) -> Means {
         70 | 53 => Means::OneOf(&[SqlError, Data]),
         43 | 42 => Means::OneOf(&[SqlError, SqlDialect]),
         386 | 215 | 179 | 352 | 36 | 184 | 44 | 630 => Means::Is(SqlError),
-        57 => Means::OneOf(&[Resource, SqlError]),
+        57 | 82 => Means::OneOf(&[Resource, SqlError]),
         48 | 1 | 344 | 50 => Means::OneOf(&[SqlDialect, SqlError]),
         20 => Means::OneOf(&[SchemaDrift, SqlError]),
         49 | 1000 => Means::Is(Other),
@@ -588,7 +644,9 @@ fn trino_name(name: &str) -> Option<Means> {
         | "INVALID_WINDOW_FRAME"
         | "NESTED_AGGREGATION"
         | "INVALID_ARGUMENTS" => Means::Is(SqlError),
-        "TABLE_ALREADY_EXISTS" | "SCHEMA_ALREADY_EXISTS" => Means::OneOf(&[Resource, SqlError]),
+        "TABLE_ALREADY_EXISTS" | "SCHEMA_ALREADY_EXISTS" | "ALREADY_EXISTS" => {
+            Means::OneOf(&[Resource, SqlError])
+        }
         "HIVE_PARTITION_SCHEMA_MISMATCH" | "HIVE_PARTITION_MISMATCH" => {
             Means::OneOf(&[SchemaDrift, Data])
         }

@@ -66,7 +66,7 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r#"FATAL:\s+role "(?P<role>[^"]+)" does not exist"#),
     Rule::any(r#"FATAL:\s+database "(?P<object>[^"]+)" does not exist"#),
     Rule::any(
-        r"(?:could not|couldn't|Failed to|Unable to) connect[^\n]*|connection to server[^\n]*failed[^\n]*|Connection refused[^\n]*|could not translate host name[^\n]*|Name or service not known|Connection reset by peer|SSL SYSCALL error[^\n]*|server closed the connection unexpectedly",
+        r"(?:could not|couldn't|Failed to|Unable to) connect[^\n]*|connection to server[^\n]*failed[^\n]*|Connection refused[^\n]*|could not translate host name[^\n]*|Name or service not known|Connection reset by peer|connection was forcibly closed by the remote host|ECONNRESET|SSL SYSCALL error[^\n]*|server closed the connection unexpectedly",
     ),
     Rule::any(r"IP(?: address)? [^\n]* is not allowed to access[^\n]*"),
     Rule::any(r"No active warehouse selected in the current session[^\n]*"),

@@ -120,6 +120,8 @@ pub(super) const RULES: &[Rule] = &[
         r#"Could not find command, ensure it is in the user's PATH: "git"|non-zero returncode running: \['[^']*\bgit'[^\n]*"#,
     ),
     Rule::any(r"Finished 'deps'\s+with \d+ errors?[^\n]*"),
+    // A compiled driver whose system library is gone (psycopg2 without its libpq).
+    Rule::any(r"Library not loaded: [^\n]*|dlopen\([^\n]*"),
     Rule::any(
         r"No module named '(?P<object>[^']+)'|Required module '(?P<object2>[^']+)' failed to import",
     ),
@@ -144,7 +146,47 @@ use regex_lite::Regex;
 use super::fix::{FixContext, FixStep};
 use crate::Adapter;
 
+/// A compiled driver that cannot load a system library it was built against (`dlopen(…
+/// _psycopg…so): Library not loaded: …/libpq.5.dylib`): the Python environment, not the project.
+fn native_library(cx: &FixContext<'_>) -> Option<Vec<FixStep>> {
+    let named = |pattern: &str| {
+        Regex::new(pattern)
+            .ok()?
+            .captures(cx.message)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str())
+    };
+    // The library that is gone, else the module that could not load it.
+    let library = named(r"Library not loaded: (\S+)").or_else(|| named(r"dlopen\((\S+?)[,)]"))?;
+    let file = library.rsplit('/').next().unwrap_or(library);
+    let psycopg = cx.message.contains("psycopg2");
+    let mut steps = vec![FixStep::say(format!(
+        "A compiled library in the Python environment dbt runs in cannot load {file}: the \
+         package was built against a system library that was removed or upgraded since (a \
+         Homebrew or OS update, an image change). Nothing in the project is wrong"
+    ))];
+    if psycopg {
+        steps.push(FixStep::run(
+            "Replace psycopg2 by the wheel that bundles its own libpq",
+            "pip uninstall -y psycopg2 && pip install psycopg2-binary",
+        ));
+    } else {
+        steps.push(FixStep::say(
+            "Reinstall the package that owns it in a fresh virtualenv (pip install \
+             --force-reinstall <package>), or install the system library it names",
+        ));
+    }
+    steps.push(FixStep::run(
+        "Check that dbt loads the adapter again",
+        "dbt debug",
+    ));
+    Some(steps)
+}
+
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
+    if let Some(steps) = native_library(cx) {
+        return steps;
+    }
     let ev = cx.ev();
     let lower = cx.message.to_ascii_lowercase();
     let mut steps = Vec::new();

@@ -44,6 +44,9 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r"expected a Relation but received the value: None[^\n]*"),
     // BigQuery: the dataset exists, in another location than the job runs in.
     Rule::any(r"(?P<object>[\w.:-]+) not available in location \w+"),
+    // dbt Fusion: a node's table that the warehouse does not have (yet), met while Fusion
+    // registers the tables it reads (dbt1053).
+    Rule::any(r"Node '(?P<object>[^']+)' not available; build it first"),
     Rule::any(r#"relation "(?P<relation>[^"]+)" does not exist"#),
     Rule::any(r#"schema "(?P<object>[^"]+)" does not exist"#),
     Rule::any(r#"database "(?P<object>[^"]+)" does not exist"#),

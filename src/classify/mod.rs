@@ -20,6 +20,7 @@ mod other;
 mod permission;
 mod resource;
 mod schema_drift;
+mod second_look;
 mod sql_dialect;
 mod sql_error;
 mod stack;
@@ -391,7 +392,7 @@ pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
     let code = codes::deciding(&found_codes);
     let allowed = Allowed::new(code, error_type.as_deref(), &found_codes, message);
     let found = phrase(message, ctx, adapter.as_ref(), &allowed);
-    let (mut category, mut evidence, decided_by) = match found {
+    let (category, mut evidence, decided_by) = match found {
         Some((cat, ev, quote)) => {
             let quote = quote.trim();
             let quote = (!quote.is_empty()).then(|| quote.to_string());
@@ -404,84 +405,17 @@ pub fn classify(message: &str, ctx: &Context<'_>) -> Classification {
     };
     // The most specific code the message carries, whether or not it decided.
     evidence.code = found_codes.first().map(|c| c.text.clone());
-    let mut decided_by = decided_by;
-    // Postgres/Redshift trap: `dateadd(day, 1, x)` reads `day` as a column.
-    if category == Category::MissingColumn {
-        if let Some((function, quote)) =
-            sql_dialect::date_part_trap(evidence.column.as_deref(), message, ctx.compiled_code)
-        {
-            category = Category::SqlDialect;
-            // `day` was never a column: the evidence is the function.
-            evidence.column = None;
-            evidence.function = Some(function);
-            decided_by = Some(quote);
-        }
-    }
-    // A value that does not fit its column, in a model whose contract declares the columns'
-    // types: the contract's type is narrower than what the model returns (dbt checks type names,
-    // not sizes, so the warehouse refuses the insert instead).
-    if category == Category::Data && ctx.contract_enforced {
-        let lower = message.to_ascii_lowercase();
-        if [
-            "too long",
-            "out of representable range",
-            "out of range",
-            "would be truncated",
-        ]
-        .iter()
-        .any(|w| lower.contains(w))
-        {
-            category = Category::Contract;
-            decided_by =
-                Some("contract enforced, and a value does not fit its declared type".to_string());
-        }
-    }
-    // A contract's first mismatched column is the evidence.
-    if category == Category::Contract && evidence.column.is_none() {
-        evidence.column = contract::mismatches(message)
-            .into_iter()
-            .next()
-            .map(|m| m.column);
-    }
-    // A string written in double quotes is read as a column name.
-    if category == Category::MissingColumn {
-        if let Some(quote) = evidence
-            .column
-            .as_deref()
-            .and_then(|c| missing_column::quoted_literal(c, message, ctx.compiled_code))
-        {
-            category = Category::SqlError;
-            decided_by = Some(quote);
-        }
-    }
-    // Names that are no column: generated SQL rendered a null (`Invalid column name 'None'`).
-    if category == Category::MissingColumn
-        && evidence.column.as_deref().is_some_and(|c| {
-            matches!(
-                c.to_ascii_lowercase().as_str(),
-                "none" | "undefined" | "nan"
-            )
-        })
-    {
-        category = Category::SqlError;
-    }
-    // A syntax error at a keyword this warehouse lacks is SQL from elsewhere.
-    if category == Category::SqlError && found_codes_allow(&found_codes, Category::SqlDialect) {
-        if let Some((keyword, quote)) = sql_dialect::keyword_syntax_error(message) {
-            category = Category::SqlDialect;
-            evidence.function = Some(keyword);
-            decided_by = Some(quote);
-        }
-    }
-    // A Postgres built-in called with the wrong argument types is the model's mistake, not a dialect.
-    if category == Category::SqlDialect
-        && evidence.function.as_deref().is_some_and(|f| {
-            f.strip_prefix("pg_catalog.")
-                .is_some_and(|name| !sql_dialect::is_foreign_function(name))
-        })
-    {
-        category = Category::SqlError;
-    }
+    let mut verdict = second_look::Verdict {
+        category,
+        evidence,
+        decided_by,
+    };
+    second_look::apply(&mut verdict, message, ctx, adapter.as_ref(), &found_codes);
+    let second_look::Verdict {
+        category,
+        mut evidence,
+        decided_by,
+    } = verdict;
     // The relation or object a message names is both: fill the other key.
     if matches!(category, Category::MissingRelation | Category::Permission)
         && evidence.object.is_none()
@@ -672,7 +606,7 @@ pub fn error_type_names_category(error_type: &str) -> bool {
 }
 
 /// Whether the codes leave room for `category` (no code, or one that allows it).
-fn found_codes_allow(found: &[Code], category: Category) -> bool {
+pub(super) fn found_codes_allow(found: &[Code], category: Category) -> bool {
     codes::deciding(found).is_none_or(|c| c.means.allows(category))
 }
 

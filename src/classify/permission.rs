@@ -77,7 +77,13 @@ pub(super) const RULES: &[Rule] = &[
         r"Access denied[^\n]*|AccessDenied[^\n]*|not authorized to[^\n]*|is not authorized[^\n]*|PERMISSION_DENIED[^\n]*|403 Forbidden[^\n]*",
     ),
     Rule::any(
-        r"(?:doesn't|does not) have (?:enough|sufficient|the required) permissions?[^\n]*|failed for forbidden[^\n]*|Unable to verify/create output bucket[^\n]*|Insufficient Lake Formation permission[^\n]*|\b403 Forbidden[^\n]*",
+        r"(?:doesn't|does not) have (?:enough|sufficient|the required) permissions?[^\n]*|VPC Service Controls: Request is prohibited[^\n]*|failed for forbidden[^\n]*|Unable to verify/create output bucket[^\n]*|Insufficient Lake Formation permission[^\n]*|\b403 Forbidden[^\n]*",
+    ),
+    // Storage the warehouse reads or writes for dbt, governed outside SQL grants: a Unity Catalog
+    // path no external location covers, a Synapse serverless pool's login that may not list
+    // the files behind an external table.
+    Rule::any(
+        r"No parent external location found for path[^\n]*|Content of directory on path '[^']*' cannot be listed[^\n]*",
     ),
 ];
 
@@ -338,9 +344,28 @@ fn cloud_step(cx: &FixContext<'_>) -> Option<FixStep> {
          the bucket, or the Drive file shared with it and the Drive scope in the profile \
          (`scopes:` with https://www.googleapis.com/auth/drive)"
             .to_string()
+    } else if m.contains("No parent external location found") {
+        let path = m
+            .split_once("for path '")
+            .and_then(|(_, r)| r.split_once('\''))
+            .map_or("the table's path", |(p, _)| p);
+        format!(
+            "Unity Catalog governs storage paths: no external location covers {path}, where dbt \
+             asked to write the table (a location_root or location config). Have a metastore \
+             admin create an external location over that path (CREATE EXTERNAL LOCATION … URL \
+             '…' WITH (STORAGE CREDENTIAL …)) and grant the dbt principal CREATE EXTERNAL TABLE \
+             on it — or drop location_root and let Unity Catalog manage the tables"
+        )
+    } else if m.contains("cannot be listed") && m.contains("core.windows.net") {
+        "The serverless SQL pool may not list the files behind the external table: the login \
+         that queries it (its Entra identity, or the database scoped credential of the external \
+         data source) needs Storage Blob Data Reader on the storage account or container — a SQL \
+         grant does not give it"
+            .to_string()
     } else if [
         "s3://",
         "s3a://",
+        "abfss://",
         "AccessDeniedException",
         "cloud storage provider",
         "Code='AccessDenied'",

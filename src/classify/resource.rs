@@ -137,6 +137,16 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         )));
         return steps;
     }
+    if lower.contains("already exists") {
+        steps.push(FixStep::say(format!(
+            "{node}'s relation already existed when dbt created it: another run of the same model \
+             made it at the same time, or an earlier run stopped (a timeout, a killed job) after \
+             creating it. If no other run is going, drop the leftover relation the message names \
+             and rerun {node}; if runs overlap, keep them from it (one job at a time for this \
+             project, or different target schemas per job)"
+        )));
+        return steps;
+    }
     if [
         "too many clients",
         "too many connections",

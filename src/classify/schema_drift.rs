@@ -107,6 +107,30 @@ fn is_incremental_merge(ctx: &super::Context<'_>, message: &str) -> bool {
 
 use super::fix::{FixContext, FixStep};
 
+/// `Name X not found inside snapshotted_data`, `invalid identifier 'SNAPSHOTTED_DATA.X'`: the
+/// column a snapshot's query now has and its table lacks.
+fn snapshot_lacks_column(cx: &FixContext<'_>) -> Option<String> {
+    let lower = cx.message.to_ascii_lowercase();
+    if !lower.contains("snapshotted_data") {
+        return None;
+    }
+    let named = cx.ev().column.clone().or_else(|| {
+        regex_lite::Regex::new(
+            r"(?i)Name (\w+) not found inside snapshotted_data|snapshotted_data\.(\w+)",
+        )
+        .ok()?
+        .captures(cx.message)
+        .and_then(|c| c.get(1).or_else(|| c.get(2)))
+        .map(|m| m.as_str().to_string())
+    })?;
+    let column = named
+        .rsplit('.')
+        .next()
+        .unwrap_or(named.as_str())
+        .to_string();
+    Some(column)
+}
+
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let node = cx.node();
     let cmd = if cx.command == "build" {
@@ -116,6 +140,15 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     };
     // A snapshot's table is no incremental model's: on_schema_change and --full-refresh do not
     // apply to it, and rebuilding it loses the history it exists to keep.
+    if let Some(column) = snapshot_lacks_column(cx) {
+        return vec![FixStep::say(format!(
+            "{node}'s snapshot table has no column {column}, which its query (or check_cols) \
+             now has: dbt reads the existing rows (snapshotted_data) before it adds new columns. \
+             Add the column to the snapshot table by hand (ALTER TABLE <the snapshot table> ADD \
+             COLUMN {column} <its type>; old rows keep null) and rerun the snapshot — dropping \
+             the table loses the history it keeps, and --full-refresh does not apply to snapshots"
+        ))];
+    }
     if cx.resource_type == Some("snapshot") || cx.message.contains("Snapshot target") {
         return vec![FixStep::say(format!(
             "{node}'s table lacks the columns dbt's snapshots keep (dbt_scd_id, dbt_valid_from, \

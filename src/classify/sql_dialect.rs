@@ -432,7 +432,10 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     }
     // The equivalent in words, unless a rewrite of the very call is already given.
     if let Some(eq) = equivalent(&f, a.family()).filter(|_| steps.is_empty()) {
-        steps.push(FixStep::say(format!("In {adapter_name}, use {eq}")));
+        steps.push(FixStep::say(format!(
+            "In {adapter_name}, instead of {}, use {eq}",
+            f.to_ascii_uppercase()
+        )));
     }
     let lower = cx.message.to_ascii_lowercase();
     let types = lower.contains("signature")
@@ -695,6 +698,13 @@ fn equivalent(function: &str, a: Family) -> Option<&'static str> {
         }
         ("array_size", Family::Postgres) => "cardinality(x) or array_length(x, 1)",
         ("regexp_like", Family::Postgres) => "x ~ 'pattern'",
+        // T-SQL has no boolean literals.
+        ("true", Family::TSql) => {
+            "1 (CAST(1 AS BIT)); in a condition, a comparison such as flag = 1"
+        }
+        ("false", Family::TSql) => {
+            "0 (CAST(0 AS BIT)); in a condition, a comparison such as flag = 0"
+        }
         _ => return None,
     })
 }

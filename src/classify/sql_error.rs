@@ -35,6 +35,11 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(
         r"Each GROUP BY expression must contain[^\n]*|cannot appear more than once in[^\n]*|is not appropriate here|such unique or primary key already exists[^\n]*|must be groupable[^\n]*|Column names in each view must be unique[^\n]*",
     ),
+    // The object is there but of another kind (a view where a table was expected), or others
+    // depend on it: the statement, often generated, does not fit what the warehouse holds.
+    Rule::any(
+        r#""?(?P<object>[\w$.]+)"? is not an? (?:view|table|materialized view|sequence)\b|Object found is of type '\w+', not specified type '\w+'"#,
+    ),
     Rule::any(r#"column reference "(?P<column>[^"]+)" is ambiguous"#),
     Rule::any(r"ambiguous column name '?(?P<column>[^'\n]+)'?"),
     Rule::any(r"Column name '?(?P<column>[\w$]+)'? is ambiguous"),
@@ -114,6 +119,23 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             ),
         ];
     }
+    if let Some(kinds) = wrong_object_kind(cx.message) {
+        return vec![
+            FixStep::say(format!(
+                "The warehouse holds {kinds}: the relation was made by another materialization \
+                 (the model's `materialized` changed, or a package's or another tool's object has \
+                 that name), and the statement dbt generated drops or reads it as the other kind. \
+                 Drop the existing relation by hand with the statement for what it is (DROP VIEW / \
+                 DROP TABLE / DROP MATERIALIZED VIEW), or rebuild {node} with --full-refresh; if \
+                 it happens on every second run of an unchanged model, it is the adapter's \
+                 materialization — check its issue tracker for your version"
+            )),
+            FixStep::run(
+                format!("Rebuild {node} from scratch"),
+                format!("dbt run --select {node} --full-refresh{}", cx.target_flag()),
+            ),
+        ];
+    }
     // `invalid identifier '"perth"'`: a string written in double quotes, read as a name.
     if let Some(word) = quoted_string(cx.message) {
         return vec![FixStep::say(format!(
@@ -133,6 +155,31 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             format!("dbt compile --select {node}{}", cx.target_flag()),
         ),
     ]
+}
+
+/// `"x" is not a view` (Postgres, Redshift), `Object found is of type 'VIEW', not specified
+/// type 'TABLE'` (Snowflake): what the warehouse holds against what the statement expected.
+fn wrong_object_kind(message: &str) -> Option<String> {
+    let re = regex_lite::Regex::new(
+        r#"(?i)"?([\w$.]+)"? is not an? (view|table|materialized view|sequence)\b|Object found is of type '(\w+)', not specified type '(\w+)'"#,
+    )
+    .ok()?;
+    let c = re.captures(message)?;
+    Some(match (c.get(1), c.get(2), c.get(3), c.get(4)) {
+        (Some(name), Some(kind), _, _) => {
+            format!(
+                "{} under that name, but not a {}",
+                name.as_str(),
+                kind.as_str()
+            )
+        }
+        (_, _, Some(found), Some(wanted)) => format!(
+            "a {} where the statement wants a {}",
+            found.as_str().to_ascii_lowercase(),
+            wanted.as_str().to_ascii_lowercase()
+        ),
+        _ => return None,
+    })
 }
 
 /// A Python or JavaScript null rendered into the SQL as a name: `Invalid column name 'None'`,

@@ -32,7 +32,40 @@ fn is_failed_test(ctx: &Context<'_>, _: &str) -> bool {
 
 use super::fix::{FixContext, FixStep};
 
+/// A unit test compares the model's output on fixed input rows with the rows it expects: no
+/// warehouse data is involved, and `--store-failures` keeps nothing for it.
+fn unit_test(cx: &FixContext<'_>) -> Option<Vec<FixStep>> {
+    let is_unit = cx.resource_type == Some("unit_test")
+        || cx.message.contains("Failure in unit_test")
+        || cx.message.contains("unit_test.");
+    if !is_unit {
+        return None;
+    }
+    let named = regex_lite::Regex::new(r"Failure in unit_test (\S+)")
+        .ok()
+        .and_then(|re| re.captures(cx.message))
+        .map(|c| c[1].to_string());
+    let test = named.as_deref().unwrap_or(cx.node());
+    Some(vec![
+        FixStep::run(
+            format!(
+                "Run the unit test alone: dbt prints the differences between the rows {test} \
+                 expects and the rows the model returned for its given input"
+            ),
+            format!("dbt test --select {test}{}", cx.target_flag()),
+        ),
+        FixStep::say(
+            "If the model's logic changed on purpose, update the test's `expect` rows in its \
+             YAML; otherwise the change broke it — fix the model. The input rows are the test's \
+             `given`, not the warehouse's data, so no data fix makes it pass",
+        ),
+    ])
+}
+
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
+    if let Some(steps) = unit_test(cx) {
+        return steps;
+    }
     let test = cx.node();
     let mut steps = Vec::new();
     // The test's compiled SQL is the query that returns the failing rows.
