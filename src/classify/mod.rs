@@ -804,4 +804,25 @@ mod tests {
             Category::MissingColumn
         );
     }
+
+    #[test]
+    fn a_function_that_lists_its_signatures_exists_here() {
+        // tests/messages trino-202 and bq-430: the warehouse has the function, the arguments
+        // are of the wrong type.
+        let trino = "TrinoUserError(type=USER_ERROR, name=FUNCTION_NOT_FOUND, message=\"line 2:124: Unexpected parameters (date) for function is_nan. Expected: is_nan(double), is_nan(real)\")";
+        let got = classify(trino, &Context::default());
+        assert_eq!(got.category, Category::SqlError);
+        assert!(got.decided_by.unwrap().contains("is_nan"));
+        let bigquery = "No matching signature for function JSON_EXTRACT_SCALAR for argument types: ARRAY<STRING>, STRING. Supported signature: JSON_EXTRACT_SCALAR(STRING, [STRING]) at [16:5]";
+        assert_eq!(
+            classify(bigquery, &Context::default()).category,
+            Category::SqlError
+        );
+        // A date function's signatures are what warehouses differ on: still the dialect.
+        let date = bigquery.replace("JSON_EXTRACT_SCALAR", "DATE_ADD");
+        assert_eq!(
+            classify(&date, &Context::default()).category,
+            Category::SqlDialect
+        );
+    }
 }

@@ -8,6 +8,8 @@ use super::{
     contract, found_codes_allow, missing_column, sql_dialect, Category, Context, Evidence,
 };
 use crate::adapter::{Adapter, Family};
+use regex_lite::Regex;
+use std::sync::OnceLock;
 
 /// What [`apply`] may change.
 pub(super) struct Verdict {
@@ -38,6 +40,7 @@ pub(super) fn apply(
     boolean_literal_on_tsql(v, adapter);
     keyword_from_elsewhere(v, message, codes);
     postgres_builtin_misused(v);
+    other_signatures_listed(v, message);
     compiled_not_run(v, message);
     generated_against_old_target(v, message, ctx);
 }
@@ -158,6 +161,46 @@ fn postgres_builtin_misused(v: &mut Verdict) {
     if v.category == Category::SqlDialect && builtin {
         v.category = Category::SqlError;
     }
+}
+
+/// The warehouse has the function and lists the argument types it takes (DuckDB's `Candidate
+/// functions:`, Trino's `Expected: is_nan(double)`, BigQuery's `Supported signature:`,
+/// Snowflake's `Invalid argument types for function`): the call exists in this dialect, the
+/// arguments given are of the wrong type — an error in the SQL, not SQL from another warehouse.
+/// Date and time functions stay dialect: their argument types and orders are what warehouses
+/// differ on most (BigQuery's `DATE_ADD` on a TIMESTAMP), as are the functions known to be
+/// another warehouse's.
+fn other_signatures_listed(v: &mut Verdict, message: &str) {
+    if v.category != Category::SqlDialect {
+        return;
+    }
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    let Some(re) = RE
+        .get_or_init(|| {
+            Regex::new(
+                r"(?i)No function matches the given name and argument types '(?P<a>\w+)\((?s:.{0,300}?)Candidate functions|Unexpected parameters \([^)]*\) for function (?P<b>\w+)\. Expected|No matching signature for function (?P<c>[\w.]+)(?s:.{0,300}?)Supported signatures?:|Invalid argument types for function '(?P<d>[^']+)'",
+            )
+            .ok()
+        })
+        .as_ref()
+    else {
+        return;
+    };
+    let Some(found) = re.captures(message) else {
+        return;
+    };
+    let Some(name) = ["a", "b", "c", "d"].iter().find_map(|g| found.name(g)) else {
+        return;
+    };
+    let function = name.as_str().to_ascii_lowercase();
+    let about_time = ["date", "time", "interval", "day", "month", "year", "week"]
+        .iter()
+        .any(|w| function.contains(w));
+    if about_time || sql_dialect::is_foreign_function(&function) {
+        return;
+    }
+    let quote = found.get(0).map_or("", |m| m.as_str()).to_string();
+    v.change(Category::SqlError, quote);
 }
 
 /// The warehouse refused the statement while compiling it (Snowflake's `SQL compilation
