@@ -147,54 +147,311 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         )));
         return steps;
     }
-    if [
-        "too many clients",
-        "too many connections",
-        "connection slots",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
-    {
-        steps.push(FixStep::say(
-            "The warehouse had no free connection for this run: lower the profile's `threads`, or \
-             the number of jobs that connect at once, or raise the server's connection limit",
-        ));
-    } else if [
-        "lock",
-        "concurrent",
-        "serializ",
-        "conflict",
-        "already in use",
-        "modified by a ddl",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
-    {
-        steps.push(FixStep::say(format!(
+    steps.extend(limit_steps(Limit::of(&lower), cx));
+    steps
+}
+
+/// Which limit a resource failure hit. They are lifted by different knobs — a bigger warehouse
+/// does nothing for a fixed size limit, and a longer timeout only makes a full disk fill longer —
+/// so the kind is read before any advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Limit {
+    /// No free connection on the server.
+    Connections,
+    /// Another session held or changed the same table.
+    Contention,
+    /// An embedded database's file (DuckDB) held by another process, or its write-ahead log
+    /// left by one that stopped.
+    DatabaseFile,
+    /// The process running dbt was killed (an orchestrator's memory limit, the OS).
+    ClientKilled,
+    /// The service said to try again: no capacity just then.
+    Transient,
+    /// A quota, rate, bytes-billed or credit limit of the account.
+    Quota,
+    /// Disk or temporary space for intermediate results.
+    Disk,
+    /// A fixed size limit of the engine: statement length, list or parameter count,
+    /// partitions or writers, one value's size. No bigger warehouse lifts it.
+    Size,
+    /// The query is too complex to plan.
+    Complexity,
+    /// Memory while running.
+    Memory,
+    /// Time: a statement or job timeout, a cancel.
+    Time,
+}
+
+impl Limit {
+    /// The kind of limit from the message's words (lower-cased); time when nothing else says.
+    fn of(lower: &str) -> Limit {
+        let says = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+        if says(&[
+            "too many clients",
+            "too many connections",
+            "connection slots",
+        ]) {
+            Limit::Connections
+        } else if says(&["wal playback", "could not set lock on file"]) {
+            Limit::DatabaseFile
+        } else if says(&[
+            "lock",
+            "concurrent",
+            "serializ",
+            "conflict",
+            "already in use",
+            "modified by a ddl",
+            "vacuum is running",
+            "streaming buffer",
+        ]) {
+            Limit::Contention
+        } else if says(&[
+            "return code -9",
+            "exit code 137",
+            "cannot allocate memory",
+            "run memory limits",
+            "killed dbt",
+            "sigkill",
+            "oomkilled",
+        ]) {
+            Limit::ClientKilled
+        } else if says(&[
+            "try again",
+            "please retry",
+            "transient",
+            "could not be scheduled",
+        ]) {
+            Limit::Transient
+        } else if says(&[
+            "quota",
+            "rate limit",
+            "ratelimit",
+            "rate exceeded",
+            "request rate",
+            "too many requests",
+            "throttl",
+            "slowdown",
+            "bytes billed",
+            "bytes scanned",
+            "cpu seconds",
+            "resource monitor",
+            "billing",
+            "sandbox",
+            "capacity is currently not active",
+        ]) {
+            Limit::Quota
+        } else if says(&[
+            "memory limit",
+            "memory_limit_exceeded",
+            "out of memory",
+            "outofmemory",
+        ]) {
+            Limit::Memory
+        } else if says(&[
+            "no space left",
+            "disk",
+            "temp segment",
+            "temp_file_limit",
+            "tablespace",
+            "filegroup",
+            "spill",
+        ]) {
+            Limit::Disk
+        } else if says(&[
+            "too large",
+            "query length",
+            "expressions in a list",
+            "parameters",
+            "maximum columns",
+            "too many partitions",
+            "open writers",
+            "too many parts",
+            "lob size",
+            "length less than or equal",
+            "format requires",
+        ]) {
+            Limit::Size
+        } else if says(&[
+            "too complex",
+            "query planning",
+            "expression services limit",
+            "stack overflow",
+            "use_mark_distinct",
+        ]) {
+            Limit::Complexity
+        } else if says(&[
+            "memory",
+            "resources exceeded",
+            "heap",
+            "allocat",
+            "resource class",
+            "resource constraints",
+            "insufficient resources",
+        ]) {
+            Limit::Memory
+        } else {
+            Limit::Time
+        }
+    }
+}
+
+fn limit_steps(limit: Limit, cx: &FixContext<'_>) -> Vec<FixStep> {
+    let node = cx.node();
+    let family = cx.adapter().family();
+    let say = match limit {
+        Limit::Connections => "The warehouse had no free connection for this run: lower the profile's \
+             `threads`, or the number of jobs that connect at once, or raise the server's connection \
+             limit"
+            .to_string(),
+        Limit::Contention => format!(
             "Another job wrote the same table at the same time: rerun {node} once it finished, and \
              schedule the jobs that write it so they do not overlap"
-        )));
-    } else if lower.contains("quota") || lower.contains("rate") {
-        steps.push(FixStep::say(
-            "A quota or rate limit was hit: rerun later, or lower the run's `threads`",
-        ));
-    } else {
-        let knob = match cx.adapter().family() {
-            Family::Snowflake => "a bigger warehouse for this model (config snowflake_warehouse) or a longer STATEMENT_TIMEOUT_IN_SECONDS",
-            Family::BigQuery => "a longer job_execution_timeout_seconds in the profile, or maximum_bytes_billed",
-            Family::Spark => "a bigger SQL warehouse/cluster for this model",
-            Family::Postgres | Family::Redshift => "a longer statement_timeout for the dbt role, or an index/sort key on the join columns",
-            Family::ClickHouse => "higher max_execution_time / max_memory_usage in the model's settings config",
-            Family::Trino => "a longer query_max_execution_time (a session property), or a bigger cluster or Athena workgroup limit",
-            Family::TSql => "a bigger Fabric capacity or Synapse resource class / DWU for the dbt user",
-            Family::DuckDb => "a higher memory_limit (and fewer threads) in the profile's settings",
-            Family::Oracle => "more TEMP tablespace or a longer resource-manager limit for the dbt user",
-            _ => "more time or memory for this model",
-        };
-        steps.push(FixStep::say(format!(
-            "{node} needed more time or memory than allowed: make it incremental or cheaper, or give \
-             it {knob}"
-        )));
+        ),
+        Limit::DatabaseFile => "The database file is held by another process (a second dbt, \
+             an IDE or notebook with it open) or its write-ahead log (the `.wal` file beside it) was \
+             left by a process that stopped mid-write: close the other process and rerun; if the \
+             log cannot be replayed, back up the `.wal` file and move it away (changes since the \
+             last checkpoint are lost) or restore the database file. Run one writer at a time"
+            .to_string(),
+        Limit::ClientKilled => "The process running dbt was killed, not the query: as a rule the \
+             orchestrator's or container's memory limit (exit 137 / -9). Give the dbt task more \
+             memory, or lower `threads`; a large manifest, many threads and run_query results held \
+             in Jinja are what grow it"
+            .to_string(),
+        Limit::Transient => format!(
+            "The warehouse had no capacity for the query just then and said to try again: rerun \
+             {node}; if it keeps happening at this hour, move the job or give it its own compute"
+        ),
+        Limit::Quota => quota(family),
+        Limit::Disk => format!(
+            "{node} ran out of disk or temporary space for its intermediate results (sorts, joins, \
+             spills) — it is the data's size, not the time: {}. A longer timeout does not help",
+            disk_knob(family)
+        ),
+        Limit::Size => format!(
+            "{node} hit a fixed limit of the warehouse that no bigger warehouse or longer timeout \
+             lifts: {}",
+            size_remedy(cx.message)
+        ),
+        Limit::Complexity => format!(
+            "{node}'s query is too complex for the planner: split its CTEs or nested subqueries \
+             into models of their own (materialized as tables), or move a CTE used several times \
+             into one; long CASE or IN lists generated by a macro belong in a joined table"
+        ),
+        Limit::Memory => format!(
+            "{node} needed more memory than allowed: reduce what it holds at once (filter before \
+             joining, pre-aggregate, make it incremental), or give it {}",
+            memory_knob(family)
+        ),
+        Limit::Time => format!(
+            "{node} needed more time than allowed: make it incremental or cheaper, or give it {}",
+            time_knob(family)
+        ),
+    };
+    vec![FixStep::say(say)]
+}
+
+fn quota(family: Family) -> String {
+    let knob = match family {
+        Family::BigQuery => "maximum_bytes_billed in the profile, the project's quotas, or a partition filter so the model scans less",
+        Family::Snowflake => "the resource monitor's credit quota (ACCOUNTADMIN), or a cheaper model",
+        Family::Trino => "the Athena workgroup's bytes-scanned limit, or a partition filter so the model scans less",
+        Family::TSql => "the Fabric capacity (resumed, or a bigger SKU)",
+        _ => "the account's limit, or a model that scans less",
+    };
+    format!(
+        "A quota, rate or cost limit of the account was hit, not a fault in the SQL: for a rate, \
+         rerun later or lower the run's `threads`; for a cost or size quota, {knob}"
+    )
+}
+
+fn disk_knob(family: Family) -> &'static str {
+    match family {
+        Family::Postgres => "free disk on the server or raise temp_file_limit, and join on indexed columns so less is sorted",
+        Family::Redshift => "choose DISTKEY/SORTKEY on the join columns so less is redistributed and spilled, or filter earlier; a WLM rule on disk use may be what cancelled it",
+        Family::Oracle => "more TEMP tablespace for the dbt user, or fewer rows sorted at once",
+        Family::TSql => "more space in the filegroup (or DWU), or fewer rows written at once",
+        Family::DuckDb => "free disk where temp_directory points (or set it to a bigger disk), or a lower memory_limit with fewer threads",
+        _ => "free space on the warehouse's disk, or fewer rows sorted and joined at once (filter earlier, make it incremental)",
     }
-    steps
+}
+
+fn memory_knob(family: Family) -> &'static str {
+    match family {
+        Family::Snowflake => "a bigger warehouse for this model (config snowflake_warehouse)",
+        Family::BigQuery => "fewer rows per OVER() partition or per ORDER BY (BigQuery sorts them on one worker), or a reservation",
+        Family::Spark => "a bigger SQL warehouse/cluster for this model",
+        Family::Postgres | Family::Redshift => "more work_mem for the dbt role, or a sort key on the join columns",
+        Family::ClickHouse => "a higher max_memory_usage, or max_bytes_before_external_group_by, in the model's settings config",
+        Family::Trino => "a higher query_max_memory_per_node (a session property), or a bigger cluster",
+        Family::TSql => "a bigger resource class / DWU for the dbt user, or Fabric capacity",
+        Family::DuckDb => "a higher memory_limit (and fewer threads) in the profile's settings",
+        Family::Oracle => "a larger PGA for the dbt user's sessions",
+        _ => "more memory for this model",
+    }
+}
+
+fn time_knob(family: Family) -> &'static str {
+    match family {
+        Family::Snowflake => "a bigger warehouse for this model (config snowflake_warehouse) or a longer STATEMENT_TIMEOUT_IN_SECONDS",
+        Family::BigQuery => "a longer job_execution_timeout_seconds in the profile",
+        Family::Spark => "a bigger SQL warehouse/cluster for this model",
+        Family::Postgres | Family::Redshift => "a longer statement_timeout for the dbt role, or an index/sort key on the join columns",
+        Family::ClickHouse => "a higher max_execution_time in the model's settings config",
+        Family::Trino => "a longer query_max_execution_time (a session property), or a bigger cluster",
+        Family::TSql => "a bigger Fabric capacity or Synapse resource class / DWU for the dbt user",
+        Family::DuckDb => "fewer threads competing for it, or a smaller model",
+        Family::Oracle => "a longer resource-manager limit for the dbt user",
+        _ => "more time for this model",
+    }
+}
+
+/// What to do about a fixed size limit, by which one the message names.
+fn size_remedy(message: &str) -> &'static str {
+    let lower = message.to_ascii_lowercase();
+    let says = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    if says(&["partitions", "open writers", "too many parts"]) {
+        "it writes too many partitions at once — partition by a coarser value (month instead of \
+         day), or build it incrementally so each run writes fewer partitions"
+    } else if says(&["lob size", "16777216", "16 mb", "document"]) {
+        "one value grew past the per-value size limit — an aggregation (array_agg, listagg, \
+         object_agg) collecting too much into one row; split it by a key or keep the rows apart"
+    } else if says(&["parameters", "format requires"]) {
+        "a statement carried more bound values than the driver allows — for a seed, a smaller \
+         batch (fewer rows per INSERT) or `dbt seed` of a smaller file; for a model, values from \
+         a table instead of a long literal list"
+    } else if says(&["columns"]) {
+        "it reads more columns than the engine allows — select the columns it needs instead of `*`"
+    } else {
+        "the SQL dbt sent is too long — a long IN list or loop a macro or variable expanded, or a \
+         seed inserted in one statement. Put the values in a table (a seed) and join it, or split \
+         the model"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Limit;
+
+    /// Real messages from tests/messages (tuning set), lower-cased as `fix` reads them.
+    #[test]
+    fn each_limit_is_told_apart() {
+        let cases = [
+            ("000630 (57014): Statement reached its statement or warehouse timeout of 120 second(s) and was canceled.", Limit::Time),
+            ("Code: 241. DB::Exception: Memory limit (total) exceeded: would use 18.63 GiB, located on disk default (MEMORY_LIMIT_EXCEEDED)", Limit::Memory),
+            ("ORA-01652: unable to extend temp segment by 128 in tablespace TEMP", Limit::Disk),
+            ("Query (3562469) cancelled by WLM abort action of Query Monitoring Rule \"Max_Query_Mem_On_Disk\".", Limit::Disk),
+            ("001795 (42601): SQL compilation error: maximum number of expressions in a list exceeded, expected at most 16,384, got 74,646", Limit::Size),
+            ("Too many partitions produced by query, allowed 4000, query produces at least 4272 partitions", Limit::Size),
+            ("Resources exceeded during query execution: Not enough resources for query planning - too many subqueries or query is too complex.", Limit::Complexity),
+            ("Query exceeded limit for bytes billed: 1000000000. 2000000000 or higher required.", Limit::Quota),
+            ("[INTERNAL_ERROR] Query could not be scheduled: HTTP Response code: 503. Please try again later.", Limit::Transient),
+            ("Task exited with return code -9.", Limit::ClientKilled),
+            ("Exception in WAL playback: Catalog Error: Table with name customers__dbt_tmp does not exist!", Limit::DatabaseFile),
+            ("deadlock detected", Limit::Contention),
+        ];
+        for (message, want) in cases {
+            assert_eq!(Limit::of(&message.to_ascii_lowercase()), want, "{message}");
+        }
+    }
 }
