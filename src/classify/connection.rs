@@ -173,6 +173,9 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         }
     }
     if steps.is_empty() {
+        steps.extend(profile_field(cx.message).map(FixStep::say));
+    }
+    if steps.is_empty() {
         steps.extend(what_failed(cx.message).map(FixStep::say));
     }
     steps.push(FixStep::run(
@@ -181,6 +184,10 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     ));
     steps
 }
+
+const NO_ANSWER: &str = "No server answered at this target's host and port from where dbt ran: \
+     check `host:` and `port:`, that the server (or the SQL warehouse / cluster) is up, and that \
+     the job's network may reach it (firewall, VPN, the warehouse's IP allow-list)";
 
 /// Which part of connecting failed, from the words of the message, and the first thing to check
 /// for it. The first entry whose words occur wins: specific causes (a lock, a driver, a name that
@@ -239,6 +246,170 @@ const CONNECT_STEPS: &[(&[&str], &str)] = &[
          the other process, or keep the .duckdb file on a local disk",
     ),
     (
+        &["not yet supported by dbt fusion", "unknown variant"],
+        "dbt Fusion does not support this adapter (the message lists the ones it does): run this \
+         project with dbt Core and its adapter package until it does",
+    ),
+    (
+        &["fatal: role", "fatal:  role"],
+        "The user in profiles.yml does not exist on this server (`user:` of this target): fix \
+         the name, or as an admin CREATE ROLE <user> LOGIN PASSWORD '…';",
+    ),
+    (
+        &["fatal: database", "fatal:  database"],
+        "The database in profiles.yml (`dbname:` of this target) does not exist on this server: \
+         fix the name (`\\l` in psql lists them), or create it",
+    ),
+    (
+        &[
+            "while scanning",
+            "mapping values are not allowed",
+            "could not find expected ':'",
+            "failed to parse profiles.yml",
+            "error while trying to read your profiles.yml",
+            "found character that cannot start any token",
+        ],
+        "profiles.yml is not valid YAML at the line the message quotes: a value that starts \
+         with `{`, `` ` ``, `*`, `%` or `@` must be quoted (`password: \"{abc123\"`), a key needs a \
+         space after its colon, and indentation must be spaces, the same under each target. \
+         Fix the line, then `dbt debug` reads the file again",
+    ),
+    (
+        &["target not specified in profile"],
+        "The profile has no `target:` key saying which of its outputs to use: add `target: \
+         <name of an output>` at the profile's top level, beside `outputs:` (or pass --target)",
+    ),
+    (
+        &["is not permitted to log in"],
+        "The user in profiles.yml is a role without LOGIN: as an admin, ALTER ROLE <dbt user> \
+         LOGIN; (or connect as a role that has it)",
+    ),
+    (
+        &["in a read-only transaction"],
+        "dbt is connected to a read-only server (a standby/replica, or a session forced \
+         read-only): point `host:` in this target at the primary, or the writer endpoint",
+    ),
+    (
+        &["mfa with totp", "multi-factor", "duo security", "mfa "],
+        "The user has multi-factor authentication, which a job cannot answer: give the job a \
+         service user with key-pair authentication (`private_key_path`/`private_key` in \
+         profiles.yml) instead of a person's password",
+    ),
+    (
+        &["not listed in the access token", "is not listed in the access token"],
+        "The role in profiles.yml is not among the roles the OAuth token was issued for: use a \
+         role the token's scope lists (session:role:<ROLE>), or ask the OAuth admin to add it",
+    ),
+    (
+        &[
+            "default credentials were not found",
+            "could not automatically determine credentials",
+            "reauthentication is needed",
+            "application default credentials",
+        ],
+        "No Google credentials where dbt ran: locally run `gcloud auth application-default \
+         login`; in a job, use `method: service-account` with `keyfile:` (or workload identity) \
+         in this target of profiles.yml, and set GOOGLE_APPLICATION_CREDENTIALS where the job \
+         runs",
+    ),
+    (
+        &["unable to locate credentials", "no credentials found"],
+        "No AWS credentials where dbt ran: set AWS_PROFILE (and `aws_profile_name:` in the \
+         profile), the AWS_ACCESS_KEY_ID/SECRET pair, or the job's instance or task role",
+    ),
+    (
+        &[
+            "environmentcredential authentication unavailable",
+            "unsupported authentication method",
+            "sql authentication is not supported",
+            "azure active directory application's client secret",
+        ],
+        "The profile's `authentication:` does not match what the server accepts: Fabric takes \
+         Microsoft Entra ID only (ServicePrincipal with tenant_id, client_id and client_secret, \
+         or CLI after `az login`), not SQL logins; EnvironmentCredential needs AZURE_TENANT_ID, \
+         AZURE_CLIENT_ID and AZURE_CLIENT_SECRET set where dbt runs",
+    ),
+    (
+        &["incorrect padding"],
+        "A key in the profile is not valid base64 (as a rule the private key: pasted without \
+         its line breaks, or cut short): give the whole PEM file by `private_key_path`, or the \
+         key with its BEGIN/END lines intact",
+    ),
+    (
+        &[
+            "ora-12514",
+            "ora-12541",
+            "ora-12505",
+            "dpy-6000",
+            "dpy-6005",
+            "dpy-4000",
+            "tnsnames.ora",
+        ],
+        "The Oracle listener does not know the service the profile asks for (or none listens at \
+         that host and port): check `host:`, `port:` and `service:` in profiles.yml against \
+         `lsnrctl status` or tnsnames.ora (TNS_ADMIN), and the database is open",
+    ),
+    (
+        &["dpy-3010", "dpy-3001", "thick mode", "oracle client library"],
+        "python-oracledb's thin mode cannot talk to this server (an old version, or Native \
+         Network Encryption): use thick mode — install Oracle Instant Client where dbt runs and \
+         set ORA_PYTHON_DRIVER_TYPE=thick (with LD_LIBRARY_PATH to the client)",
+    ),
+    (
+        &["unexpected packet from server"],
+        "ClickHouse answered in another protocol than the client speaks: the port is the HTTP \
+         one for a native driver or the reverse — `port:` 9000 (9440 secure) is native, 8123 \
+         (8443 secure) is HTTP; match `driver:` and `secure:` in profiles.yml",
+    ),
+    (
+        &["unknown cluster", "default cluster"],
+        "The Materialize cluster the profile or the role uses does not exist: set `cluster:` in \
+         profiles.yml to one that `SHOW CLUSTERS` lists, or ALTER ROLE <role> SET cluster TO \
+         <cluster>;",
+    ),
+    (
+        &["unity catalog is not enabled", "uc_not_enabled", "hive metastore federation"],
+        "The cluster or catalog the profile names is outside Unity Catalog: point `http_path` at \
+         a UC-enabled SQL warehouse or cluster (access mode shared or single user), or set \
+         `catalog:` to a Unity Catalog catalog",
+    ),
+    (
+        &[
+            "corrupt database file",
+            "failure while replaying wal",
+            "storage version",
+            "serialized with an older version",
+            "supported version of duckdb",
+        ],
+        "DuckDB cannot read its database file: it was written by another DuckDB version (the \
+         message names it) or damaged. Open it with that version and EXPORT DATABASE, then \
+         IMPORT DATABASE with this one — or, if dbt built all of it, delete the file and rebuild",
+    ),
+    (
+        &["in read-only mode", "different configuration than existing connections"],
+        "DuckDB opened the database in a mode this run cannot use: another connection (or the \
+         profile's `attach:`) opened the same file read-only or with other settings. Use one \
+         configuration for the file, and a file path (not `:memory:`) when it must be written",
+    ),
+    (
+        &["address already in use"],
+        "A port the login needs is taken (the OAuth callback's, or the server's): another dbt or \
+         browser login is still waiting — close it and rerun, or use a non-interactive \
+         authentication (a token or key) in jobs",
+    ),
+    (
+        &["dbt_cloud.yml"],
+        "The dbt Cloud CLI needs its credentials file: download dbt_cloud.yml from dbt Cloud \
+         (Account settings → CLI) into ~/.dbt/, or use dbt Core with a profiles.yml",
+    ),
+    (
+        &["server closed the connection unexpectedly", "connection is broken"],
+        "The server ended the session mid-query: it restarted, a proxy or firewall cut an idle or \
+         long connection, or it killed the backend (out of memory). The server's log says which; \
+         rerun, and for long models set keepalives (keepalives_idle in the profile) or a shorter \
+         path through the proxy",
+    ),
+    (
         &[
             "can't open lib",
             "data source name not found",
@@ -271,6 +442,8 @@ const CONNECT_STEPS: &[(&[&str], &str)] = &[
          bundle (REQUESTS_CA_BUNDLE, sslrootcert, the adapter's TLS settings) rather than turning \
          verification off",
     ),
+    // Before "expired": `timeout expired` is the network, not a credential.
+    (&["timeout expired", "timed out", "request timeout"], NO_ANSWER),
     (
         &["expired"],
         "The credential expired: create or refresh it (a new personal access token, `gcloud auth \
@@ -312,9 +485,7 @@ const CONNECT_STEPS: &[(&[&str], &str)] = &[
             "ip address",
             "not allowed to access",
         ],
-        "No server answered at this target's host and port from where dbt ran: check `host:` and \
-         `port:`, that the server (or the SQL warehouse / cluster) is up, and that the job's \
-         network may reach it (firewall, VPN, the warehouse's IP allow-list)",
+        NO_ANSWER,
     ),
 ];
 
@@ -324,4 +495,103 @@ fn what_failed(message: &str) -> Option<&'static str> {
         .iter()
         .find(|(words, _)| words.iter().any(|w| lower.contains(w)))
         .map(|(_, say)| *say)
+}
+
+/// dbt's profile validation names the key: `Credentials in profile "p", target "dev" invalid:
+/// 'database' is a required property`, `… invalid: '5432' is not of type 'integer'`, `Must
+/// specify `host` in profile`, Fusion's ``In file `profiles.yml`, field `account` is required``.
+/// The step says which key and what it needs.
+fn profile_field(message: &str) -> Option<String> {
+    let between = |after: &str, until: char| {
+        message
+            .split_once(after)
+            .and_then(|(_, rest)| rest.split_once(until))
+            .map(|(v, _)| v.trim().to_string())
+    };
+    let target = between("target \"", '"')
+        .map(|t| format!(" (target `{t}`)"))
+        .unwrap_or_default();
+    if let Some((head, _)) = message.split_once(" is a required property") {
+        // `… invalid: 'database' is a required property`: the key is the last quoted word.
+        let key = head.rsplit('\'').nth(1)?;
+        return Some(format!(
+            "This target of profiles.yml{target} has no `{key}:` — the adapter requires it: add \
+             it under the target's other keys"
+        ));
+    }
+    if let Some(key) = between("field `", '`').filter(|_| message.contains("` is required")) {
+        return Some(format!(
+            "profiles.yml's target has no `{key}:`, which this adapter requires: add it"
+        ));
+    }
+    if let Some(key) = between("Must specify `", '`').or_else(|| between("Must specify ", ' ')) {
+        let key = key.trim_matches('`');
+        return Some(format!(
+            "This target of profiles.yml{target} has no `{key}:`: add it"
+        ));
+    }
+    let (head, kind) = message.split_once(" is not of type '")?;
+    let kind = kind.split('\'').next()?;
+    let value = head
+        .rsplit_once("invalid: ")
+        .map_or(head, |(_, v)| v)
+        .trim();
+    let advice = if value.contains("${") {
+        format!(
+            "profiles.yml is not a shell script: `${{…}}` is not substituted. Write \
+             `{{{{ env_var('NAME') }}}}`{}",
+            if kind == "integer" {
+                " with `| int`"
+            } else {
+                ""
+            }
+        )
+    } else if kind == "integer" {
+        "a value from env_var() is a string: write `{{ env_var('NAME') | int }}` (or \
+         `as_number`), or the number without quotes"
+            .to_string()
+    } else {
+        format!("give it as a {kind} (quoted, on one line)")
+    };
+    Some(format!(
+        "A value in this target of profiles.yml{target}, {value}, is not of type {kind}: {advice}"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{profile_field, what_failed};
+
+    /// Real messages from tests/messages (tuning set): core-222, pg-410, core-640, fusion-416,
+    /// spark-403.
+    #[test]
+    fn the_profile_key_dbt_names_is_the_step() {
+        let required = profile_field("Credentials in profile \"flink_profile\", target \"dev\" invalid: 'database' is a required property").unwrap();
+        assert!(
+            required.contains("`database:`") && required.contains("`dev`"),
+            "{required}"
+        );
+        let port = profile_field("Credentials in profile \"PROFILE_NAME\", target: 'dev', invalid: '5432' is not of type 'integer'").unwrap();
+        assert!(port.contains("| int"), "{port}");
+        let shell = profile_field("Runtime Error Credentials in profile \"at_trade_pulse\", target \"dev\" invalid: '${POSTGRES_PORT}' is not of type 'integer'").unwrap();
+        assert!(shell.contains("not substituted"), "{shell}");
+        let fusion =
+            profile_field("dbt1005: In file `profiles.yml`, field `account` is required.").unwrap();
+        assert!(fusion.contains("`account:`"), "{fusion}");
+        let spark = profile_field("Runtime Error Credentials in profile \"de_team_lakehouse\", target \"prod\" invalid: Runtime Error Must specify `host` in profile").unwrap();
+        assert!(
+            spark.contains("`host:`") && spark.contains("`prod`"),
+            "{spark}"
+        );
+        assert_eq!(
+            profile_field("FATAL: password authentication failed for user \"dbt\""),
+            None
+        );
+    }
+
+    #[test]
+    fn a_timeout_is_not_an_expired_credential() {
+        let said = what_failed("connection to server failed: timeout expired").unwrap();
+        assert!(said.contains("No server answered"), "{said}");
+    }
 }

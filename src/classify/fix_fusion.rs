@@ -31,8 +31,21 @@ pub(super) fn code(message: &str) -> Option<u32> {
 pub(super) fn adapt(cx: &FixContext<'_>, steps: Vec<FixStep>) -> Vec<FixStep> {
     let category = cx.category.unwrap_or(Category::Other);
     let mut out: Vec<FixStep> = steps.into_iter().map(rewrite).collect();
+    let deprecation = cx.message.to_ascii_lowercase().contains("deprecat");
     let static_analysis = code(cx.message).is_some_and(|c| c < 1000);
-    if static_analysis {
+    // Turning the analysis off is for its false positives about SQL, never for a YAML or
+    // config deprecation that happens to carry a low code.
+    let about_sql = matches!(
+        category,
+        Category::SqlError
+            | Category::SqlDialect
+            | Category::MissingColumn
+            | Category::MissingRelation
+            | Category::Data
+            | Category::SchemaDrift
+            | Category::Contract
+    );
+    if static_analysis && about_sql && !deprecation {
         // Nothing reached the warehouse: the position is Fusion's.
         for step in &mut out {
             step.say = step
@@ -58,10 +71,9 @@ pub(super) fn adapt(cx: &FixContext<'_>, steps: Vec<FixStep>) -> Vec<FixStep> {
             ),
         );
     }
-    if matches!(category, Category::Compilation | Category::Dependency)
-        && !static_analysis
-        && (code(cx.message).is_some_and(|c| (1000..1200).contains(&c))
-            || cx.message.to_ascii_lowercase().contains("deprecat"))
+    let autofix_code = code(cx.message).is_some_and(|c| AUTOFIX_CODES.contains(&c));
+    if deprecation
+        || (matches!(category, Category::Compilation | Category::Dependency) && autofix_code)
     {
         out.push(FixStep::run(
             "dbt-autofix rewrites most dbt Core-only YAML, config and Jinja that Fusion refuses \
@@ -72,6 +84,13 @@ pub(super) fn adapt(cx: &FixContext<'_>, steps: Vec<FixStep>) -> Vec<FixStep> {
     }
     out
 }
+
+/// The Fusion codes of what dbt-autofix rewrites: YAML and config Fusion reads more strictly
+/// than Core (invalid configuration, serialisation, duplicate and unused config keys, a mangled
+/// ref or source call) and packages (compatibility warnings, renamed, unpinned, mismatched).
+/// Not a missing ref or source (1048), a disabled node, a cycle or a credential: autofix
+/// rewrites none of those.
+const AUTOFIX_CODES: [u32; 9] = [1005, 1013, 1059, 1060, 1065, 1069, 1076, 1077, 1080];
 
 /// `pip install dbt-x`, `pip install --force-reinstall …`: Fusion has no pip packages.
 fn rewrite(step: FixStep) -> FixStep {
@@ -136,5 +155,36 @@ mod tests {
         assert_eq!(code("models/dbt_orders.sql"), None);
         assert_eq!(code("dbt 1.8.0"), None);
         assert_eq!(code("dbt12345"), None);
+    }
+
+    /// dbt-autofix and `--static-analysis off` only where they act on the failure.
+    #[test]
+    fn fusion_remedies_only_where_they_apply() {
+        use crate::classify::{fixes, Category, FixContext};
+        let says = |category, message| {
+            fixes(&FixContext {
+                category: Some(category),
+                message,
+                node_name: Some("fct_orders"),
+                ..FixContext::default()
+            })
+            .iter()
+            .map(|s| format!("{} {}", s.say, s.run.as_deref().unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join("\n")
+        };
+        let missing_ref = says(
+            Category::Compilation,
+            "error: dbt1048: Model 'fct_orders' depends on a node named 'stg_order' which was not found",
+        );
+        assert!(!missing_ref.contains("dbt-autofix"), "{missing_ref}");
+        let deprecated = says(
+            Category::Compilation,
+            "warning: dbt0102: Deprecated test config 'severity' at the top level",
+        );
+        assert!(deprecated.contains("dbt-autofix"), "{deprecated}");
+        assert!(!deprecated.contains("static-analysis off"), "{deprecated}");
+        let column = says(Category::MissingColumn, "error: dbt0227: No column amount found");
+        assert!(column.contains("static-analysis off"), "{column}");
     }
 }
