@@ -90,6 +90,145 @@ pub(super) const RULES: &[Rule] = &[
 use super::fix::{FixContext, FixStep};
 use crate::adapter::Family;
 
+/// The value a conversion error quotes: Snowflake's `Numeric value 'N/A' is not recognized`,
+/// `Timestamp '2024-01-05T10:00' is not recognized`, DuckDB's `Could not convert string '$3' to
+/// INT32`, Postgres' `invalid input syntax for type integer: "12.5"`, BigQuery's `Bad int64
+/// value: abc`.
+fn quoted_value(message: &str) -> Option<String> {
+    const BEFORE: [&str; 9] = [
+        "value '",
+        "string '",
+        "Timestamp '",
+        "Date '",
+        "Time '",
+        "Boolean '",
+        "Can't parse '",
+        "Could not parse '",
+        "Cannot cast ",
+    ];
+    let quoted = BEFORE.iter().find_map(|b| {
+        let (_, rest) = message.split_once(b)?;
+        // `Cannot cast VARCHAR 'x' to …`: the type's name comes first.
+        let rest = match *b {
+            "Cannot cast " => rest
+                .trim_start_matches(|c: char| c.is_ascii_uppercase() || c == ' ')
+                .strip_prefix('\'')?,
+            _ => rest,
+        };
+        rest.split_once('\'').map(|(v, _)| v.to_string())
+    });
+    let after = |label: &str, until: &[char]| {
+        let (_, rest) = message.split_once(label)?;
+        let rest = rest.trim_start().trim_start_matches('"');
+        let end = rest.find(until).unwrap_or(rest.len());
+        Some(rest[..end].to_string())
+    };
+    quoted
+        .or_else(|| {
+            let (_, rest) = message.split_once("invalid input syntax for type ")?;
+            let (_, value) = rest.split_once(": \"")?;
+            value.split_once('"').map(|(v, _)| v.to_string())
+        })
+        .or_else(|| {
+            [
+                "Bad int64 value: ",
+                "Bad double value: ",
+                "Bad numeric value: ",
+            ]
+            .iter()
+            .find_map(|l| after(l, &[';', '\n', ' ']))
+        })
+        .filter(|v| v.chars().count() <= 80)
+}
+
+/// A remedy read from a value's shape.
+#[derive(Debug, PartialEq)]
+enum Shape {
+    /// The value stands for a missing one (an empty string, `N/A`).
+    Missing(String),
+    /// Every value may be written this way (a currency sign, an ISO `T`): a lenient cast would
+    /// null the column.
+    Format(String),
+}
+
+/// What a value's shape says about a conversion that failed: a currency sign or a thousands
+/// separator, an empty string or a written-out null, an ISO `T` or a missing part in a time,
+/// a decimal cast to an integer. None when the shape says nothing (then it may be a few bad
+/// rows, and a lenient cast is a fair remedy).
+fn shape_remedy(value: &str, to_integer: bool, family: Family) -> Option<Shape> {
+    let v = value.trim();
+    let numeric_body = v
+        .trim_start_matches(['$', '€', '£', '-', '+'])
+        .replace(',', "");
+    let numeric =
+        !numeric_body.is_empty() && numeric_body.chars().all(|c| c.is_ascii_digit() || c == '.');
+    if numeric && (v.starts_with(['$', '€', '£']) || v.contains(',')) {
+        return Some(Shape::Format(format!(
+            "it carries a currency sign or a thousands separator — strip them before the cast: \
+             cast(replace(replace(col, '{}', ''), ',', '') as numeric)",
+            v.chars()
+                .next()
+                .filter(|c| !c.is_ascii_digit())
+                .unwrap_or('$')
+        )));
+    }
+    if v.is_empty() {
+        return Some(Shape::Missing(
+            "it is an empty string — write nullif(col, '') inside the cast".into(),
+        ));
+    }
+    let lower = v.to_ascii_lowercase();
+    if ["n/a", "na", "null", "none", "nan", "-", "#n/a", "undefined"].contains(&lower.as_str()) {
+        return Some(Shape::Missing(format!(
+            "'{v}' stands for a missing value — write nullif(col, '{v}') inside the cast, or \
+             turn it into NULL where the data is loaded"
+        )));
+    }
+    if numeric && to_integer && v.contains('.') && !v.starts_with('.') {
+        return Some(Shape::Format(
+            "it has decimals and was cast to an integer — cast to a numeric/decimal type, or \
+             round it first (cast(round(cast(col as numeric)) as integer))"
+                .into(),
+        ));
+    }
+    let date_like = v.len() >= 8
+        && v.chars().filter(|c| c.is_ascii_digit()).count() >= 6
+        && (v.contains('-') || v.contains('/') || v.contains(':'));
+    if date_like {
+        return Some(Shape::Format(format!(
+            "it is a date or time in a format the default parser does not read — parse it with \
+             its format written out: {}",
+            parse_with_format(family)
+        )));
+    }
+    None
+}
+
+fn parse_with_format(family: Family) -> &'static str {
+    match family {
+        Family::Snowflake => {
+            "TO_TIMESTAMP(col, 'YYYY-MM-DD\"T\"HH24:MI') (or TO_DATE(col, 'DD/MM/YYYY'))"
+        }
+        Family::BigQuery => {
+            "PARSE_TIMESTAMP('%Y-%m-%dT%H:%M', col) (or PARSE_DATE('%d/%m/%Y', col))"
+        }
+        Family::Postgres | Family::Redshift => {
+            "to_timestamp(col, 'YYYY-MM-DD\"T\"HH24:MI') (or to_date(col, 'DD/MM/YYYY'))"
+        }
+        Family::DuckDb => "strptime(col, '%Y-%m-%dT%H:%M') (or '%d/%m/%Y')",
+        Family::Spark => {
+            "to_timestamp(col, \"yyyy-MM-dd'T'HH:mm\") (or to_date(col, 'dd/MM/yyyy'))"
+        }
+        Family::Trino => "date_parse(col, '%Y-%m-%dT%H:%i') (or '%d/%m/%Y')",
+        Family::TSql => "CONVERT(datetime2, col, 126) for ISO 8601 (or style 103 for dd/mm/yyyy)",
+        Family::ClickHouse => "parseDateTimeBestEffort(col) (or parseDateTime(col, '%d/%m/%Y'))",
+        Family::Oracle => {
+            "TO_TIMESTAMP(col, 'YYYY-MM-DD\"T\"HH24:MI') (or TO_DATE(col, 'DD/MM/YYYY'))"
+        }
+        _ => "the warehouse's to_timestamp/parse function with the format the values use",
+    }
+}
+
 pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
     let lower = cx.message.to_ascii_lowercase();
     let a = cx.adapter();
@@ -147,6 +286,17 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
         steps.push(FixStep::say(
             "A key appears twice: deduplicate before inserting and add a unique test on the key",
         ));
+    } else if lower.contains("out of range for type integer")
+        || lower.contains("out of range for type int")
+        || lower.contains("arithmetic overflow error converting expression to data type int")
+        || lower.contains("integer out of range")
+    {
+        steps.push(FixStep::say(format!(
+            "A number grew past the 32-bit INTEGER range (about 2.1 billion): cast it to BIGINT in \
+             {} (a sum, a count or an id that outgrew its type), and widen the table's column \
+             if it exists already",
+            cx.node()
+        )));
     } else if let Some((view, file, excerpt, rows)) = cx.origin {
         if let Some(rows) = rows {
             steps.push(FixStep::run(
@@ -183,11 +333,32 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             }
             _ => "TRY_CAST(value AS type)",
         };
-        steps.push(FixStep::say(format!(
-            "A value did not fit its type: find the rows with the value the message quotes and fix \
-             them where they come from — or convert leniently with {try_cast} (or dbt.safe_cast), \
-             which turns every value that does not convert into NULL"
-        )));
+        let value = quoted_value(cx.message);
+        let to_integer = lower.contains("int");
+        let shape = value
+            .as_deref()
+            .and_then(|v| shape_remedy(v, to_integer, a.family()));
+        match (value, shape) {
+            (Some(value), Some(Shape::Missing(remedy))) => steps.push(FixStep::say(format!(
+                "The value '{value}' did not convert: {remedy}"
+            ))),
+            (Some(value), Some(Shape::Format(remedy))) => steps.push(FixStep::say(format!(
+                "The value '{value}' did not convert, and its shape says why: {remedy}. When \
+                 every row is written this way, a lenient {try_cast} is no fix — it would turn \
+                 the whole column into NULL"
+            ))),
+            (value, _) => {
+                let which = value.map_or("the value the message quotes".to_string(), |v| {
+                    format!("'{v}'")
+                });
+                steps.push(FixStep::say(format!(
+                    "A value did not fit its type: find the rows with {which} and fix them where \
+                     they come from. Only when a few rows are bad, convert leniently with \
+                     {try_cast} (or dbt.safe_cast), which turns every value that does not \
+                     convert into NULL"
+                )));
+            }
+        }
     }
     steps.push(FixStep::say(
         "If the model's SQL did not change since its last good run, the data did: check what \
@@ -195,4 +366,52 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
          before this model",
     ));
     steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{quoted_value, shape_remedy, Shape};
+    use crate::adapter::Family;
+
+    #[test]
+    fn reads_the_value_a_conversion_error_quotes() {
+        let cases = [
+            (
+                "100038 (22018): Numeric value 'N/A' is not recognized",
+                "N/A",
+            ),
+            (
+                "Timestamp '2024-01-05T10:00' is not recognized",
+                "2024-01-05T10:00",
+            ),
+            (
+                "Conversion Error: Could not convert string '$3.50' to INT32",
+                "$3.50",
+            ),
+            ("invalid input syntax for type integer: \"12.5\"", "12.5"),
+            ("Bad int64 value: abc; while reading", "abc"),
+            ("Cannot cast VARCHAR 'x1' to INTEGER", "x1"),
+        ];
+        for (message, want) in cases {
+            assert_eq!(quoted_value(message).as_deref(), Some(want), "{message}");
+        }
+        assert_eq!(quoted_value("division by zero"), None);
+    }
+
+    #[test]
+    fn a_value_s_shape_names_the_systematic_remedy() {
+        let said = |v| match shape_remedy(v, true, Family::Snowflake) {
+            Some(Shape::Missing(s) | Shape::Format(s)) => s,
+            None => String::new(),
+        };
+        assert!(said("$11.99").contains("replace("));
+        assert!(said("1,204").contains("replace("));
+        assert!(said("N/A").contains("nullif(col, 'N/A')"));
+        assert!(said("12.5").contains("numeric"));
+        assert!(said("2024-01-05T10:00").contains("TO_TIMESTAMP"));
+        // Nothing in `abc` says why: a few bad rows, for all we know.
+        assert_eq!(shape_remedy("abc", true, Family::Snowflake), None);
+        // Decimals are the trouble only when the target is an integer.
+        assert_eq!(shape_remedy("12.5", false, Family::Snowflake), None);
+    }
 }

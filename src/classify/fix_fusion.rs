@@ -184,7 +184,10 @@ mod tests {
         );
         assert!(deprecated.contains("dbt-autofix"), "{deprecated}");
         assert!(!deprecated.contains("static-analysis off"), "{deprecated}");
-        let column = says(Category::MissingColumn, "error: dbt0227: No column amount found");
+        let column = says(
+            Category::MissingColumn,
+            "error: dbt0227: No column amount found",
+        );
         assert!(column.contains("static-analysis off"), "{column}");
     }
 }
