@@ -4,7 +4,8 @@
 //! out; the Markdown report and the share link when the page asks. Between messages it keeps, under the load's id, what the view handed to the page leaves
 //! out — node details, whole skipped lists, what the share link is made from — and answers
 //! questions about that view only. The page may terminate it at any time (that is how a load is
-//! cancelled) and start a fresh one.
+//! cancelled) and start a fresh one. Its one message listener (gloo's) is installed for the
+//! worker's whole life, so it is never removed.
 
 use std::cell::RefCell;
 
@@ -15,6 +16,7 @@ use dbt_triage::layout;
 use dbt_triage::report;
 use dbt_triage::share;
 use dbt_triage::view::{self, ProjectView, ViewNode};
+use gloo_events::EventListener;
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -99,8 +101,8 @@ pub fn start() {
             text: format!("the analysis stopped unexpectedly: {info}"),
         });
     }));
-    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| {
-        let data = e.data();
+    EventListener::new(&scope(), "message", |e| {
+        let data = e.unchecked_ref::<MessageEvent>().data();
         if let Some(text) = data.as_string() {
             match serde_json::from_str::<Request>(&text) {
                 Ok(request) => post(&answer(request)),
@@ -111,9 +113,8 @@ pub fn start() {
         } else if Array::is_array(&data) {
             wasm_bindgen_futures::spawn_local(load(data.unchecked_into()));
         }
-    });
-    scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-    onmessage.forget();
+    })
+    .forget();
     dbt_triage::classify::warm_up();
     post(&Reply::Ready);
 }
