@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use crate::protocol::{Loaded, Reply, Request};
+use crate::protocol::{LoadFiles, Loaded, Reply, Request};
 use crate::state::{Action, Picked, Progress};
 
 /// Where Trunk puts the worker's loader, relative to the page.
@@ -235,19 +235,21 @@ impl Bridge {
             return;
         }
         let id = self.begin();
-        let header = crate::protocol::LoadHeader {
+        let load = Request::Load(LoadFiles {
             base: base.to_string(),
             id,
             as_of: as_of.map(str::to_string),
             remembered,
-        };
-        let pairs = Array::of1(&JsValue::from_str(
-            &serde_json::to_string(&header).unwrap_or_default(),
-        ));
-        for p in files {
-            pairs.push(&Array::of2(&JsValue::from_str(&p.name), &p.file));
+            names: files.iter().map(|p| p.name.clone()).collect(),
+        });
+        // The files' handles go beside the request's JSON (see `crate::protocol`).
+        if let Ok(text) = serde_json::to_string(&load) {
+            let message = Array::of1(&JsValue::from_str(&text));
+            for p in files {
+                message.push(&p.file);
+            }
+            self.send(message.into());
         }
-        self.send(pairs.into());
     }
 
     /// A new load: its id, which the page now waits for.
