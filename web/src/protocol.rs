@@ -157,7 +157,8 @@ pub struct Loaded {
     pub records: Vec<dbt_triage::diagnose::history::RunRecord>,
 }
 
-/// How many of a problem's skipped nodes the view hands to the page by name.
+/// How many of a problem's skipped nodes the view hands to the page by name, and so how many
+/// its card lists before "Show all" asks the worker for the rest.
 pub const SKIPPED_HANDED: usize = 200;
 
 /// How many levels around the failure the graph shows first: the page's initial scope, and what
