@@ -54,17 +54,32 @@
       B.messages.push({ dir: 'out', t: now(), kind: kindOf(d), len: typeof d === 'string' ? d.length : 0 });
       return super.postMessage(d, ...rest);
     }
-    set onmessage(f) {
-      this.__handler = f;
-      super.onmessage = f && ((e) => {
+    // The page's handler, timed: set as onmessage, or (as the app does) added as a listener.
+    __timed(f) {
+      return (e) => {
         const t0 = now();
         try { return f.call(this, e); } finally {
           const m = B.messages[B.messages.length - 1];
           if (m && m.dir === 'in') m.handler = now() - t0;
         }
-      });
+      };
+    }
+    set onmessage(f) {
+      this.__handler = f;
+      super.onmessage = f && this.__timed(f);
     }
     get onmessage() { return this.__handler; }
+    addEventListener(type, f, ...rest) {
+      if (type !== 'message' || typeof f !== 'function') return super.addEventListener(type, f, ...rest);
+      this.__timedListeners = this.__timedListeners || new Map();
+      if (!this.__timedListeners.has(f)) this.__timedListeners.set(f, this.__timed(f));
+      return super.addEventListener(type, this.__timedListeners.get(f), ...rest);
+    }
+    removeEventListener(type, f, ...rest) {
+      const timed = type === 'message' && this.__timedListeners && this.__timedListeners.get(f);
+      if (timed) this.__timedListeners.delete(f);
+      return super.removeEventListener(type, timed || f, ...rest);
+    }
   }
   window.Worker = BenchWorker;
   // When the problem card and the graph's nodes enter the DOM, and the next frame after.

@@ -1,16 +1,23 @@
 //! The page's side of the worker: spawns it (by a relative path, so the app works under any
 //! sub-path), queues messages until it says it is ready, turns its replies into actions, and
 //! cancels a load by terminating it and starting a fresh one.
+//!
+//! A plain `web_sys::Worker` on purpose, not gloo-worker (or yew-agent over it): a load reports
+//! progress as it goes and is cancelled by terminating the worker, and gloo-worker's codec would
+//! serialize and copy the files' bytes where a structured clone of their `File` handles is cheap.
+//! Its listeners are gloo's, owned with the worker: a restart drops them with it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use gloo_events::{EventListener, EventListenerOptions};
+use gloo_timers::future::TimeoutFuture;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use crate::protocol::{Loaded, Reply, Request};
+use crate::protocol::{LoadFiles, Loaded, Reply, Request};
 use crate::state::{Action, Picked, Progress};
 
 /// Where Trunk puts the worker's loader, relative to the page.
@@ -38,8 +45,8 @@ struct Inner {
     /// The worker stopped with an uncaught error (e.g. its memory ran out): the next request
     /// starts a fresh one.
     broken: bool,
-    onmessage: Option<Closure<dyn FnMut(MessageEvent)>>,
-    onerror: Option<Closure<dyn FnMut(ErrorEvent)>>,
+    /// The worker's message and error listeners.
+    listeners: Vec<EventListener>,
 }
 
 impl Bridge {
@@ -54,8 +61,7 @@ impl Bridge {
             queue: Vec::new(),
             dispatch,
             broken: false,
-            onmessage: None,
-            onerror: None,
+            listeners: Vec::new(),
         })));
         b.spawn();
         b
@@ -91,22 +97,21 @@ impl Bridge {
             }
         };
         let me = self.clone();
-        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            if let Some(text) = e.data().as_string() {
+        let message = EventListener::new(&worker, "message", move |e| {
+            if let Some(text) = e.unchecked_ref::<MessageEvent>().data().as_string() {
                 if let Ok(reply) = serde_json::from_str::<Reply>(&text) {
                     me.receive(reply);
                 }
             }
         });
-        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        inner.onmessage = Some(onmessage);
         let me = self.clone();
-        let onerror = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
+        // Not passive: it keeps the error from the console (the page says what happened).
+        let options = EventListenerOptions::enable_prevent_default();
+        let error = EventListener::new_with_options(&worker, "error", options, move |e| {
             e.prevent_default();
-            me.crashed(e.message());
+            me.crashed(e.unchecked_ref::<ErrorEvent>().message());
         });
-        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-        inner.onerror = Some(onerror);
+        inner.listeners = vec![message, error];
         inner.worker = Some(worker);
     }
 
@@ -161,7 +166,8 @@ impl Bridge {
     /// own, if the page still waits for that load.
     fn take(&self, mut loaded: Box<Loaded>, whole: bool) {
         let me = self.clone();
-        let take = Closure::once_into_js(move || {
+        wasm_bindgen_futures::spawn_local(async move {
+            TimeoutFuture::new(0).await;
             let dispatch = {
                 let mut inner = me.0.borrow_mut();
                 if inner.awaiting != Some(loaded.id) {
@@ -182,9 +188,6 @@ impl Bridge {
                 Action::Cards(loaded)
             })
         });
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback(take.unchecked_ref());
-        }
     }
 
     /// The worker died without answering: say so, and start a fresh one on the next request
@@ -232,19 +235,21 @@ impl Bridge {
             return;
         }
         let id = self.begin();
-        let header = crate::protocol::LoadHeader {
+        let load = Request::Load(LoadFiles {
             base: base.to_string(),
             id,
             as_of: as_of.map(str::to_string),
             remembered,
-        };
-        let pairs = Array::of1(&JsValue::from_str(
-            &serde_json::to_string(&header).unwrap_or_default(),
-        ));
-        for p in files {
-            pairs.push(&Array::of2(&JsValue::from_str(&p.name), &p.file));
+            names: files.iter().map(|p| p.name.clone()).collect(),
+        });
+        // The files' handles go beside the request's JSON (see `crate::protocol`).
+        if let Ok(text) = serde_json::to_string(&load) {
+            let message = Array::of1(&JsValue::from_str(&text));
+            for p in files {
+                message.push(&p.file);
+            }
+            self.send(message.into());
         }
-        self.send(pairs.into());
     }
 
     /// A new load: its id, which the page now waits for.

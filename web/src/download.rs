@@ -1,10 +1,13 @@
 //! Saving a file the page made (the graph as SVG or PNG): a Blob behind an object URL, "clicked"
 //! as a download link. Nothing is fetched: under the page's Content-Security-Policy a download is
-//! a navigation, which no directive restricts, so the policy needs no `blob:` source.
+//! a navigation, which no directive restricts, so the policy needs no `blob:` source. The URL is
+//! gloo's [`ObjectUrl`], revoked as it is dropped, ten seconds after the click.
 
+use gloo_file::ObjectUrl;
+use gloo_timers::future::TimeoutFuture;
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement};
 
 /// Offers `text` for download as `name`; false when the browser refused.
 pub fn save(name: &str, mime: &str, text: &str) -> bool {
@@ -21,9 +24,6 @@ pub fn save_blob(name: &str, blob: &Blob) -> bool {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return false;
     };
-    let Ok(url) = Url::create_object_url_with_blob(blob) else {
-        return false;
-    };
     let Some(a) = document
         .create_element("a")
         .ok()
@@ -31,16 +31,14 @@ pub fn save_blob(name: &str, blob: &Blob) -> bool {
     else {
         return false;
     };
+    let url = ObjectUrl::from(blob.clone());
     a.set_href(&url);
     a.set_download(name);
     a.click();
     // The download has its own reference to the blob once it started.
-    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
-        let _ = Url::revoke_object_url(&url);
+    wasm_bindgen_futures::spawn_local(async move {
+        TimeoutFuture::new(10_000).await;
+        drop(url);
     });
-    if let Some(w) = web_sys::window() {
-        let _ =
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
-    }
     true
 }

@@ -4,6 +4,9 @@
 //! The SVG travels as a `data:` URL because the page's Content-Security-Policy allows images from
 //! `'self'` and `data:` only; an image from a `data:` URL does not taint the canvas, so the
 //! canvas can be read back as PNG. No font is fetched: the SVG names system fonts.
+//!
+//! `toBlob`'s callback is a hand-written `Closure::once_into_js` (freed when the browser calls
+//! it): gloo wraps listeners, timers and object URLs, not a canvas's one-shot callback.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

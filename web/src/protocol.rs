@@ -1,6 +1,14 @@
-//! What the page and the worker say to each other. The page sends a JS array to load: a JSON
-//! [`LoadHeader`], then `[name, File]` pairs (a structured clone of `File` handles is cheap; the
-//! worker reads the bytes); or a JSON [`Request`]. The worker answers with JSON [`Reply`]s.
+//! What the page and the worker say to each other. The page sends a [`Request`] as JSON; a
+//! [`Request::Load`] travels as the array `[json, file, …]`, the files' `File` handles beside
+//! their names (a structured clone of a `File` copies its handle, not its bytes: the worker reads
+//! them). The worker answers with JSON [`Reply`]s.
+//!
+//! JSON, not JS objects (`serde-wasm-bindgen`, or a structured clone of them): a reply is Rust
+//! data on both sides, and a JSON string crosses each side's wasm boundary in one copy, where a
+//! JS object is built and read field by field through a call into JS each — tens of thousands of
+//! them for a big project's view — and its structured clone walks all of them again. (Reasoned,
+//! not measured against that; web/bench/phases times the JSON both ways: `to_json`,
+//! `page_from_json`.)
 //!
 //! A load of files with a manifest is answered twice, under its one id: first [`Reply::Cards`],
 //! diagnosed from everything but the manifests (the problem cards, while the manifest is still
@@ -17,9 +25,9 @@ use dbt_triage::layout::Layout;
 use dbt_triage::view::{ProjectView, ViewNode};
 use serde::{Deserialize, Serialize};
 
-/// What a load of files is, ahead of its files.
+/// A load of files (their handles travel beside it: see the module's doc).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LoadHeader {
+pub struct LoadFiles {
     /// The page's URL without its fragment: the base of the share link.
     pub base: String,
     /// The load's id.
@@ -30,11 +38,16 @@ pub struct LoadHeader {
     /// Runs the page remembered from earlier visits (statuses only), for the history.
     #[serde(default)]
     pub remembered: Vec<dbt_triage::diagnose::history::RunRecord>,
+    /// The files' names as the page shows them, in the order of their handles.
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Request {
+    /// Read and analyse these files (see [`LoadFiles`]), answered with [`Reply::Cards`] and
+    /// [`Reply::Loaded`].
+    Load(LoadFiles),
     /// Lay out these nodes (indices into the view's nodes) with these edges among them.
     Layout {
         token: u32,
@@ -144,7 +157,8 @@ pub struct Loaded {
     pub records: Vec<dbt_triage::diagnose::history::RunRecord>,
 }
 
-/// How many of a problem's skipped nodes the view hands to the page by name.
+/// How many of a problem's skipped nodes the view hands to the page by name, and so how many
+/// its card lists before "Show all" asks the worker for the rest.
 pub const SKIPPED_HANDED: usize = 200;
 
 /// How many levels around the failure the graph shows first: the page's initial scope, and what

@@ -12,6 +12,7 @@
 //! strings keyed by invocation id, so a run given twice is kept once.
 
 use dbt_triage::diagnose::history::RunRecord;
+use gloo_events::EventListener;
 use js_sys::{Array, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -71,19 +72,19 @@ async fn open() -> Result<IdbDatabase, String> {
     let request = factory
         .open_with_u32(DB, 1)
         .map_err(|_| "IndexedDB could not be opened")?;
+    // Listened to until the database is open (it comes first, and only on the first open).
     let upgrade = {
-        let request = request.clone();
-        wasm_bindgen::closure::Closure::once_into_js(move |_: web_sys::Event| {
-            if let Ok(db) = request.result() {
+        let target = request.clone();
+        EventListener::once(&request, "upgradeneeded", move |_| {
+            if let Ok(db) = target.result() {
                 let _ = db
                     .unchecked_into::<IdbDatabase>()
                     .create_object_store(STORE);
             }
         })
     };
-    request.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
     let db = done(&request).await;
-    request.set_onupgradeneeded(None);
+    drop(upgrade);
     Ok(db?.unchecked_into())
 }
 

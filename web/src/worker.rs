@@ -1,10 +1,11 @@
-//! The web worker: `[name, File]` pairs in → bytes → the core → progress and the view out — first
+//! The web worker: a load's files in → bytes → the core → progress and the view out — first
 //! the problem cards from everything but the manifests (read last: they are most of the bytes),
 //! then the whole view; a share link's fragment in → the view out; layout requests in → positions
 //! out; the Markdown report and the share link when the page asks. Between messages it keeps, under the load's id, what the view handed to the page leaves
 //! out — node details, whole skipped lists, what the share link is made from — and answers
 //! questions about that view only. The page may terminate it at any time (that is how a load is
-//! cancelled) and start a fresh one.
+//! cancelled) and start a fresh one. Its one message listener (gloo's) is installed for the
+//! worker's whole life, so it is never removed.
 
 use std::cell::RefCell;
 
@@ -15,6 +16,7 @@ use dbt_triage::layout;
 use dbt_triage::report;
 use dbt_triage::share;
 use dbt_triage::view::{self, ProjectView, ViewNode};
+use gloo_events::EventListener;
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -22,7 +24,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use crate::protocol::{
-    FirstLayout, LoadHeader, Loaded, Reply, Request, SharedFrom, FIRST_DEPTH, SKIPPED_HANDED,
+    FirstLayout, LoadFiles, Loaded, Reply, Request, SharedFrom, FIRST_DEPTH, SKIPPED_HANDED,
 };
 
 /// What the last view left out, kept for the page's questions about it.
@@ -99,21 +101,26 @@ pub fn start() {
             text: format!("the analysis stopped unexpectedly: {info}"),
         });
     }));
-    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| {
-        let data = e.data();
-        if let Some(text) = data.as_string() {
-            match serde_json::from_str::<Request>(&text) {
-                Ok(request) => post(&answer(request)),
-                Err(e) => post(&Reply::Failed {
-                    text: format!("bad request: {e}"),
-                }),
-            }
-        } else if Array::is_array(&data) {
-            wasm_bindgen_futures::spawn_local(load(data.unchecked_into()));
+    EventListener::new(&scope(), "message", |e| {
+        let data = e.unchecked_ref::<MessageEvent>().data();
+        // A request's JSON, alone or ahead of a load's files (see `crate::protocol`).
+        let (text, files) = if Array::is_array(&data) {
+            let message: Array = data.unchecked_into();
+            (message.get(0), message.slice(1, message.length()))
+        } else {
+            (data, Array::new())
+        };
+        let Some(text) = text.as_string() else {
+            return;
+        };
+        match serde_json::from_str::<Request>(&text) {
+            Ok(request) => answer(request, files),
+            Err(e) => post(&Reply::Failed {
+                text: format!("bad request: {e}"),
+            }),
         }
-    });
-    scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-    onmessage.forget();
+    })
+    .forget();
     dbt_triage::classify::warm_up();
     post(&Reply::Ready);
 }
@@ -128,8 +135,14 @@ fn post(reply: &Reply) {
     }
 }
 
-fn answer(request: Request) -> Reply {
-    match request {
+/// Answers a request: a load (`files`: its files) in a task of its own, as it awaits their
+/// bytes; anything else at once.
+fn answer(request: Request, files: Array) {
+    let reply = match request {
+        Request::Load(header) => {
+            wasm_bindgen_futures::spawn_local(load(header, files));
+            return;
+        }
         Request::Layout {
             token,
             nodes,
@@ -207,7 +220,8 @@ fn answer(request: Request) -> Reply {
                 text: capitalized(&e.to_string()),
             },
         },
-    }
+    };
+    post(&reply);
 }
 
 fn capitalized(s: &str) -> String {
@@ -218,34 +232,25 @@ fn capitalized(s: &str) -> String {
     }
 }
 
-async fn load(message: Array) {
-    let header: LoadHeader = message
-        .get(0)
-        .as_string()
-        .and_then(|h| serde_json::from_str(&h).ok())
-        .unwrap_or(LoadHeader {
-            base: String::new(),
-            id: 0,
-            as_of: None,
-            remembered: Vec::new(),
-        });
-    let LoadHeader {
+/// Reads and analyses a load's files (`files`: their `File` handles, in the order of `names`).
+async fn load(header: LoadFiles, files: Array) {
+    let LoadFiles {
         base,
         id,
         as_of,
         remembered,
+        names,
     } = header;
-    let pairs = message.slice(1, message.length());
-    let total = pairs.length() + 1;
+    let total = files.length() + 1;
     let mut read_errors = Vec::new();
     // All files are asked for at once (the browser reads them concurrently), each with its first
     // bytes: those say which are manifests, which are read last — the rest give the first answer.
-    let reads: Vec<Read> = pairs
+    let reads: Vec<Read> = files
         .iter()
-        .map(|pair| {
-            let pair: Array = pair.unchecked_into();
-            let name = pair.get(0).as_string().unwrap_or_default();
-            let file: File = pair.get(1).unchecked_into();
+        .enumerate()
+        .map(|(i, file)| {
+            let name = names.get(i).cloned().unwrap_or_default();
+            let file: File = file.unchecked_into();
             let whole = JsFuture::from(file.array_buffer());
             let head = file
                 .slice_with_f64_and_f64(0.0, HEAD as f64)

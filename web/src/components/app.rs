@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use dbt_triage::diagnose::Status;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::bridge::Bridge;
@@ -100,23 +100,9 @@ pub fn App() -> Html {
                 }
             };
             open();
-            let listener = Closure::<dyn FnMut()>::new(open);
-            let window = web_sys::window();
-            if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback(
-                    "hashchange",
-                    listener.as_ref().unchecked_ref(),
-                );
-            }
-            move || {
-                if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "hashchange",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-                drop(listener);
-            }
+            let listener =
+                web_sys::window().map(|w| EventListener::new(&w, "hashchange", move |_| open()));
+            move || drop(listener)
         });
     }
     // Ask for a layout whenever the shown nodes change.
@@ -129,30 +115,33 @@ pub fn App() -> Html {
         // The cards' view has no lineage to lay out: the graph waits for the whole view.
         let enriching = state.enriching.is_some();
         use_effect_with(state.layout_token, move |token| {
-            if let Some((_, layout)) = first.filter(|(t, _)| t == token) {
+            let laid = if let Some((_, layout)) = first.filter(|(t, _)| t == token) {
                 // Sent with the view: taken in a task of its own, so that drawing the diagnosis
-                // and drawing the graph are two short tasks rather than one long one.
+                // and drawing the graph are two short tasks rather than one long one. (A layout
+                // asked for meanwhile cancels it: the page would drop it, under an older token.)
                 let token = *token;
-                let laid = Closure::once_into_js(move || {
+                Some(Timeout::new(0, move || {
                     dispatcher.dispatch(Action::Laid {
                         token,
                         layout: (*layout).clone(),
                     })
-                });
-                if let Some(w) = web_sys::window() {
-                    let _ = w.set_timeout_with_callback(laid.unchecked_ref());
+                }))
+            } else {
+                if let Some(v) = view.filter(|_| !enriching) {
+                    bridge.request(&Request::Layout {
+                        token: *token,
+                        nodes: shown.to_vec(),
+                        edges: view::edges_among(&v, &shown),
+                    });
                 }
-            } else if let Some(v) = view.filter(|_| !enriching) {
-                bridge.request(&Request::Layout {
-                    token: *token,
-                    nodes: shown.to_vec(),
-                    edges: view::edges_among(&v, &shown),
-                });
-            }
+                None
+            };
+            move || drop(laid)
         });
     }
     // Ask for the share link once the graph is drawn, and a moment later: on two cores the
-    // worker making the link slows the page's first drawing down.
+    // worker making the link slows the page's first drawing down. The moment is counted from
+    // the last change: a change meanwhile cancels the timer and starts its own.
     {
         let bridge = bridge.clone();
         use_effect_with(
@@ -163,16 +152,11 @@ pub fn App() -> Html {
                 state.enriching.is_some(),
             ),
             move |(laid, viewed, _, _)| {
-                if *laid || *viewed {
+                let ask = (*laid || *viewed).then(|| {
                     let delay = if *laid { 300 } else { 1_000 };
-                    let ask = Closure::once_into_js(move || bridge.ask_share());
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                            ask.unchecked_ref(),
-                            delay,
-                        );
-                    }
-                }
+                    Timeout::new(delay, move || bridge.ask_share())
+                });
+                move || drop(ask)
             },
         );
     }

@@ -12,9 +12,9 @@
 //! at the end of a gesture that crossed a level of detail, so thousands of nodes pan and zoom at
 //! the display's frame rate. The overview's boxes and edges are a canvas beneath the `<svg>`
 //! ([`crate::overview`]), moved and scaled with it as a bitmap and drawn again once a gesture ends. Positions come from the worker; nothing is computed here but what is
-//! visible. The wheel and window-resize listeners are hand-written `Closure`s (the wheel's must
-//! be non-passive to keep the page from scrolling), and so is the timer that ends a zoom (this
-//! crate has no gloo).
+//! visible. The wheel, window-resize and theme listeners and the timer that ends a zoom are
+//! gloo's, owned by the effect that made them (the wheel's listener is non-passive, to keep the
+//! page from scrolling).
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -22,11 +22,10 @@ use std::rc::Rc;
 
 use dbt_triage::layout::{self, Layout};
 use dbt_triage::view::{self, NodeStatus, ProjectView};
-use wasm_bindgen::prelude::*;
+use gloo_events::{EventListener, EventListenerOptions};
+use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
-use web_sys::{
-    AddEventListenerOptions, Element, HtmlCanvasElement, HtmlInputElement, SvgElement, WheelEvent,
-};
+use web_sys::{Element, HtmlCanvasElement, HtmlInputElement, SvgElement, WheelEvent};
 use yew::prelude::*;
 
 use crate::components::graph_downloads::GraphDownloads;
@@ -132,19 +131,14 @@ struct Mover {
     /// colour it.
     canvas: NodeRef,
     colours: NodeRef,
-    settle: Rc<RefCell<Option<Settle>>>,
+    /// The timer that ends a zoom (see [`Mover::zoom`]): dropping it cancels it.
+    settle: Rc<RefCell<Option<Timeout>>>,
     nw: f64,
     nh: f64,
 }
 
-/// The timer that ends a zoom (see [`Mover::zoom`]).
-struct Settle {
-    id: Option<i32>,
-    done: Closure<dyn FnMut()>,
-}
-
 /// How long after its last step a zoom gesture (wheel, pinch, keys) is taken as over.
-const SETTLE_MS: i32 = 160;
+const SETTLE_MS: u32 = 160;
 
 impl Mover {
     fn view(&self) -> View {
@@ -313,35 +307,19 @@ impl Mover {
         if let Some(r) = self.minimap.cast::<Element>() {
             let _ = r.set_attribute("transform", &minimap_rect(&v));
         }
-        let Some(w) = web_sys::window() else {
-            return;
+        // Its own handle on the view, without this timer (no reference cycle).
+        let mover = Mover {
+            settle: Rc::default(),
+            ..self.clone()
         };
-        let mut settle = self.settle.borrow_mut();
-        let s = settle.get_or_insert_with(|| {
-            // Its own handle on the view, without this timer (no reference cycle).
-            let mover = Mover {
-                settle: Rc::default(),
-                ..self.clone()
-            };
-            Settle {
-                id: None,
-                done: Closure::new(move || {
-                    let v = mover.view();
-                    if mover.live.borrow().zooming {
-                        mover.show(v);
-                    }
-                }),
+        let done = Timeout::new(SETTLE_MS, move || {
+            let v = mover.view();
+            if mover.live.borrow().zooming {
+                mover.show(v);
             }
         });
-        if let Some(id) = s.id {
-            w.clear_timeout_with_handle(id);
-        }
-        s.id = w
-            .set_timeout_with_callback_and_timeout_and_arguments_0(
-                s.done.as_ref().unchecked_ref(),
-                SETTLE_MS,
-            )
-            .ok();
+        // The timer of the step before is cancelled as it is dropped.
+        *self.settle.borrow_mut() = Some(done);
     }
 
     /// Whether a zoom gesture is under way (its steps not drawn yet).
@@ -350,11 +328,7 @@ impl Mover {
     }
 
     fn cancel_settle(&self) {
-        if let (Some(s), Some(w)) = (self.settle.borrow_mut().as_mut(), web_sys::window()) {
-            if let Some(id) = s.id.take() {
-                w.clear_timeout_with_handle(id);
-            }
-        }
+        self.settle.borrow_mut().take();
     }
 
     /// Forgets what is drawn (a new layout) and shows `v`.
@@ -561,32 +535,36 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
         let stage_ref = stage_ref.clone();
         use_effect_with((), move |_| {
             let el = stage_ref.cast::<Element>();
-            let wheel_mover = mover.clone();
-            let listener = Closure::<dyn FnMut(WheelEvent)>::new(move |e: WheelEvent| {
-                e.prevent_default();
-                let mover = &wheel_mover;
-                if !mover.zooming() {
-                    let Some(target) = e
-                        .current_target()
-                        .and_then(|t| t.dyn_into::<Element>().ok())
-                    else {
-                        return;
-                    };
-                    let rect = target.get_bounding_client_rect();
-                    mover.live.borrow_mut().origin = (rect.left(), rect.top());
-                }
-                let origin = mover.live.borrow().origin;
-                let (mx, my) = (
-                    f64::from(e.client_x()) - origin.0,
-                    f64::from(e.client_y()) - origin.1,
-                );
-                let v = mover.view();
-                mover.zoom(zoom_at(v, (-e.delta_y() * 0.0015).exp(), mx, my));
+            let wheel = el.as_ref().map(|el| {
+                let mover = mover.clone();
+                let options = EventListenerOptions::enable_prevent_default();
+                EventListener::new_with_options(el, "wheel", options, move |e| {
+                    let e: &WheelEvent = e.unchecked_ref();
+                    e.prevent_default();
+                    if !mover.zooming() {
+                        let Some(target) = e
+                            .current_target()
+                            .and_then(|t| t.dyn_into::<Element>().ok())
+                        else {
+                            return;
+                        };
+                        let rect = target.get_bounding_client_rect();
+                        mover.live.borrow_mut().origin = (rect.left(), rect.top());
+                    }
+                    let origin = mover.live.borrow().origin;
+                    let (mx, my) = (
+                        f64::from(e.client_x()) - origin.0,
+                        f64::from(e.client_y()) - origin.1,
+                    );
+                    let v = mover.view();
+                    mover.zoom(zoom_at(v, (-e.delta_y() * 0.0015).exp(), mx, my));
+                })
             });
-            let resize = {
+            let window = web_sys::window();
+            let resize = window.as_ref().map(|w| {
                 let mover = mover.clone();
                 let el = el.clone();
-                Closure::<dyn FnMut()>::new(move || {
+                EventListener::new(w, "resize", move |_| {
                     let Some(r) = el.as_ref().map(|el| el.get_bounding_client_rect()) else {
                         return;
                     };
@@ -596,55 +574,16 @@ pub fn LineageGraph(props: &LineageGraphProps) -> Html {
                         mover.show(View { w, h, ..v });
                     }
                 })
-            };
-            let theme = {
-                let mover = mover.clone();
-                Closure::<dyn FnMut()>::new(move || mover.repaint_canvas())
-            };
-            let window = web_sys::window();
-            let dark = window
-                .as_ref()
-                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
-            if let Some(w) = &window {
-                let _ =
-                    w.add_event_listener_with_callback("resize", resize.as_ref().unchecked_ref());
-            }
-            if let Some(m) = &dark {
-                let _ =
-                    m.add_event_listener_with_callback("change", theme.as_ref().unchecked_ref());
-            }
-            if let Some(el) = &el {
-                let opts = AddEventListenerOptions::new();
-                opts.set_passive(false);
-                let _ = el.add_event_listener_with_callback_and_add_event_listener_options(
-                    "wheel",
-                    listener.as_ref().unchecked_ref(),
-                    &opts,
-                );
-            }
+            });
+            let theme = window
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+                .map(|dark| {
+                    let mover = mover.clone();
+                    EventListener::new(&dark, "change", move |_| mover.repaint_canvas())
+                });
             move || {
                 mover.cancel_settle();
-                if let Some(el) = el {
-                    let _ = el.remove_event_listener_with_callback(
-                        "wheel",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-                if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "resize",
-                        resize.as_ref().unchecked_ref(),
-                    );
-                }
-                if let Some(m) = dark {
-                    let _ = m.remove_event_listener_with_callback(
-                        "change",
-                        theme.as_ref().unchecked_ref(),
-                    );
-                }
-                drop(listener);
-                drop(resize);
-                drop(theme);
+                drop((wheel, resize, theme));
             }
         });
     }

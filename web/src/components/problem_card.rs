@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::components::copy_button::CopyButton;
 use crate::components::highlight::Highlight;
+use crate::protocol::SKIPPED_HANDED;
 use crate::shared::Shared;
 
 #[derive(Properties, PartialEq)]
@@ -32,16 +33,13 @@ pub struct ProblemCardProps {
     pub on_all_skipped: Callback<usize>,
 }
 
-/// How many skipped nodes an opened list shows before "Show all".
-const SKIPPED_SHOWN: usize = 200;
-
 #[function_component]
 pub fn ProblemCard(props: &ProblemCardProps) -> Html {
     // The skipped list is built only once opened, and then its first part: a hub failure in a big
     // project skips tens of thousands of nodes, and their links would be most of the page's DOM
     // (and of the time to show the diagnosis) while the list is still closed.
     let skipped_open = use_state(|| false);
-    let skipped_limit = use_state(|| SKIPPED_SHOWN);
+    let skipped_limit = use_state(|| SKIPPED_HANDED);
     let on_skipped_toggle = {
         let skipped_open = skipped_open.clone();
         Callback::from(move |e: Event| {
