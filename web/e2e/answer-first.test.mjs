@@ -134,12 +134,23 @@ test('Cancel while the manifest is read: the cards stay, said to be without line
     const t = await open('/');
     const { page } = t;
     await page.setInputFiles('#file-input', [fx('test_failure_build', 'target/run_results.json'), big]);
-    await page.locator('#reading-manifest').waitFor({ timeout: 60_000 });
-    assert.ok(await page.locator('article.problem').count() > 0, 'the cards are shown');
-    assert.equal(await page.locator('#graph-pending').count(), 1);
-    await shot(page, 'answer-first-reading-manifest');
-    await page.click('.progress button');
+    // The cards are looked at and Cancel is clicked in one task of the page, as soon as the
+    // manifest is being read: from the test's side, each look is a round trip, and the read
+    // can end between them (it takes a few hundred ms here).
+    const seen = await page.waitForFunction(() => {
+      if (!document.querySelector('#reading-manifest')) return null;
+      const looked = {
+        cards: document.querySelectorAll('article.problem').length,
+        pending: document.querySelectorAll('#graph-pending').length,
+      };
+      document.querySelector('.progress button').click();
+      return looked;
+    }, null, { timeout: 60_000, polling: 'raf' });
+    const looked = await seen.jsonValue();
+    assert.ok(looked.cards > 0, 'the cards are shown');
+    assert.equal(looked.pending, 1);
     await page.locator('#manifest-stopped').waitFor();
+    await shot(page, 'answer-first-manifest-stopped');
     assert.equal(await page.locator('#reading-manifest, #graph-pending, .progress').count(), 0);
     assert.ok(await page.locator('article.problem').count() > 0, 'the cards stay');
     // Long enough for the manifest to have been read had the worker not been stopped.
