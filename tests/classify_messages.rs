@@ -95,7 +95,7 @@ fn known_misses() -> BTreeSet<String> {
 /// (and 85 % for every adapter); the floors are where the classifier stands, and the known-miss
 /// list above holds every message that keeps it from the goal.
 const WHOLE_FLOOR: f64 = 0.83;
-const HOLDOUT_FLOOR: f64 = 0.61;
+const HOLDOUT_FLOOR: f64 = 0.62;
 const ADAPTER_GOAL: f64 = 0.85;
 /// The share of evidence values (column, object, function, code, …) extracted exactly.
 const EVIDENCE_FLOOR: f64 = 0.73;
