@@ -492,6 +492,19 @@ fn file_named(message: &str) -> Option<&str> {
         {
             return Some(path);
         }
+        // dbt Fusion: `  --> models/staging/schema.yml:12:5`, ``In file `models/x.yml`, …``
+        if let Some(path) = line
+            .strip_prefix("-->")
+            .map(|rest| rest.trim().split(':').next().unwrap_or_default())
+            .or_else(|| {
+                line.split_once("In file `")
+                    .and_then(|(_, rest)| rest.split_once('`'))
+                    .map(|(p, _)| p)
+            })
+            .filter(|p| looks_like_path(p) && !p.starts_with("dbt_internal_packages"))
+        {
+            return Some(path);
+        }
         // `Error reading retail: sources/sources.yml - Runtime Error`
         if let Some(path) = line
             .strip_prefix("Error reading ")
@@ -554,6 +567,18 @@ fn not_a_profile(_ctx: &super::Context<'_>, message: &str) -> bool {
 #[cfg(test)]
 mod file_tests {
     use super::{file_named, yaml_problem};
+
+    #[test]
+    fn the_file_fusion_points_at() {
+        assert_eq!(
+            super::file_named("error: dbt1060: Ignored unexpected key `foo`\n  --> models/staging/schema.yml:12:5"),
+            Some("models/staging/schema.yml")
+        );
+        assert_eq!(
+            super::file_named("dbt1005: In file `dbt_project.yml`, field `name` is required."),
+            Some("dbt_project.yml")
+        );
+    }
 
     #[test]
     fn the_file_dbt_names_wherever_its_line_is() {
