@@ -144,6 +144,15 @@ pub(super) fn fix(cx: &FixContext<'_>) -> Vec<FixStep> {
             cx.original_file.unwrap_or(node)
         ))];
     }
+    if let Some(say) = known_mistake(cx.message, cx.original_file.unwrap_or(node)) {
+        return vec![
+            FixStep::say(say),
+            FixStep::run(
+                format!("Compile {node} to check the SQL dbt sends"),
+                format!("dbt compile --select {node}{}", cx.target_flag()),
+            ),
+        ];
+    }
     vec![
         FixStep::say(format!(
             "Fix the SQL of {node} where the warehouse points (the message names the token or the \
@@ -194,4 +203,253 @@ fn rendered_null(message: &str) -> Option<&'static str> {
         .iter()
         .any(|quoted| message.contains(quoted.as_str()))
     })
+}
+
+/// The first name a message quotes after one of `labels` (`column reference "tags" is
+/// ambiguous`, `Ambiguous column name 'database_id'`).
+fn name_after<'m>(message: &'m str, labels: &[&str]) -> Option<&'m str> {
+    labels.iter().find_map(|label| {
+        let at = message.find(label)? + label.len();
+        let rest = message[at..].trim_start();
+        let quote = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+        let body = &rest[quote.len_utf8()..];
+        body.split_once(quote)
+            .map(|(name, _)| name)
+            .filter(|n| !n.is_empty() && n.len() <= 120)
+    })
+}
+
+/// The token a syntax error stops at: `syntax error at or near ";"`, `unexpected 'from'`,
+/// `Incorrect syntax near ';'`, `near the keyword 'order'`.
+fn stopped_at(message: &str) -> Option<String> {
+    name_after(
+        message,
+        &[
+            "at or near",
+            "unexpected",
+            "syntax near the keyword",
+            "syntax near",
+            "próxima a",
+        ],
+    )
+    .map(str::to_ascii_lowercase)
+}
+
+/// SQL mistakes the warehouse's words identify, each with its usual rewrite, naming what the
+/// message names. `file` is where to make it (the model's file, else its name).
+fn known_mistake(message: &str, file: &str) -> Option<String> {
+    let lower = message.to_ascii_lowercase();
+    let says = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    if says(&["ambiguous"]) && !says(&["catalog or schema"]) {
+        let column = name_after(
+            message,
+            &[
+                "column reference",
+                "Ambiguous column name",
+                "ambiguous column name",
+                "Ambiguous reference to column name",
+                "Column",
+                "Reference",
+                "Ambiguous column",
+            ],
+        );
+        if let Some(c) = column.filter(|c| c.contains("dbt_unique_key") || c.contains("dbt_scd_id"))
+        {
+            return Some(format!(
+                "`{c}` is a column dbt's snapshot SQL adds, and it came out twice: the snapshot's \
+                 query already returns a column of that name (a `select *` over a table that holds \
+                 dbt's snapshot columns, such as another snapshot). Select the source's columns \
+                 explicitly, without the dbt_ ones, in {file}"
+            ));
+        }
+        let which = column.map_or("A column".to_string(), |c| format!("`{c}`"));
+        return Some(format!(
+            "{which} exists in more than one of the tables the query joins: qualify it with its \
+             table's alias (`o.{}`) wherever {file} uses it — SELECT, WHERE, JOIN, GROUP BY; with \
+             `select *` over a join, list the columns instead",
+            column.map_or("column", |c| c.rsplit('.').next().unwrap_or(c))
+        ));
+    }
+    if says(&[
+        "must appear in the group by",
+        "neither grouped nor aggregated",
+        "neither an aggregate nor in the group by",
+        "not under aggregate function and not in group by",
+        "must be an aggregate expression or appear in group by",
+        "to the group by list",
+    ]) {
+        // BigQuery names it unquoted: `SELECT list expression references column day which …`.
+        let bare = message
+            .split_once("references column ")
+            .and_then(|(_, rest)| rest.split_whitespace().next());
+        let column = name_after(message, &["column", "Column"]).or(bare);
+        let which = column.map_or("A column of the SELECT".to_string(), |c| format!("`{c}`"));
+        return Some(format!(
+            "{which} is selected without being grouped or aggregated: add it to GROUP BY in \
+             {file}, or wrap it in an aggregate (max(…), any_value(…)) if one value per group is \
+             enough"
+        ));
+    }
+    match stopped_at(message).as_deref() {
+        Some(";") => {
+            return Some(format!(
+                "{file} ends with `;` (or holds one): dbt wraps the model in its own statement \
+                 (create … as (<your SQL>)), so a semicolon ends it early. Remove it — a model is \
+                 one SELECT without a trailing semicolon"
+            ))
+        }
+        Some("<!") | Some("<!--") => {
+            return Some(format!(
+                "{file} holds an HTML comment (`<!-- … -->`), which SQL does not know: write \
+                 `-- …` or `/* … */`, or Jinja's `{{# … #}}`, which leaves nothing in the SQL"
+            ))
+        }
+        Some("{") | Some("}") => {
+            return Some(format!(
+                "The SQL dbt sent still holds a brace: Jinja that was not rendered (a `{{ }}` \
+                 inside a string or a comment, or in a file dbt does not render). Look for it in \
+                 {file}'s compiled SQL"
+            ))
+        }
+        Some("from") => {
+            return Some(format!(
+                "The query stops at FROM: as a rule a trailing comma after the last column of the \
+                 SELECT list in {file} (or two commas with nothing between) — often left by a \
+                 Jinja loop; `{{% if not loop.last %}},{{% endif %}}` puts commas only between"
+            ))
+        }
+        Some(")") => {
+            return Some(format!(
+                "The query stops at a `)`: a trailing comma before it (the last column of a list \
+                 or a CTE), or a parenthesis opened one time too many or too few, in {file}"
+            ))
+        }
+        // T-SQL: `Incorrect syntax near the keyword 'order'` — an ORDER BY inside the view or
+        // subquery dbt wraps the model in, which T-SQL refuses without TOP or OFFSET.
+        Some("order") if lower.contains("near the keyword 'order'") => {
+            return Some(format!(
+                "dbt wraps {file}'s SELECT in a view or a subquery, where SQL Server, Fabric and \
+                 Synapse refuse ORDER BY (without TOP or OFFSET): remove the ORDER BY from the \
+                 model — order where the data is read"
+            ))
+        }
+        Some(word) if RESERVED.contains(&word) => {
+            return Some(format!(
+                "`{word}` is a reserved word, so the warehouse read it as SQL where {file} uses it \
+                 as a name: quote it as an identifier (\"{word}\", or `{word}` on BigQuery, \
+                 Databricks and MySQL) or alias the column to another name"
+            ))
+        }
+        _ => {}
+    }
+    if says(&[
+        "requires order by in window specification",
+        "missing window specification",
+        "for window function",
+        "inside another aggregate function",
+        "aggregate function calls cannot contain window function",
+        "window functions are not allowed",
+    ]) {
+        return Some(format!(
+            "A window or aggregate function in {file} is used where SQL does not allow it: give \
+             the window function its `over (partition by … order by …)`, and to aggregate the \
+             result of a window (or of another aggregate), compute it in a CTE first and \
+             aggregate that CTE"
+        ));
+    }
+    if says(&["union", "set operator", "same number of columns"]) {
+        return Some(format!(
+            "The SELECTs that {file} combines (UNION, INTERSECT, EXCEPT) differ in the number or \
+             the types of their columns: list the same columns in the same order in each branch, \
+             and cast where the types differ (a NULL placeholder needs a cast too)"
+        ));
+    }
+    if says(&[
+        "specified multiple times",
+        "specified more than once",
+        "duplicate column",
+        "duplicate alias",
+        "columns with duplicate name",
+        "multiple fields for name",
+    ]) {
+        return Some(format!(
+            "Two columns of {file}'s result have the same name: alias one of them (`a.id as \
+             a_id, b.id as b_id`) or drop it; with `select *` over a join, list the columns"
+        ));
+    }
+    if says(&[
+        "columns must be named",
+        "missing column specification",
+        "has no name",
+        "no column name was specified",
+        "invalid empty identifier",
+        "zero-length delimited identifier",
+    ]) {
+        return Some(format!(
+            "An expression in {file}'s SELECT has no name (or an empty quoted one): give it an \
+             alias (`count(*) as n_orders`) — a table needs a name for every column"
+        ));
+    }
+    if says(&[
+        "subquery in from must have an alias",
+        "must have its own alias",
+    ]) {
+        return Some(format!(
+            "A subquery in {file}'s FROM has no alias: write `from (select …) as t`"
+        ));
+    }
+    if says(&["without a filter over column(s)"]) {
+        let column = name_after(message, &["without a filter over column(s)"]);
+        return Some(format!(
+            "The table requires a filter on its partition column{}: add `where` on it to the \
+             query in {file} (for an incremental model, in the `is_incremental()` block too), or \
+             read it through a model that filters",
+            column.map_or(String::new(), |c| format!(" `{c}`"))
+        ));
+    }
+    if says(&[
+        "no operator matches",
+        "cannot apply operator",
+        "no matching signature for operator",
+        "cannot be matched",
+        "operator does not exist",
+    ]) {
+        return Some(format!(
+            "{file} compares or combines two values of different types (the message names both): \
+             cast one to the other's type — cast(x as varchar), cast(y as integer) — on the \
+             side whose type is wrong, as a rule in the join or where condition it points at"
+        ));
+    }
+    None
+}
+
+/// Reserved words people use as column names (not the ones a syntax error stops at for other
+/// reasons: `select`, `end`, `case` point at a missing comma or parenthesis as often).
+const RESERVED: [&str; 9] = [
+    "group", "order", "values", "user", "default", "window", "range", "rows", "check",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::known_mistake;
+
+    /// Real messages from tests/messages (tuning set): pg-203, bq-217, pg-614, sf-005, sf-330,
+    /// mssql-455, spark-301, sf-1008.
+    #[test]
+    fn the_mistake_the_words_name_gets_its_rewrite() {
+        let said = |m: &str| known_mistake(m, "models/x.sql").unwrap_or_default();
+        assert!(said("column reference \"tags\" is ambiguous").contains("`o.tags`"));
+        assert!(said("SELECT list expression references column day which is neither grouped nor aggregated at [15:5]").contains("`day`"));
+        assert!(said("syntax error at or near \";\" LINE 16: \"dbt_local_proj\".\"sales\".\"customer\";").contains("semicolon"));
+        assert!(said("001003 (42000): SQL compilation error: syntax error line 14 at position 4 unexpected 'from'.").contains("trailing comma"));
+        assert!(said("syntax error line 5 at position 33 unexpected 'group'.").contains("reserved word"));
+        assert!(said("[SQL Server]Incorrect syntax near the keyword 'order'.").contains("ORDER BY"));
+        assert!(said("Reference 'snapshotted_data.dbt_unique_key' is ambiguous, could be: snapshotted_data.dbt_unique_key").contains("snapshot"));
+        assert!(said("invalid number of result columns for set operator input branches, expected 6, got 7 in branch 2").contains("same columns"));
+        // Nothing known: the general step stays.
+        assert_eq!(known_mistake("Syntax error: Unexpected keyword LIMIT at [4:3]", "x"), None);
+    }
 }
