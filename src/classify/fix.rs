@@ -176,6 +176,15 @@ pub fn fixes(cx: &FixContext<'_>) -> Vec<FixStep> {
         Category::Resource => resource::fix(cx),
         Category::Freshness => freshness::fix(cx),
     });
+    if let Some(hint) = own_hint(cx.message) {
+        let quoted = steps.iter().any(|s| s.say.contains(hint));
+        if !quoted {
+            steps.insert(
+                steps.len().min(1),
+                FixStep::say(format!("The message's own hint: {hint}")),
+            );
+        }
+    }
     let sql_ran = !matches!(
         category,
         Category::Connection | Category::Compilation | Category::Dependency | Category::Freshness
@@ -295,6 +304,58 @@ fn fit_to_version(cx: &FixContext<'_>, steps: Vec<FixStep>) -> Vec<FixStep> {
         .collect()
 }
 
+/// The advice a message carries itself — Postgres' `HINT: Use DROP ... CASCADE …`, dbt's `To fix
+/// this, change the name of one of these resources`, BigQuery's `Consider reducing the amount of
+/// work…`, `Please run `gcloud auth application-default login``, `Alternatively, …` — when it
+/// says what to do. Not the hints that say nothing the category's steps do not (`You might need
+/// to add explicit type casts`), nor the name suggestions the evidence already carries (`Perhaps
+/// you meant …`), nor boilerplate (Athena's `You may need to manually clean the data`).
+fn own_hint(message: &str) -> Option<&str> {
+    const STARTS: [&str; 7] = [
+        "HINT:",
+        "Hint:",
+        "To fix this,",
+        "Consider ",
+        "Please run ",
+        "Alternatively, ",
+        "Either ",
+    ];
+    // `DROP ... CASCADE` is not repeated: it removes objects dbt does not manage, and the steps
+    // say when that is right.
+    const SAYS_NOTHING: [&str; 7] = [
+        "CASCADE",
+        "See server log",
+        "Perhaps you meant",
+        "explicit type casts",
+        "No function matches",
+        "No operator matches",
+        "manually clean the data",
+    ];
+    let (at, start) = STARTS
+        .iter()
+        .filter_map(|s| message.find(s).map(|at| (at, *s)))
+        .min_by_key(|(at, _)| *at)?;
+    let text = message[at..].strip_prefix(start).unwrap_or_default();
+    let text = if start.ends_with(':') {
+        text.trim_start()
+    } else {
+        &message[at..]
+    };
+    // To the end of the sentence (or the line), whichever comes first.
+    let end = text
+        .char_indices()
+        .find(|&(i, c)| {
+            let full_stop =
+                c == '.' && text[i + 1..].starts_with([' ', '\n']) && !text[..i].ends_with('.');
+            c == '\n' || full_stop
+        })
+        .map_or(text.len(), |(i, c)| if c == '.' { i + 1 } else { i });
+    let hint = text[..end].trim();
+    let useful =
+        hint.len() >= 12 && hint.len() <= 300 && !SAYS_NOTHING.iter().any(|w| hint.contains(w));
+    useful.then_some(hint)
+}
+
 fn where_is_sql(cx: &FixContext<'_>) -> Option<FixStep> {
     let ev = cx.ev();
     let at = match (ev.line, ev.position) {
@@ -360,4 +421,30 @@ pub(super) fn parts(name: &str) -> Vec<String> {
         .map(super::clean_name)
         .filter(|p| !p.is_empty())
         .collect()
+}
+
+#[cfg(test)]
+mod hint_tests {
+    use super::own_hint;
+
+    /// Shaped as real messages of tests/messages (tuning set): rs-430, core-216, pg-307.
+    #[test]
+    fn the_message_s_own_advice_is_read_to_the_end_of_its_sentence() {
+        assert_eq!(
+            own_hint(
+                "relation is locked\nHINT:  re-execute after other vacuum finished. More text"
+            ),
+            Some("re-execute after other vacuum finished.")
+        );
+        assert_eq!(
+            own_hint("HINT:  Use DROP ... CASCADE to drop the dependent objects too."),
+            None
+        );
+        assert_eq!(
+            own_hint("dbt found two resources with the name \"model_three\". To fix this, change the name of one of these resources: - model.test.model_three"),
+            Some("To fix this, change the name of one of these resources: - model.test.model_three")
+        );
+        assert_eq!(own_hint("HINT: See server log for query details."), None);
+        assert_eq!(own_hint("HINT: No function matches the given name and argument types. You might need to add explicit type casts."), None);
+    }
 }

@@ -443,13 +443,24 @@ mod tests {
         let said = |m: &str| known_mistake(m, "models/x.sql").unwrap_or_default();
         assert!(said("column reference \"tags\" is ambiguous").contains("`o.tags`"));
         assert!(said("SELECT list expression references column day which is neither grouped nor aggregated at [15:5]").contains("`day`"));
-        assert!(said("syntax error at or near \";\" LINE 16: \"dbt_local_proj\".\"sales\".\"customer\";").contains("semicolon"));
+        assert!(said(
+            "syntax error at or near \";\" LINE 16: \"dbt_local_proj\".\"sales\".\"customer\";"
+        )
+        .contains("semicolon"));
         assert!(said("001003 (42000): SQL compilation error: syntax error line 14 at position 4 unexpected 'from'.").contains("trailing comma"));
-        assert!(said("syntax error line 5 at position 33 unexpected 'group'.").contains("reserved word"));
-        assert!(said("[SQL Server]Incorrect syntax near the keyword 'order'.").contains("ORDER BY"));
+        assert!(
+            said("syntax error line 5 at position 33 unexpected 'group'.")
+                .contains("reserved word")
+        );
+        assert!(
+            said("[SQL Server]Incorrect syntax near the keyword 'order'.").contains("ORDER BY")
+        );
         assert!(said("Reference 'snapshotted_data.dbt_unique_key' is ambiguous, could be: snapshotted_data.dbt_unique_key").contains("snapshot"));
         assert!(said("invalid number of result columns for set operator input branches, expected 6, got 7 in branch 2").contains("same columns"));
         // Nothing known: the general step stays.
-        assert_eq!(known_mistake("Syntax error: Unexpected keyword LIMIT at [4:3]", "x"), None);
+        assert_eq!(
+            known_mistake("Syntax error: Unexpected keyword LIMIT at [4:3]", "x"),
+            None
+        );
     }
 }
