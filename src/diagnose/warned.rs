@@ -34,7 +34,7 @@ pub(super) fn warned(rr: Option<&RunResults>, exposure_ids: &[&str], ctx: &Ctx<'
 
 fn is_test(id: &str, ctx: &Ctx<'_>) -> bool {
     let node = ctx.manifest.and_then(|m| m.nodes.get(id));
-    super::resource_type_of(id, node).ends_with("test")
+    super::resource_type_of(id, node).is_test()
 }
 
 /// The nodes a test checks: its parents that are not tests themselves (a unit test: its model).
