@@ -25,7 +25,7 @@ use crate::diagnose::Diagnosis;
 use crate::graph::Lineage;
 use crate::report;
 use crate::share::{Role, Snapshot};
-use crate::vocab::ResourceType;
+use crate::vocab::{ResourceType, ResultStatus};
 
 /// Everything the page shows about a set of dropped files.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -771,12 +771,12 @@ fn status_of(
     if let Some(e) = exposures.get(id) {
         return exposure_status(e);
     }
-    match result.map(|r| r.status.as_str()) {
+    match result.map(|r| &r.status) {
         None => NodeStatus::NotRun,
-        Some("error" | "fail" | "runtime error" | "partial success") => NodeStatus::Failed,
-        Some("skipped") => NodeStatus::Skipped,
-        Some("warn") => NodeStatus::Warned,
-        Some("success" | "pass" | "no-op") => NodeStatus::Passed,
+        Some(s) if s.is_failure() => NodeStatus::Failed,
+        Some(ResultStatus::Skipped) => NodeStatus::Skipped,
+        Some(ResultStatus::Warn) => NodeStatus::Warned,
+        Some(s) if s.is_passed() => NodeStatus::Passed,
         Some(_) => NodeStatus::NotRun,
     }
 }
@@ -802,7 +802,7 @@ fn view_node(
         name,
         resource_type,
         status,
-        dbt_status: result.map(|r| r.status.clone()),
+        dbt_status: result.map(|r| r.status.to_string()),
         materialized: node.and_then(|n| n.materialized.clone()),
         path: node.and_then(|n| n.original_file_path.clone()),
         relation: result

@@ -14,7 +14,7 @@ use crate::artifacts::{
 };
 use crate::classify::{self, Category, Classification, Context, Evidence, FixContext, FixStep};
 use crate::graph::Lineage;
-use crate::vocab::ResourceType;
+use crate::vocab::{ResourceType, ResultStatus};
 
 mod cast;
 mod exposures;
@@ -818,7 +818,7 @@ fn run_adapter(
         let mut found = rr
             .results
             .iter()
-            .filter(|r| matches!(r.status.as_str(), "error" | "runtime error"))
+            .filter(|r| matches!(r.status, ResultStatus::Error | ResultStatus::RuntimeError))
             .filter_map(|r| r.message.as_deref())
             .filter_map(classify::detect_adapter);
         let first = found.next()?;
@@ -997,7 +997,14 @@ fn result_roots<'a>(
                 .compiled_code
                 .as_deref()
                 .or_else(|| node.and_then(|n| n.compiled_code.as_deref()));
-            let class = classify_node(&r.unique_id, node, &message, Some(&r.status), compiled, ctx);
+            let class = classify_node(
+                &r.unique_id,
+                node,
+                &message,
+                Some(r.status.as_str()),
+                compiled,
+                ctx,
+            );
             Root {
                 id: r.unique_id.clone(),
                 name: name_of(&r.unique_id, node),
@@ -1288,7 +1295,7 @@ fn resolve_not_authorized(
     let built: HashSet<String> = rr
         .results
         .iter()
-        .filter(|r| r.status == "success")
+        .filter(|r| r.status == ResultStatus::Success)
         .filter_map(|r| m.nodes.get(&r.unique_id))
         .filter_map(|n| n.relation_name.as_deref())
         .map(normalize_relation)

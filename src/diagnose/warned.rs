@@ -2,6 +2,7 @@
 //! rows flow into everything downstream of the tested nodes — the exposures there are *at risk*.
 
 use crate::artifacts::RunResults;
+use crate::vocab::ResultStatus;
 
 use super::{Ctx, Warned};
 
@@ -14,7 +15,7 @@ pub(super) fn warned(rr: Option<&RunResults>, exposure_ids: &[&str], ctx: &Ctx<'
     let mut out: Vec<Warned> = rr
         .results
         .iter()
-        .filter(|r| r.status == "warn")
+        .filter(|r| r.status == ResultStatus::Warn)
         .filter(|r| is_test(&r.unique_id, ctx))
         .map(|r| {
             let tested = tested(&r.unique_id, ctx);
