@@ -25,6 +25,7 @@ pub mod powerbi;
 pub mod report;
 pub mod share;
 pub mod view;
+pub mod vocab;
 
 pub use adapter::Adapter;
 
@@ -44,6 +45,7 @@ pub use artifacts::{read, Artifacts, InputFile};
 pub use classify::{classify, Category};
 pub use diagnose::{diagnose, Diagnosis};
 pub use graph::{lineage, Lineage};
+pub use vocab::{ResourceType, ResultStatus};
 
 /// The whole pipeline for callers that need only the diagnosis: files → diagnosis.
 pub fn diagnose_files(files: &[InputFile<'_>]) -> (Artifacts, Diagnosis) {

@@ -25,6 +25,7 @@ use crate::diagnose::Diagnosis;
 use crate::graph::Lineage;
 use crate::report;
 use crate::share::{Role, Snapshot};
+use crate::vocab::{ResourceType, ResultStatus};
 
 /// Everything the page shows about a set of dropped files.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -307,9 +308,10 @@ pub fn view(a: &Artifacts, l: &Lineage, d: &Diagnosis) -> ProjectView {
         }
         let node = manifest.and_then(|m| m.nodes.get(&id));
         let result = results.get(id.as_str()).copied();
-        let resource_type = node
-            .map(|n| n.resource_type.clone())
-            .unwrap_or_else(|| type_of_id(&id).to_string());
+        let resource_type = node.map_or_else(
+            || ResourceType::from(type_of_id(&id)),
+            |n| n.resource_type.clone(),
+        );
         let status = match status_of(&id, result, roots.contains(id.as_str()), &exposures) {
             NodeStatus::Failed | NodeStatus::Passed | NodeStatus::NotRun
                 if stale.contains(id.as_str()) =>
@@ -318,14 +320,13 @@ pub fn view(a: &Artifacts, l: &Lineage, d: &Diagnosis) -> ProjectView {
             }
             s => s,
         };
-        let is_test = matches!(resource_type.as_str(), "test" | "unit_test");
-        if is_test && !matches!(status, NodeStatus::Failed | NodeStatus::Warned) {
+        if resource_type.is_test() && !matches!(status, NodeStatus::Failed | NodeStatus::Warned) {
             continue;
         }
         index.insert(id.clone(), out.nodes.len() as u32);
         out.nodes.push(view_node(
             id,
-            resource_type,
+            resource_type.into(),
             status,
             node,
             result,
@@ -404,7 +405,7 @@ pub fn from_snapshot(s: &Snapshot) -> ProjectView {
         }
         let resource_type = type_of_id(&n.id);
         // Tests are folded away unless they failed, as in `view`.
-        if matches!(resource_type, "test" | "unit_test") && n.role != Role::Failed {
+        if ResourceType::from(resource_type).is_test() && n.role != Role::Failed {
             continue;
         }
         let exposure = exposures.get(n.id.as_str());
@@ -770,12 +771,12 @@ fn status_of(
     if let Some(e) = exposures.get(id) {
         return exposure_status(e);
     }
-    match result.map(|r| r.status.as_str()) {
+    match result.map(|r| &r.status) {
         None => NodeStatus::NotRun,
-        Some("error" | "fail" | "runtime error" | "partial success") => NodeStatus::Failed,
-        Some("skipped") => NodeStatus::Skipped,
-        Some("warn") => NodeStatus::Warned,
-        Some("success" | "pass" | "no-op") => NodeStatus::Passed,
+        Some(s) if s.is_failure() => NodeStatus::Failed,
+        Some(ResultStatus::Skipped) => NodeStatus::Skipped,
+        Some(ResultStatus::Warn) => NodeStatus::Warned,
+        Some(s) if s.is_passed() => NodeStatus::Passed,
         Some(_) => NodeStatus::NotRun,
     }
 }
@@ -789,7 +790,7 @@ fn view_node(
     exposures: &HashMap<&str, &crate::diagnose::Exposure>,
 ) -> ViewNode {
     let name = match node {
-        Some(n) if resource_type == "source" => match &n.source_name {
+        Some(n) if n.resource_type == ResourceType::Source => match &n.source_name {
             Some(s) => format!("{s}.{}", n.name),
             None => n.name.clone(),
         },
@@ -801,7 +802,7 @@ fn view_node(
         name,
         resource_type,
         status,
-        dbt_status: result.map(|r| r.status.clone()),
+        dbt_status: result.map(|r| r.status.to_string()),
         materialized: node.and_then(|n| n.materialized.clone()),
         path: node.and_then(|n| n.original_file_path.clone()),
         relation: result
@@ -821,8 +822,12 @@ fn view_node(
 /// `target/compiled/<package>/<yaml file>/<test>.sql`.
 fn compiled_path(n: &Node) -> Option<String> {
     if !matches!(
-        n.resource_type.as_str(),
-        "model" | "test" | "snapshot" | "analysis" | "unit_test"
+        n.resource_type,
+        ResourceType::Model
+            | ResourceType::Test
+            | ResourceType::Snapshot
+            | ResourceType::Analysis
+            | ResourceType::UnitTest
     ) {
         return None;
     }

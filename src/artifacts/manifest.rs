@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::artifacts::{lenient_string, version_of, Metadata};
+use crate::vocab::ResourceType;
 
 /// A node of the project as the manifest describes it: a model, seed, snapshot, test, unit test,
 /// source, exposure or anything else with a unique_id.
@@ -14,7 +15,7 @@ use crate::artifacts::{lenient_string, version_of, Metadata};
 pub struct Node {
     pub unique_id: String,
     /// `model`, `seed`, `snapshot`, `test`, `unit_test`, `source`, `exposure`, `analysis`, …
-    pub resource_type: String,
+    pub resource_type: ResourceType,
     pub name: String,
     pub package_name: Option<String>,
     pub original_file_path: Option<String>,
@@ -328,10 +329,11 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Manifest, serde_json::Error> {
 
 fn convert(key: String, raw: RawNode, default_type: &str) -> Node {
     let unique_id = raw.unique_id.unwrap_or(key);
-    let resource_type = raw
-        .resource_type
-        .unwrap_or_else(|| default_type.to_string())
-        .to_ascii_lowercase();
+    let resource_type = ResourceType::from(
+        raw.resource_type
+            .unwrap_or_else(|| default_type.to_string())
+            .to_ascii_lowercase(),
+    );
     let name = raw.name.unwrap_or_else(|| name_from_id(&unique_id));
     let (materialized, on_schema_change, contract_enforced, config_loaded_at) = match raw.config {
         Some(c) => (
@@ -343,7 +345,7 @@ fn convert(key: String, raw: RawNode, default_type: &str) -> Node {
         None => (None, None, false, None),
     };
     let mut attached_node = raw.attached_node;
-    if resource_type == "unit_test" {
+    if resource_type == ResourceType::UnitTest {
         // Resolved from a name to a unique_id in `link_unit_tests`.
         attached_node = attached_node.or(raw.model);
     }
@@ -391,7 +393,7 @@ fn convert_exposure(key: String, raw: RawExposure) -> Node {
     }
     Node {
         unique_id,
-        resource_type: "exposure".to_string(),
+        resource_type: ResourceType::Exposure,
         name,
         package_name: raw.package_name,
         original_file_path: raw.original_file_path,
@@ -456,7 +458,7 @@ impl Node {
 
     /// Whether this node is a data test or unit test rather than something that builds a relation.
     pub fn is_test(&self) -> bool {
-        matches!(self.resource_type.as_str(), "test" | "unit_test")
+        self.resource_type.is_test()
     }
 }
 
@@ -464,7 +466,7 @@ impl Node {
 fn link_unit_tests(nodes: &mut BTreeMap<String, Node>) {
     let fixes: Vec<(String, String)> = nodes
         .values()
-        .filter(|n| n.resource_type == "unit_test")
+        .filter(|n| n.resource_type == ResourceType::UnitTest)
         .filter_map(|n| {
             let model = n.attached_node.as_deref()?;
             if nodes.contains_key(model) {
@@ -478,7 +480,7 @@ fn link_unit_tests(nodes: &mut BTreeMap<String, Node>) {
                 .or_else(|| {
                     nodes
                         .values()
-                        .find(|m| m.resource_type == "model" && m.name == model)
+                        .find(|m| m.resource_type == ResourceType::Model && m.name == model)
                         .map(|m| m.unique_id.clone())
                 })?;
             Some((n.unique_id.clone(), found))

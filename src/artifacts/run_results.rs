@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use crate::artifacts::{version_of, Metadata};
+use crate::vocab::ResultStatus;
 
 /// One node's outcome in an invocation, as dbt wrote it.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,7 +12,7 @@ pub struct NodeResult {
     pub unique_id: String,
     /// dbt's status verbatim: `success`, `error`, `skipped`, `pass`, `fail`, `warn`,
     /// `runtime error`, `partial success`, `no-op`, or anything a newer dbt writes.
-    pub status: String,
+    pub status: ResultStatus,
     pub message: Option<String>,
     pub failures: Option<u64>,
     pub execution_time: f64,
@@ -61,10 +62,10 @@ pub struct RunArgs {
 
 impl NodeResult {
     /// A result with a status and nothing else (a remembered run, a log's progress line).
-    pub fn status_only(unique_id: String, status: &str) -> NodeResult {
+    pub fn status_only(unique_id: String, status: ResultStatus) -> NodeResult {
         NodeResult {
             unique_id,
-            status: status.to_string(),
+            status,
             message: None,
             failures: None,
             execution_time: 0.0,
@@ -76,14 +77,11 @@ impl NodeResult {
 
     /// Whether this node's own execution went wrong (the contract's definition of a root).
     pub fn is_root(&self) -> bool {
-        matches!(
-            self.status.as_str(),
-            "error" | "fail" | "runtime error" | "partial success"
-        )
+        self.status.is_failure()
     }
 
     pub fn is_skipped(&self) -> bool {
-        self.status == "skipped"
+        self.status == ResultStatus::Skipped
     }
 }
 
@@ -232,7 +230,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<RunResults, serde_json::Error> {
             let unique_id = r.unique_id.or(r.node.and_then(|n| n.unique_id))?;
             Some(NodeResult {
                 unique_id,
-                status: r.status.unwrap_or_default().to_ascii_lowercase(),
+                status: ResultStatus::from(r.status.unwrap_or_default().to_ascii_lowercase()),
                 message: r.message,
                 failures: r.failures,
                 execution_time: r.execution_time.unwrap_or(0.0),

@@ -67,7 +67,7 @@ pub(super) fn cast_origin<'a>(r: &Root<'a>, ctx: &Ctx<'a>) -> Option<CastOrigin<
         }
         let Some(n) = m.nodes.get(id) else { continue };
         let inline = matches!(n.materialized.as_deref(), Some("view" | "ephemeral"));
-        if n.resource_type != "model" || !inline {
+        if n.resource_type != ResourceType::Model || !inline {
             continue;
         }
         if let Some((column, excerpt)) = n.compiled_code.as_deref().and_then(&casts) {

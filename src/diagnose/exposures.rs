@@ -14,7 +14,7 @@ pub(super) fn exposures(
     };
     m.nodes
         .values()
-        .filter(|n| n.resource_type == "exposure")
+        .filter(|n| n.resource_type == ResourceType::Exposure)
         .map(|n| {
             let info = n.exposure.clone().unwrap_or_default();
             let affected = downstream.contains(n.unique_id.as_str());

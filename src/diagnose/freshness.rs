@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::artifacts::{SourceFreshness, Sources};
 use crate::classify::{self, Category, Classification, Evidence};
+use crate::vocab::ResourceType;
 
 use super::{resource_type_of, Ctx, Root, StaleNode, Warning};
 
@@ -80,7 +81,7 @@ fn stale_root<'a>(s: &SourceFreshness, ctx: &Ctx<'a>) -> Root<'a> {
     Root {
         id: s.unique_id.clone(),
         name,
-        resource_type: "source".to_string(),
+        resource_type: ResourceType::Source,
         node,
         message,
         class: Classification {
@@ -131,10 +132,7 @@ pub(super) fn stale_nodes(roots: &[Root<'_>], ctx: &Ctx<'_>) -> Vec<StaleNode> {
     {
         for d in ctx.lineage.descendants(&r.id) {
             let node = ctx.manifest.and_then(|m| m.nodes.get(d));
-            if matches!(
-                resource_type_of(d, node).as_str(),
-                "model" | "seed" | "snapshot"
-            ) {
+            if resource_type_of(d, node).builds_relation() {
                 stale.entry(d.to_string()).or_default().push(r.id.clone());
             }
         }

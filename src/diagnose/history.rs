@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::artifacts::{Artifacts, NodeResult, RunResults};
+use crate::vocab::ResultStatus;
 
 use super::Problem;
 
@@ -81,7 +82,7 @@ pub struct RunRecord {
     #[serde(default)]
     pub command: Option<String>,
     /// `(unique_id, status)` for every result.
-    pub statuses: Vec<(String, String)>,
+    pub statuses: Vec<(String, ResultStatus)>,
 }
 
 impl RunRecord {
@@ -108,7 +109,7 @@ impl RunRecord {
         rr.results = self
             .statuses
             .iter()
-            .map(|(id, status)| NodeResult::status_only(id.clone(), status))
+            .map(|(id, status)| NodeResult::status_only(id.clone(), status.clone()))
             .collect();
         rr
     }
@@ -195,7 +196,10 @@ pub(super) fn log_runs(
                 .results
                 .iter()
                 .map(|r| {
-                    NodeResult::status_only(super::resolve_log_skip(&r.node, manifest), &r.status)
+                    NodeResult::status_only(
+                        super::resolve_log_skip(&r.node, manifest),
+                        ResultStatus::from(r.status.as_str()),
+                    )
                 })
                 .collect();
             // The diagnosed invocation's failures, when its progress lines did not say (dbt
@@ -209,7 +213,8 @@ pub(super) fn log_runs(
                 )
                 .0;
                 if !rr.results.iter().any(|r| r.unique_id == id) {
-                    rr.results.push(NodeResult::status_only(id, "error"));
+                    rr.results
+                        .push(NodeResult::status_only(id, ResultStatus::Error));
                 }
             }
             rr
@@ -223,12 +228,12 @@ pub(super) fn run_list(a: &Artifacts, runs: &[&RunResults]) -> Vec<Run> {
         .map(|rr| {
             let mut counts = RunCounts::default();
             for r in &rr.results {
-                match r.status.as_str() {
-                    "error" | "runtime error" | "partial success" => counts.error += 1,
-                    "fail" => counts.fail += 1,
-                    "skipped" => counts.skipped += 1,
-                    "warn" => counts.warn += 1,
-                    "success" | "pass" | "no-op" => counts.success += 1,
+                match &r.status {
+                    ResultStatus::Fail => counts.fail += 1,
+                    s if s.is_failure() => counts.error += 1,
+                    ResultStatus::Skipped => counts.skipped += 1,
+                    ResultStatus::Warn => counts.warn += 1,
+                    s if s.is_passed() => counts.success += 1,
                     _ => {}
                 }
             }
@@ -302,7 +307,7 @@ pub(super) fn history(p: &Problem, runs: &[&RunResults]) -> History {
 }
 
 fn passed(r: &NodeResult) -> bool {
-    matches!(r.status.as_str(), "success" | "pass")
+    matches!(r.status, ResultStatus::Success | ResultStatus::Pass)
 }
 
 /// Nodes that failed the last time an earlier run ran them and pass in the newest. Sorted.

@@ -14,6 +14,7 @@ use crate::artifacts::{
 };
 use crate::classify::{self, Category, Classification, Context, Evidence, FixContext, FixStep};
 use crate::graph::Lineage;
+use crate::vocab::{ResourceType, ResultStatus};
 
 mod cast;
 mod exposures;
@@ -254,7 +255,7 @@ impl Diagnosis {
 struct Root<'a> {
     id: String,
     name: String,
-    resource_type: String,
+    resource_type: ResourceType,
     node: Option<&'a Node>,
     message: String,
     class: Classification,
@@ -817,7 +818,7 @@ fn run_adapter(
         let mut found = rr
             .results
             .iter()
-            .filter(|r| matches!(r.status.as_str(), "error" | "runtime error"))
+            .filter(|r| matches!(r.status, ResultStatus::Error | ResultStatus::RuntimeError))
             .filter_map(|r| r.message.as_deref())
             .filter_map(classify::detect_adapter);
         let first = found.next()?;
@@ -949,10 +950,10 @@ fn name_of(id: &str, node: Option<&Node>) -> String {
     }
 }
 
-fn resource_type_of(id: &str, node: Option<&Node>) -> String {
+fn resource_type_of(id: &str, node: Option<&Node>) -> ResourceType {
     match node {
         Some(n) if !n.resource_type.is_empty() => n.resource_type.clone(),
-        _ => id.split('.').next().unwrap_or("model").to_string(),
+        _ => ResourceType::from(id.split('.').next().unwrap_or("model")),
     }
 }
 
@@ -996,7 +997,14 @@ fn result_roots<'a>(
                 .compiled_code
                 .as_deref()
                 .or_else(|| node.and_then(|n| n.compiled_code.as_deref()));
-            let class = classify_node(&r.unique_id, node, &message, Some(&r.status), compiled, ctx);
+            let class = classify_node(
+                &r.unique_id,
+                node,
+                &message,
+                Some(r.status.as_str()),
+                compiled,
+                ctx,
+            );
             Root {
                 id: r.unique_id.clone(),
                 name: name_of(&r.unique_id, node),
@@ -1104,7 +1112,7 @@ fn log_roots<'a>(inv: &'a LogInvocation, ctx: &Ctx<'a>) -> (Vec<Root<'a>>, Vec<P
             evidence: Some(&class.evidence),
             adapter: ctx.adapter.as_ref(),
             node_name: name.as_deref(),
-            resource_type: resource_type.as_deref(),
+            resource_type: resource_type.as_ref().map(ResourceType::as_str),
             command: &ctx.command,
             target: ctx.target.as_deref(),
             flags: Some(&ctx.flags.common),
@@ -1127,7 +1135,7 @@ fn log_roots<'a>(inv: &'a LogInvocation, ctx: &Ctx<'a>) -> (Vec<Root<'a>>, Vec<P
                 name.as_deref(),
                 1,
                 ctx.adapter.as_ref(),
-                resource_type.as_deref(),
+                resource_type.as_ref(),
                 fatal,
             ),
             error_type: class
@@ -1175,10 +1183,11 @@ fn resolve_log_node<'a>(
         return (id.to_string(), manifest.and_then(|m| m.nodes.get(id)));
     }
     if let Some(m) = manifest {
+        let wanted = ResourceType::from(resource_type);
         if let Some(n) = m
             .nodes
             .values()
-            .find(|n| n.resource_type == resource_type && n.name == name)
+            .find(|n| n.resource_type == wanted && n.name == name)
         {
             return (n.unique_id.clone(), Some(n));
         }
@@ -1197,7 +1206,7 @@ fn resolve_log_skip(s: &crate::artifacts::LogSkip, manifest: Option<&Manifest>) 
         if let Some(m) = manifest {
             let wanted = normalize_relation(&s.name);
             let found = m.nodes.values().find(|n| {
-                matches!(n.resource_type.as_str(), "model" | "seed" | "snapshot")
+                n.resource_type.builds_relation()
                     && n.alias.as_deref().is_some_and(|a| {
                         let rel = match &n.schema {
                             Some(schema) => format!("{schema}.{a}"),
@@ -1286,7 +1295,7 @@ fn resolve_not_authorized(
     let built: HashSet<String> = rr
         .results
         .iter()
-        .filter(|r| r.status == "success")
+        .filter(|r| r.status == ResultStatus::Success)
         .filter_map(|r| m.nodes.get(&r.unique_id))
         .filter_map(|n| n.relation_name.as_deref())
         .map(normalize_relation)
@@ -1375,8 +1384,8 @@ fn effective_descendants<'l>(root: &str, ctx: &Ctx<'l>) -> HashSet<&'l str> {
             Node::is_test,
         )
     };
-    match rt.as_str() {
-        "test" => {
+    match rt {
+        ResourceType::Test => {
             let parents: Vec<&str> = l.parents(root);
             let Some((first, rest)) = parents.split_first() else {
                 return HashSet::default();
@@ -1392,7 +1401,7 @@ fn effective_descendants<'l>(root: &str, ctx: &Ctx<'l>) -> HashSet<&'l str> {
             out.extend(heads);
             out
         }
-        "unit_test" => {
+        ResourceType::UnitTest => {
             let mut out = HashSet::default();
             if let Some(m) = node.and_then(|n| n.attached_node.as_deref()) {
                 out = l.descendants(m);
@@ -1652,7 +1661,7 @@ fn problem(
         evidence: Some(&class.evidence),
         adapter: adapter.as_ref(),
         node_name: Some(&first.name),
-        resource_type: Some(&first.resource_type),
+        resource_type: Some(first.resource_type.as_str()),
         tested_name: tested.as_deref(),
         generic_test: first.node.and_then(|n| n.generic_test.as_ref()),
         tested_reads_only: tested_reads_only.as_deref(),
@@ -1726,8 +1735,8 @@ fn parent_nodes<'a>(id: &str, ctx: &Ctx<'a>) -> Vec<&'a Node> {
 
 /// How fix steps name a parent: models by name, sources as `source:<source>.<table>`.
 fn parent_label(n: &Node) -> String {
-    match (&n.resource_type[..], &n.source_name) {
-        ("source", Some(s)) => format!("source:{s}.{}", n.name),
+    match (&n.resource_type, &n.source_name) {
+        (ResourceType::Source, Some(s)) => format!("source:{s}.{}", n.name),
         _ => n.name.clone(),
     }
 }
@@ -1805,7 +1814,7 @@ fn parent_relations(id: &str, ctx: &Ctx<'_>) -> Vec<(String, String)> {
 fn parent_seeds(id: &str, ctx: &Ctx<'_>) -> Vec<String> {
     parent_nodes(id, ctx)
         .into_iter()
-        .filter(|n| n.resource_type == "seed")
+        .filter(|n| n.resource_type == ResourceType::Seed)
         .map(|n| n.name.clone())
         .collect()
 }
@@ -1821,7 +1830,7 @@ fn reads_only(id: &str, ctx: &Ctx<'_>) -> Option<String> {
         return None;
     }
     match parent_nodes(id, ctx).as_slice() {
-        [only] if only.resource_type == "source" => Some(match &only.source_name {
+        [only] if only.resource_type == ResourceType::Source => Some(match &only.source_name {
             Some(source) => format!("{source}.{}", only.name),
             None => only.name.clone(),
         }),
@@ -1884,11 +1893,8 @@ fn sql_paths(r: &Root<'_>) -> (Option<String>, Option<String>) {
     };
     let compiled = format!("target/compiled/{file}");
     let run = from_message.or_else(|| {
-        matches!(
-            n.resource_type.as_str(),
-            "model" | "seed" | "snapshot" | "test"
-        )
-        .then(|| format!("target/run/{file}"))
+        (n.resource_type.builds_relation() || n.resource_type == ResourceType::Test)
+            .then(|| format!("target/run/{file}"))
     });
     (Some(compiled), run)
 }
@@ -1902,7 +1908,7 @@ fn suggestion_for(class: &Classification, manifest: Option<&Manifest>) -> Option
     let m = manifest?;
     m.nodes
         .values()
-        .filter(|n| !n.is_test() && n.resource_type != "exposure")
+        .filter(|n| !n.is_test() && n.resource_type != ResourceType::Exposure)
         .map(|n| (strsim::levenshtein(&n.name, wanted), &n.name))
         .filter(|(d, name)| *d > 0 && *d <= 3.max(name.len() / 4))
         .min()

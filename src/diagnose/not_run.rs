@@ -11,6 +11,7 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use crate::artifacts::{LogInvocation, Manifest, Node};
+use crate::vocab::ResourceType;
 
 use super::{shell_words, Ctx};
 
@@ -36,12 +37,16 @@ pub(super) fn nothing_ran(inv: Option<&LogInvocation>, ctx: &Ctx<'_>) -> Option<
     let command = inv
         .command_or_guess()
         .unwrap_or_else(|| ctx.command.clone());
-    let (kinds, kinds_text): (&[&str], &str) = match command.as_str() {
-        "run" => (&["model"], "models"),
-        "seed" => (&["seed"], "seeds"),
-        "snapshot" => (&["snapshot"], "snapshots"),
+    let (kinds, kinds_text): (&[ResourceType], &str) = match command.as_str() {
+        "run" => (&[ResourceType::Model], "models"),
+        "seed" => (&[ResourceType::Seed], "seeds"),
+        "snapshot" => (&[ResourceType::Snapshot], "snapshots"),
         "build" | "retry" => (
-            &["model", "seed", "snapshot"],
+            &[
+                ResourceType::Model,
+                ResourceType::Seed,
+                ResourceType::Snapshot,
+            ],
             "models, seeds and snapshots",
         ),
         _ => return None,
@@ -61,10 +66,9 @@ pub(super) fn nothing_ran(inv: Option<&LogInvocation>, ctx: &Ctx<'_>) -> Option<
     let built: Vec<&str> = selected
         .into_iter()
         .filter(|id| {
-            let rt = manifest
+            manifest
                 .and_then(|m| m.nodes.get(*id))
-                .map_or("", |n| n.resource_type.as_str());
-            kinds.contains(&rt)
+                .is_some_and(|n| kinds.contains(&n.resource_type))
         })
         .collect();
     let below = ctx.lineage.descendants_of_all(built.iter().copied());
@@ -77,7 +81,10 @@ pub(super) fn nothing_ran(inv: Option<&LogInvocation>, ctx: &Ctx<'_>) -> Option<
         .map(|m| {
             m.nodes
                 .values()
-                .filter(|n| n.resource_type == "exposure" && below.contains(n.unique_id.as_str()))
+                .filter(|n| {
+                    n.resource_type == ResourceType::Exposure
+                        && below.contains(n.unique_id.as_str())
+                })
                 .map(|n| n.unique_id.clone())
                 .collect()
         })
@@ -236,7 +243,7 @@ fn is_plain(s: &str) -> bool {
 fn matches_method(core: &str, n: &Node) -> bool {
     match core.split_once(':') {
         Some(("source", v)) => {
-            n.resource_type == "source"
+            n.resource_type == ResourceType::Source
                 && match v.split_once('.') {
                     Some((src, table)) => {
                         n.source_name.as_deref() == Some(src) && glob(table, &n.name)
@@ -246,11 +253,11 @@ fn matches_method(core: &str, n: &Node) -> bool {
         }
         Some(("path" | "file", v)) => path_matches(v, n),
         Some(("package", v)) => n.package_name.as_deref() == Some(v),
-        Some(("resource_type", v)) => n.resource_type == v,
+        Some(("resource_type", v)) => n.resource_type == ResourceType::from(v),
         Some(("fqn", v)) => glob(v.rsplit('.').next().unwrap_or(v), &n.name),
         Some(_) => false,
         None if core.contains('/') || core.ends_with(".sql") => path_matches(core, n),
-        None => n.resource_type != "source" && glob(core, &n.name),
+        None => n.resource_type != ResourceType::Source && glob(core, &n.name),
     }
 }
 

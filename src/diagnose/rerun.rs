@@ -182,12 +182,12 @@ pub(super) fn rerun(members: &[&Root<'_>], ctx: &Ctx<'_>, skipped: &[String]) ->
             .iter()
             .flat_map(|r| ctx.lineage.parents(&r.id))
             .filter_map(|p| m.nodes.get(p))
-            .filter(|n| n.resource_type == "source")
+            .filter(|n| n.resource_type == ResourceType::Source)
             .filter_map(|n| Some(format!("source:{}.{}", n.source_name.as_deref()?, n.name)))
             .collect();
         let all_tests = members
             .iter()
-            .all(|r| matches!(r.resource_type.as_str(), "test"));
+            .all(|r| r.resource_type == ResourceType::Test);
         if cmd == "test" && all_tests && members.len() > 1 && tested_sources.len() == 1 {
             let src = tested_sources.into_iter().next().unwrap_or_default();
             return format!("dbt {cmd} {s} {src}{t}");
@@ -199,7 +199,7 @@ pub(super) fn rerun(members: &[&Root<'_>], ctx: &Ctx<'_>, skipped: &[String]) ->
         let mut names: BTreeSet<String> = members
             .iter()
             .map(|r| {
-                let is_test = matches!(r.resource_type.as_str(), "test" | "unit_test");
+                let is_test = r.resource_type.is_test();
                 let tested = (is_test && cmd != "test")
                     .then(|| tested_name(r, ctx))
                     .flatten();
@@ -220,7 +220,7 @@ pub(super) fn rerun(members: &[&Root<'_>], ctx: &Ctx<'_>, skipped: &[String]) ->
     }
     let mut selectors: BTreeSet<String> = BTreeSet::new();
     for r in members {
-        let is_test = matches!(r.resource_type.as_str(), "test" | "unit_test");
+        let is_test = r.resource_type.is_test();
         if is_test && cmd != "test" {
             // Rebuild what the test tests, the test itself comes along, then what it skipped.
             let tested = tested_name(r, ctx);

@@ -9,7 +9,7 @@ pub(super) fn title(
     node: Option<&str>,
     count: usize,
     adapter: Option<&Adapter>,
-    resource_type: Option<&str>,
+    resource_type: Option<&ResourceType>,
     message: &str,
 ) -> String {
     let ev = &c.evidence;
@@ -72,7 +72,7 @@ pub(super) fn title(
         Category::Contract => format!("{what}'s SQL does not match its enforced contract"),
         Category::TestFailure => {
             let n = node.unwrap_or("a test");
-            let kind = if resource_type == Some("unit_test") {
+            let kind = if resource_type == Some(&ResourceType::UnitTest) {
                 "Unit test"
             } else {
                 "Test"

@@ -2,6 +2,7 @@
 //! rows flow into everything downstream of the tested nodes — the exposures there are *at risk*.
 
 use crate::artifacts::RunResults;
+use crate::vocab::ResultStatus;
 
 use super::{Ctx, Warned};
 
@@ -14,7 +15,7 @@ pub(super) fn warned(rr: Option<&RunResults>, exposure_ids: &[&str], ctx: &Ctx<'
     let mut out: Vec<Warned> = rr
         .results
         .iter()
-        .filter(|r| r.status == "warn")
+        .filter(|r| r.status == ResultStatus::Warn)
         .filter(|r| is_test(&r.unique_id, ctx))
         .map(|r| {
             let tested = tested(&r.unique_id, ctx);
@@ -34,7 +35,7 @@ pub(super) fn warned(rr: Option<&RunResults>, exposure_ids: &[&str], ctx: &Ctx<'
 
 fn is_test(id: &str, ctx: &Ctx<'_>) -> bool {
     let node = ctx.manifest.and_then(|m| m.nodes.get(id));
-    super::resource_type_of(id, node).ends_with("test")
+    super::resource_type_of(id, node).is_test()
 }
 
 /// The nodes a test checks: its parents that are not tests themselves (a unit test: its model).

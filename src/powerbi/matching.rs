@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use crate::artifacts::{Manifest, Node};
 use crate::powerbi::{ModelMatch, OtherSource, PowerBi, SourceMatch, SourceRef, UnmatchedSource};
+use crate::vocab::ResourceType;
 
 /// Matches every semantic model's table sources against the manifest's relations. `adapter`
 /// (`snowflake`, `postgres`, …) decides how unquoted names fold; without it the manifest's
@@ -98,10 +99,10 @@ fn key(s: &str) -> String {
 }
 
 fn rank(node: &Node) -> u8 {
-    match node.resource_type.as_str() {
-        "model" => 0,
-        "snapshot" => 1,
-        "seed" => 2,
+    match node.resource_type {
+        ResourceType::Model => 0,
+        ResourceType::Snapshot => 1,
+        ResourceType::Seed => 2,
         _ => 3,
     }
 }
@@ -115,13 +116,13 @@ impl<'a> Index<'a> {
             name: HashMap::new(),
         };
         for node in manifest.nodes.values() {
-            if !matches!(
-                node.resource_type.as_str(),
-                "model" | "seed" | "snapshot" | "source"
-            ) {
+            if !(node.resource_type.builds_relation() || node.resource_type == ResourceType::Source)
+            {
                 continue;
             }
-            if node.resource_type == "model" && node.materialized.as_deref() == Some("ephemeral") {
+            if node.resource_type == ResourceType::Model
+                && node.materialized.as_deref() == Some("ephemeral")
+            {
                 continue;
             }
             let Some(rel) = relation_of(node, adapter) else {
