@@ -352,7 +352,7 @@ fn own_hint(message: &str) -> Option<&str> {
         .map_or(text.len(), |(i, c)| if c == '.' { i + 1 } else { i });
     let hint = text[..end].trim();
     let useful =
-        hint.len() >= 12 && hint.len() <= 300 && !SAYS_NOTHING.iter().any(|w| hint.contains(w));
+        hint.len() >= 20 && hint.len() <= 300 && !SAYS_NOTHING.iter().any(|w| hint.contains(w));
     useful.then_some(hint)
 }
 
