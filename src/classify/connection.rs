@@ -536,15 +536,15 @@ fn profile_field(message: &str) -> Option<String> {
         .rsplit_once("invalid: ")
         .map_or(head, |(_, v)| v)
         .trim();
-    let advice = if value.contains("${") {
+    let advice = if let Some(name) = value
+        .split_once("${")
+        .and_then(|(_, rest)| rest.split_once('}'))
+        .map(|(name, _)| name)
+    {
+        let int = if kind == "integer" { " | int" } else { "" };
         format!(
-            "profiles.yml is not a shell script: `${{…}}` is not substituted. Write \
-             `{{{{ env_var('NAME') }}}}`{}",
-            if kind == "integer" {
-                " with `| int`"
-            } else {
-                ""
-            }
+            "profiles.yml is not a shell script: `${{{name}}}` is not substituted. Write \
+             `{{{{ env_var('{name}'){int} }}}}`"
         )
     } else if kind == "integer" {
         "a value from env_var() is a string: write `{{ env_var('NAME') | int }}` (or \
@@ -574,7 +574,10 @@ mod tests {
         let port = profile_field("Credentials in profile \"PROFILE_NAME\", target: 'dev', invalid: '5432' is not of type 'integer'").unwrap();
         assert!(port.contains("| int"), "{port}");
         let shell = profile_field("Runtime Error Credentials in profile \"at_trade_pulse\", target \"dev\" invalid: '${POSTGRES_PORT}' is not of type 'integer'").unwrap();
-        assert!(shell.contains("not substituted"), "{shell}");
+        assert!(
+            shell.contains("{{ env_var('POSTGRES_PORT') | int }}"),
+            "{shell}"
+        );
         let fusion =
             profile_field("dbt1005: In file `profiles.yml`, field `account` is required.").unwrap();
         assert!(fusion.contains("`account:`"), "{fusion}");
