@@ -184,6 +184,9 @@ fn what_to_change(cx: &FixContext<'_>, frames: &[Frame<'_>]) -> Vec<FixStep> {
             file.unwrap_or("The YAML file")
         ))];
     }
+    if let Some(say) = schema_refusal(cx.message, file.unwrap_or("The YAML file")) {
+        return vec![FixStep::say(say)];
+    }
     if let Some(call) = ["source()", "ref()"]
         .into_iter()
         .find(|c| cx.message.contains(&format!("{c} takes")))
@@ -525,6 +528,56 @@ fn file_named(message: &str) -> Option<&str> {
     .find(|f| message.contains(f))
 }
 
+/// dbt's JSON-schema validation of a YAML file, as it words it: `at path ['name']: 'jaffle-shop'
+/// does not match '^[^\\d\\W]\\w*$'`, `'name' is a required property`, `at path
+/// ['tables'][0]['freshness']: … is not valid under any of the given schemas`, `None is not of
+/// type 'array'`. The step names the key and the path.
+fn schema_refusal(message: &str, file: &str) -> Option<String> {
+    let path = message
+        .split_once("at path ")
+        .map(|(_, rest)| rest.split(": ").next().unwrap_or(rest).trim())
+        .filter(|p| !p.is_empty() && *p != "[]")
+        .map_or(String::new(), |p| format!(" at {p}"));
+    if let Some((head, _)) = message.split_once(" is a required property") {
+        let key = head.rsplit('\'').nth(1)?;
+        return Some(format!(
+            "{file} lacks `{key}:`{path}, which dbt requires there: add it"
+        ));
+    }
+    if message.contains("at path ['name']") && message.contains("does not match") {
+        let name = message
+            .split_once("at path ['name']: '")
+            .and_then(|(_, rest)| rest.split_once('\''))
+            .map_or("the name", |(n, _)| n);
+        return Some(format!(
+            "The project's `name:` in dbt_project.yml, `{name}`, must be an identifier — letters, \
+             digits and underscores, not starting with a digit: write `{}`",
+            name.replace(['-', ' ', '.'], "_")
+        ));
+    }
+    if let Some((head, kind)) = message.split_once(" is not of type '") {
+        let kind = kind.split('\'').next().unwrap_or("another type");
+        let value = head.rsplit(": ").next().unwrap_or(head).trim();
+        let empty = value == "None" || value == "null";
+        return Some(if empty {
+            format!(
+                "A key in {file}{path} is empty where dbt expects a {kind}: give it its entries, \
+                 or remove the key"
+            )
+        } else {
+            format!("In {file}{path}, {value} must be a {kind}: write it as one")
+        });
+    }
+    if message.contains("is not valid under any of the given schemas") {
+        return Some(format!(
+            "The block{path} in {file} has none of the shapes dbt accepts there: compare its keys \
+             and their values with the dbt docs for that property (a misspelt key, a value where \
+             a list or a mapping belongs)"
+        ));
+    }
+    None
+}
+
 /// What PyYAML said under dbt's `Raw Error:` (`found a tab character that violates
 /// indentation`), and the line dbt points at (`Syntax error near line 9`).
 fn yaml_problem(message: &str) -> Option<(String, Option<&str>)> {
@@ -567,6 +620,21 @@ fn not_a_profile(_ctx: &super::Context<'_>, message: &str) -> bool {
 #[cfg(test)]
 mod file_tests {
     use super::{file_named, yaml_problem};
+
+    /// Real messages from tests/messages (tuning set): core-506, core-484, ch-426.
+    #[test]
+    fn the_key_dbt_s_validation_names() {
+        let said = |m: &str| super::schema_refusal(m, "models/x.yml").unwrap_or_default();
+        assert!(said(
+            "Runtime Error at path ['name']: 'jaffle-shop' does not match '^[^\\d\\W]\\w*$'"
+        )
+        .contains("`jaffle_shop`"));
+        let required = said("'is_partition' is a required property in file `models/sm.yml` at path `semantic_models[0].dimensions[0]`");
+        assert!(required.contains("`is_partition:`"), "{required}");
+        let shapes = said("- at path ['tables'][0]['freshness']: {'loaded_at_': 1} is not valid under any of the given schemas");
+        assert!(shapes.contains("['tables'][0]['freshness']"), "{shapes}");
+        assert!(said("at path ['sources']: None is not of type 'array'").contains("empty"));
+    }
 
     #[test]
     fn the_file_fusion_points_at() {
