@@ -378,6 +378,12 @@ fn where_is_sql(cx: &FixContext<'_>) -> Option<FixStep> {
     }
 }
 
+/// Whether a lower-cased message mentions any of `words`: how the fixes read which kind of a
+/// category's failure they face.
+pub(super) fn mentions(lower: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| lower.contains(w))
+}
+
 /// The words (lower case) in the `window` bytes of `message` before the first mention of `name`:
 /// what the message calls the thing it names (`for schema raw`, `Catalog "main"`).
 pub(super) fn words_before(message: &str, name: &str, window: usize) -> Vec<String> {

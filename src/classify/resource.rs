@@ -94,7 +94,7 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r"'\w' format requires -?\d+ <= number <= \d+"),
 ];
 
-use super::fix::{FixContext, FixStep};
+use super::fix::{mentions, FixContext, FixStep};
 
 /// Postgres' catalog indexes colliding: `duplicate key value violates unique constraint
 /// "pg_namespace_nspname_index" … Key (nspname)=(public_mart) already exists` → the schema,
@@ -185,7 +185,7 @@ enum Limit {
 impl Limit {
     /// The kind of limit from the message's words (lower-cased); time when nothing else says.
     fn of(lower: &str) -> Limit {
-        let says = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+        let says = |words: &[&str]| mentions(lower, words);
         if says(&[
             "too many clients",
             "too many connections",
@@ -409,7 +409,7 @@ fn time_knob(family: Family) -> &'static str {
 /// What to do about a fixed size limit, by which one the message names.
 fn size_remedy(message: &str) -> &'static str {
     let lower = message.to_ascii_lowercase();
-    let says = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    let says = |words: &[&str]| mentions(&lower, words);
     if says(&["partitions", "open writers", "too many parts"]) {
         "it writes too many partitions at once — partition by a coarser value (month instead of \
          day), or build it incrementally so each run writes fewer partitions"

@@ -77,7 +77,7 @@ pub(super) const RULES: &[Rule] = &[
     Rule::any(r"CREATE TABLE columns must be named[^\n]*"),
 ];
 
-use super::fix::{FixContext, FixStep};
+use super::fix::{mentions, FixContext, FixStep};
 
 /// The word of Snowflake's `invalid identifier '"perth"'` when it is one in lower case (a name
 /// Snowflake would have folded to upper case unless created quoted).
@@ -242,7 +242,7 @@ fn stopped_at(message: &str) -> Option<String> {
 /// message names. `file` is where to make it (the model's file, else its name).
 fn known_mistake(message: &str, file: &str) -> Option<String> {
     let lower = message.to_ascii_lowercase();
-    let says = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    let says = |words: &[&str]| mentions(&lower, words);
     if says(&["ambiguous"]) && !says(&["catalog or schema"]) {
         let column = name_after(
             message,
